@@ -1,0 +1,185 @@
+#include "audio/AudioFile.h"
+
+#include "util/Fs.h"
+
+#include <sndfile.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+
+namespace ms::audio {
+
+namespace {
+
+struct SndCloser {
+    void operator()(SNDFILE *f) const { if (f) sf_close(f); }
+};
+using SndPtr = std::unique_ptr<SNDFILE, SndCloser>;
+
+std::string majorName(int format) {
+    SF_FORMAT_INFO info{};
+    info.format = format & SF_FORMAT_TYPEMASK;
+    if (sf_command(nullptr, SFC_GET_FORMAT_INFO, &info, sizeof info) == 0 && info.extension)
+        { std::string s = info.extension; for (auto &c : s) c = char(std::toupper((unsigned char)c)); return s == "OGA" ? "OGG" : s; }
+    return "?";
+}
+
+std::string subtypeName(int format) {
+    switch (format & SF_FORMAT_SUBMASK) {
+    case SF_FORMAT_PCM_S8: return "PCM_S8";
+    case SF_FORMAT_PCM_U8: return "PCM_U8";
+    case SF_FORMAT_PCM_16: return "PCM_16";
+    case SF_FORMAT_PCM_24: return "PCM_24";
+    case SF_FORMAT_PCM_32: return "PCM_32";
+    case SF_FORMAT_FLOAT: return "FLOAT";
+    case SF_FORMAT_DOUBLE: return "DOUBLE";
+    case SF_FORMAT_VORBIS: return "VORBIS";
+    case SF_FORMAT_OPUS: return "OPUS";
+    case SF_FORMAT_ULAW: return "ULAW";
+    case SF_FORMAT_ALAW: return "ALAW";
+    default: return "OTHER";
+    }
+}
+
+// Opens for reading, turning libsndfile's terse errors into a sentence.
+Result<SndPtr> openRead(const std::string &path, SF_INFO &info) {
+    std::error_code ec;
+    const auto p = fs::u8path(path);
+    if (!std::filesystem::exists(p, ec)) return fail(path + ": no such file");
+    if (std::filesystem::is_directory(p, ec)) return fail(path + ": is a folder, not an audio file");
+    FILE *probe = std::fopen(path.c_str(), "rb");
+    if (!probe) return fail(path + ": cannot open (" + std::strerror(errno) + ")");
+    std::fseek(probe, 0, SEEK_END);
+    long size = std::ftell(probe);
+    std::fclose(probe);
+    if (size == 0) return fail(path + ": empty file (0 bytes)");
+    info = SF_INFO{};
+    SNDFILE *f = sf_open(path.c_str(), SFM_READ, &info);
+    if (!f) {
+        std::string why = sf_strerror(nullptr);
+        return fail(path + ": not a readable audio file (" + why + ")");
+    }
+    if (info.channels <= 0 || info.samplerate <= 0) {
+        sf_close(f);
+        return fail(path + ": invalid header (channels " + std::to_string(info.channels) + ", rate " +
+                    std::to_string(info.samplerate) + ")");
+    }
+    return SndPtr(f);
+}
+
+} // namespace
+
+Result<AudioInfo> probeAudio(const std::string &path) {
+    SF_INFO info{};
+    auto f = openRead(path, info);
+    if (!f) return Error{f.error()};
+    AudioInfo out;
+    out.sampleRate = info.samplerate;
+    out.channels = info.channels;
+    out.frames = info.frames;
+    out.format = majorName(info.format);
+    out.subtype = subtypeName(info.format);
+    if (const char *t = sf_get_string(f->get(), SF_STR_TITLE)) out.title = t;
+    if (const char *c = sf_get_string(f->get(), SF_STR_COMMENT)) out.comment = c;
+    return out;
+}
+
+Result<AudioBuffer> readAudio(const std::string &path) {
+    SF_INFO info{};
+    auto f = openRead(path, info);
+    if (!f) return Error{f.error()};
+    SNDFILE *sf = f->get();
+    // Clip float data into [-1,1] like integer data would be; keep NaN detectable.
+    sf_command(sf, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
+    const int ch = info.channels;
+    std::vector<float> interleaved;
+    interleaved.reserve(info.frames > 0 && info.frames < (1LL << 31) ? size_t(info.frames) * ch : 0);
+    std::vector<float> block(size_t(4096) * ch);
+    sf_count_t got;
+    while ((got = sf_readf_float(sf, block.data(), 4096)) > 0)
+        interleaved.insert(interleaved.end(), block.begin(), block.begin() + got * ch);
+    if (sf_error(sf) != SF_ERR_NO_ERROR)
+        return fail(path + ": decoding failed (" + std::string(sf_strerror(sf)) + ")");
+    const size_t frames = interleaved.size() / ch;
+    if (frames == 0) return fail(path + ": contains no audio (0 frames)");
+    if (info.frames > 0 && sf_count_t(frames) < info.frames / 2)
+        return fail(path + ": truncated (header says " + std::to_string(info.frames) + " frames, only " +
+                    std::to_string(frames) + " could be read)");
+    for (float v : interleaved)
+        if (!std::isfinite(v)) return fail(path + ": contains NaN or infinite samples");
+    AudioBuffer out;
+    out.sampleRate = info.samplerate;
+    out.channels.assign(ch, std::vector<float>(frames));
+    for (size_t i = 0; i < frames; ++i)
+        for (int c = 0; c < ch; ++c) out.channels[c][i] = interleaved[i * ch + c];
+    return out;
+}
+
+Result<Container> containerForPath(const std::string &path) {
+    std::string ext = fs::u8path(path).extension().string();
+    for (auto &c : ext) c = char(std::tolower((unsigned char)c));
+    if (ext == ".wav") return Container::Wav;
+    if (ext == ".flac") return Container::Flac;
+    return fail(path + ": cannot write '" + ext + "' files; use .wav or .flac");
+}
+
+Status writeAudio(const std::string &path, const AudioBuffer &buffer, const WriteOptions &opt) {
+    if (buffer.channels.empty() || buffer.sampleRate <= 0)
+        return fail(path + ": nothing to write (no channels or no sample rate)");
+    for (const auto &c : buffer.channels)
+        if (c.size() != buffer.frames()) return fail(path + ": channels differ in length");
+    const auto target = fs::u8path(path);
+    std::error_code ec;
+    if (!opt.overwrite && std::filesystem::exists(target, ec))
+        return fail(path + ": already exists (choose another name or allow overwriting)");
+
+    SF_INFO info{};
+    info.samplerate = buffer.sampleRate;
+    info.channels = buffer.channelCount();
+    int sub = opt.format == SampleFormat::Pcm16 ? SF_FORMAT_PCM_16
+              : opt.format == SampleFormat::Pcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
+    if (opt.container == Container::Flac) {
+        if (sub == SF_FORMAT_FLOAT) return fail(path + ": FLAC stores integer samples only; use 16 or 24 bit");
+        info.format = SF_FORMAT_FLAC | sub;
+    } else {
+        info.format = SF_FORMAT_WAV | sub;
+    }
+    if (!sf_format_check(&info)) return fail(path + ": unsupported format combination");
+
+    const auto tmp = fs::tempSibling(target);
+    SNDFILE *f = sf_open(tmp.c_str(), SFM_WRITE, &info);
+    if (!f) return fail(path + ": cannot create (" + std::string(sf_strerror(nullptr)) + ")");
+    SndPtr guard(f);
+    if (!opt.title.empty()) sf_set_string(f, SF_STR_TITLE, opt.title.c_str());
+    if (!opt.comment.empty()) sf_set_string(f, SF_STR_COMMENT, opt.comment.c_str());
+    sf_set_string(f, SF_STR_SOFTWARE, "melstudio " MELSTUDIO_VERSION);
+    // Integer formats clip instead of wrapping on overs.
+    sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    const int ch = buffer.channelCount();
+    const size_t frames = buffer.frames();
+    std::vector<float> block;
+    for (size_t start = 0; start < frames; start += 8192) {
+        const size_t n = std::min<size_t>(8192, frames - start);
+        block.resize(n * ch);
+        for (size_t i = 0; i < n; ++i)
+            for (int c = 0; c < ch; ++c) block[i * ch + c] = buffer.channels[c][start + i];
+        if (sf_writef_float(f, block.data(), sf_count_t(n)) != sf_count_t(n)) {
+            std::string why = sf_strerror(f);
+            guard.reset();
+            std::filesystem::remove(tmp, ec);
+            return fail(path + ": write failed (" + why + "; is the disk full?)");
+        }
+    }
+    sf_write_sync(f);
+    guard.reset();
+    return fs::commitTemp(tmp, target);
+}
+
+std::string sndfileVersion() { return sf_version_string(); }
+
+} // namespace ms::audio

@@ -1,0 +1,58 @@
+#include "device/Device.h"
+
+#include "torch/Torch.h"
+
+#include <cstdlib>
+#include <thread>
+
+namespace ms::device {
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+std::string resolve(const std::string &requested, std::string *error) {
+    if (requested.empty() || requested == "auto") return cudaAvailable() ? "cuda" : "cpu";
+    if (requested.rfind("cuda", 0) == 0 && !cudaAvailable()) {
+        if (error) *error = "CUDA was requested but this LibTorch build has no usable GPU; using cpu";
+        return "cpu";
+    }
+    try {
+        torch::Device d(requested);
+        return d.str();
+    } catch (const std::exception &) {
+        if (error) *error = "unknown device '" + requested + "'; using cpu";
+        return "cpu";
+    }
+}
+
+void configureThreads(int n) {
+    if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(n);
+}
+
+int threads() { return at::get_num_threads(); }
+
+std::vector<std::string> available() {
+    std::vector<std::string> out{"cpu"};
+    if (cudaAvailable())
+        for (int i = 0; i < int(torch::cuda::device_count()); ++i) out.push_back("cuda:" + std::to_string(i));
+    return out;
+}
+
+std::string torchVersion() {
+#ifdef TORCH_VERSION
+    return TORCH_VERSION;
+#else
+    return std::to_string(TORCH_VERSION_MAJOR) + "." + std::to_string(TORCH_VERSION_MINOR) + "." +
+           std::to_string(TORCH_VERSION_PATCH);
+#endif
+}
+
+std::string threadSummary() {
+    auto env = [](const char *k) { const char *v = std::getenv(k); return std::string(k) + "=" + (v ? v : "unset"); };
+    return "torch threads=" + std::to_string(at::get_num_threads()) + " interop=" +
+           std::to_string(at::get_num_interop_threads()) + " " + env("OMP_NUM_THREADS") + " " +
+           env("OMP_PROC_BIND") + " " + env("OMP_WAIT_POLICY") + " hw=" +
+           std::to_string(std::thread::hardware_concurrency());
+}
+
+} // namespace ms::device

@@ -1,0 +1,124 @@
+// Log-mel and Griffin-Lim: the tensor transform and the plain-vector API over it.
+#include "dsp/LogMel.h"
+#include "dsp/LogMelTorch.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace ms::dsp {
+
+LogMelTransform::LogMelTransform(const MelConfig &cfg, torch::Device device) : m_cfg(cfg) {
+    if (cfg.nFft <= 0 || cfg.hop <= 0 || cfg.nMels <= 0 || cfg.sampleRate <= 0)
+        throw std::invalid_argument("invalid mel configuration");
+    auto fb = melFilterbank(cfg);
+    m_fb = torch::from_blob(fb.data(), {cfg.nFreqs(), cfg.nMels}, torch::kFloat32).clone().to(device);
+    m_fbPinv = torch::linalg::pinv(m_fb.to(torch::kFloat64)).to(torch::kFloat32).to(device);  // [nMels, nFreqs]
+    m_window = torch::hann_window(cfg.nFft, torch::TensorOptions().dtype(torch::kFloat32)).to(device);
+}
+
+torch::Tensor LogMelTransform::melPower(const torch::Tensor &wave) const {
+    const bool batched = wave.dim() == 2;
+    auto x = batched ? wave : wave.unsqueeze(0);
+    x = x.to(m_window.device(), torch::kFloat32);
+    auto spec = torch::stft(x, m_cfg.nFft, m_cfg.hop, m_cfg.nFft, m_window, /*center=*/true, "reflect",
+                            /*normalized=*/false, /*onesided=*/true, /*return_complex=*/true);
+    auto power = torch::view_as_real(spec).pow(2).sum(-1);   // [B, nFreqs, frames]
+    auto mel = torch::matmul(power.transpose(1, 2), m_fb).transpose(1, 2);
+    return batched ? mel : mel.squeeze(0);
+}
+
+torch::Tensor LogMelTransform::operator()(const torch::Tensor &wave) const {
+    return torch::log(torch::clamp_min(melPower(wave), m_cfg.logFloor));
+}
+
+torch::Tensor LogMelTransform::melToMagnitude(const torch::Tensor &logMel) const {
+    auto mel = torch::exp(logMel.to(m_fbPinv.device(), torch::kFloat32));
+    // [.., nMels, T] -> [.., nFreqs, T]
+    auto power = torch::matmul(m_fbPinv.t(), mel).clamp_min(0.0);
+    return power.sqrt();
+}
+
+torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int iterations, int64_t length,
+                                          double momentum, uint64_t seed) const {
+    const bool batched = magnitude.dim() == 3;
+    auto mag = (batched ? magnitude : magnitude.unsqueeze(0)).to(torch::kFloat32);
+    auto gen = at::detail::createCPUGenerator(seed);
+    auto phase = torch::rand(mag.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32)) * (2 * M_PI);
+    phase = phase.to(mag.device());
+    auto angles = torch::polar(torch::ones_like(phase), phase);
+    torch::Tensor tprev = torch::zeros_like(angles);
+    auto istft = [&](const torch::Tensor &spec) {
+        return torch::istft(spec, m_cfg.nFft, m_cfg.hop, m_cfg.nFft, m_window, true, false, true, length,
+                            false);
+    };
+    auto cmag = torch::complex(mag, torch::zeros_like(mag));
+    for (int i = 0; i < iterations; ++i) {
+        auto inverse = istft(cmag * angles);
+        auto rebuilt = torch::stft(inverse, m_cfg.nFft, m_cfg.hop, m_cfg.nFft, m_window, true, "reflect",
+                                   false, true, true);
+        angles = rebuilt;
+        if (momentum != 0.0) angles = angles - tprev * (momentum / (1.0 + momentum));
+        angles = angles / (angles.abs() + 1e-16);
+        tprev = rebuilt;
+    }
+    auto out = istft(cmag * angles);
+    return batched ? out : out.squeeze(0);
+}
+
+// ---------------------------------------------------------------- plain API
+
+namespace {
+const LogMelTransform &cachedTransform(const MelConfig &cfg) {
+    thread_local std::unique_ptr<LogMelTransform> t;
+    if (!t || !(t->config() == cfg)) t = std::make_unique<LogMelTransform>(cfg);
+    return *t;
+}
+} // namespace
+
+MelImage logMel(const std::vector<float> &mono, const MelConfig &cfg) {
+    c10::InferenceMode guard;
+    const auto &t = cachedTransform(cfg);
+    MelImage img;
+    img.nMels = cfg.nMels;
+    img.frames = cfg.framesFor(mono.size());
+    img.data.assign(size_t(img.nMels) * img.frames, std::log(cfg.logFloor));
+    if (mono.empty()) return img;
+    auto x = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
+    const int64_t pad = cfg.nFft / 2;
+    if (int64_t(mono.size()) <= pad) {
+        // Too short for reflect padding of a whole block: one centred pass.
+        auto lm = t(x).contiguous();
+        std::copy(lm.data_ptr<float>(), lm.data_ptr<float>() + lm.numel(), img.data.begin());
+        return img;
+    }
+    // Reflect-pad once, then frame blocks with center=false: identical to one
+    // centred STFT, but memory stays bounded for long files.
+    auto padded = torch::reflection_pad1d(x.view({1, 1, -1}), {pad, pad}).view({-1});
+    const int block = 4096;
+    for (int f0 = 0; f0 < img.frames; f0 += block) {
+        const int f1 = std::min(img.frames, f0 + block);
+        auto seg = padded.slice(0, int64_t(f0) * cfg.hop, int64_t(f1 - 1) * cfg.hop + cfg.nFft);
+        auto spec = torch::stft(seg, cfg.nFft, cfg.hop, cfg.nFft, t.window(), false, "reflect", false, true, true);
+        auto power = torch::view_as_real(spec).pow(2).sum(-1);
+        auto lm = torch::log(torch::clamp_min(torch::matmul(power.t(), t.filterbank()).t(), cfg.logFloor))
+                      .contiguous();
+        const int n = f1 - f0;
+        const float *src = lm.data_ptr<float>();
+        for (int m = 0; m < img.nMels; ++m)
+            std::copy(src + size_t(m) * n, src + size_t(m) * n + n, img.data.begin() + size_t(m) * img.frames + f0);
+    }
+    return img;
+}
+
+std::vector<float> griffinLim(const MelImage &mel, const MelConfig &cfg, int iterations, std::size_t samples,
+                              unsigned seed) {
+    c10::InferenceMode guard;
+    const auto &t = cachedTransform(cfg);
+    if (mel.frames <= 0) return {};
+    auto lm = torch::from_blob(const_cast<float *>(mel.data.data()), {mel.nMels, mel.frames}, torch::kFloat32);
+    const int64_t length = samples ? int64_t(samples) : int64_t(mel.frames - 1) * cfg.hop;
+    auto wave = t.griffinLim(t.melToMagnitude(lm), iterations, length, 0.99, seed).contiguous();
+    return std::vector<float>(wave.data_ptr<float>(), wave.data_ptr<float>() + wave.numel());
+}
+
+} // namespace ms::dsp

@@ -1,0 +1,33 @@
+#pragma once
+// Tensor log-mel front end used by training and inference.
+
+#include "dsp/MelConfig.h"
+#include "torch/Torch.h"
+
+namespace ms::dsp {
+
+class LogMelTransform {
+public:
+    explicit LogMelTransform(const MelConfig &cfg = {}, torch::Device device = torch::kCPU);
+
+    // wave [T] or [B, T] float -> log-mel [128, frames] or [B, 128, frames].
+    torch::Tensor operator()(const torch::Tensor &wave) const;
+    // Mel power (before the log), same shapes.
+    torch::Tensor melPower(const torch::Tensor &wave) const;
+    // Linear magnitude [.., nFreqs, frames] from a log-mel, by least squares with
+    // the filterbank (pseudo-inverse), clamped at zero.
+    torch::Tensor melToMagnitude(const torch::Tensor &logMel) const;
+    // Griffin-Lim from a linear magnitude [nFreqs, frames] or [B, nFreqs, frames].
+    torch::Tensor griffinLim(const torch::Tensor &magnitude, int iterations, int64_t length,
+                             double momentum = 0.99, uint64_t seed = 0) const;
+
+    const MelConfig &config() const { return m_cfg; }
+    const torch::Tensor &filterbank() const { return m_fb; }   // [nFreqs, nMels]
+    const torch::Tensor &window() const { return m_window; }
+
+private:
+    MelConfig m_cfg;
+    torch::Tensor m_fb, m_fbPinv, m_window;
+};
+
+} // namespace ms::dsp

@@ -1,0 +1,100 @@
+#pragma once
+// Kick latent diffusion inference: prompt -> latent (DDIM/DDPM + CFG) -> VAE
+// decode -> mel -> vocoder (or Griffin-Lim) -> 2 s at 44.1 kHz.
+// No LibTorch in this header: the studio includes it.
+
+#include "util/Result.h"
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace ms::infer {
+
+struct KickParams {
+    std::string prompt;          // free text; words are matched against the vocabulary
+    int count = 1;               // kicks generated in one batch
+    int steps = 50;              // DDIM steps (DDPM always uses the full schedule)
+    float guidance = 3.0f;       // classifier-free guidance scale (1 = conditional only)
+    std::uint64_t seed = 1;      // take i uses seed + i
+    std::string sampler = "ddim";   // "ddim" or "ddpm"
+    float eta = 0.0f;            // DDIM eta (0 = deterministic)
+    std::string vocoder = "auto";   // "auto" (model's vocoder if present), "hifigan", "griffinlim"
+    int griffinLimIterations = 64;
+};
+
+struct KickTake {
+    std::vector<float> audio;    // mono, sampleRate, 2 s
+    int sampleRate = 44100;
+    std::vector<float> mel;      // log-mel, row-major [nMels][frames]
+    int nMels = 128, frames = 173;
+    std::vector<float> latent;   // final latent [channels][h][w]
+    std::uint64_t seed = 0;
+};
+
+struct KickResult {
+    std::vector<KickTake> takes;
+    KickParams params;
+    std::vector<std::string> keywordsUsed;   // prompt words found in the vocabulary
+    std::vector<std::string> unknownWords;   // prompt words not in the vocabulary
+    std::string modelId;                     // package folder name + version
+    std::string vocoderUsed;                 // "hifigan" or "griffinlim"
+    std::map<std::string, double> timingsMs; // "sample", "decode", "vocoder", "total"
+    bool cancelled = false;
+};
+
+// Latent shape for the live view: [count][channels][h][w] flattened.
+struct LatentFrame {
+    int count = 0, channels = 0, height = 0, width = 0;
+    std::vector<float> data;
+};
+
+// Called on the worker thread after each denoising step (step is 1-based).
+using StepCallback = std::function<void(int step, int total, const LatentFrame &latent)>;
+
+class KickPipeline {
+public:
+    ~KickPipeline();
+
+    // Loads a model package folder (model.json + safetensors) onto a device
+    // ("auto", "cpu", "cuda"). Errors name the folder and the problem.
+    static Result<std::unique_ptr<KickPipeline>> load(const std::string &packageDir,
+                                                      const std::string &device = "auto");
+
+    // Generates params.count kicks. Checks `cancel` between steps; a cancelled
+    // run returns with cancelled = true and no takes.
+    Result<KickResult> run(const KickParams &params, const StepCallback &onStep = {},
+                           const std::atomic<bool> *cancel = nullptr);
+
+    // Splits a prompt into known keywords and unknown words.
+    void parsePrompt(const std::string &prompt, std::vector<std::string> &known,
+                     std::vector<std::string> &unknown) const;
+
+    const std::vector<std::string> &vocabulary() const;
+    bool hasVocoder() const;
+    std::string device() const;
+    std::string modelId() const;
+    std::string packageDir() const;
+
+    // Audio -> mel -> VAE -> mel -> vocoder: the model's reconstruction of a
+    // mono clip at 44.1 kHz (trimmed/padded to 2 s).
+    Result<KickTake> reconstruct(const std::vector<float> &mono44k);
+    // Audio -> mel -> vocoder (or Griffin-Lim): resynthesis without the VAE.
+    Result<KickTake> vocode(const std::vector<float> &mono44k);
+
+private:
+    KickPipeline();
+    struct Impl;
+    std::unique_ptr<Impl> d;
+};
+
+// Where the bundled default model lives: $MELSTUDIO_MODEL_DIR, then
+// <exe>/../share/melstudio/models/kick-default, then the source tree's
+// resources/models/kick-default. Empty when none is installed.
+std::string defaultKickModelDir();
+
+} // namespace ms::infer
