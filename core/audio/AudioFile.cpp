@@ -8,6 +8,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <memory>
@@ -72,6 +73,30 @@ Result<SndPtr> openRead(const std::string &path, SF_INFO &info) {
     return SndPtr(f);
 }
 
+// libsndfile reads a truncated WAV/AIFF silently and logs "data : N (should be M)".
+// Returns a message when more than 1% of the promised data is missing.
+std::string truncationNote(SNDFILE *f) {
+    std::string log(8192, '\0');
+    sf_command(f, SFC_GET_LOG_INFO, log.data(), int(log.size()));
+    log.resize(std::strlen(log.c_str()));
+    for (const char *key : {"\ndata : ", "\nSSND : "}) {
+        auto pos = log.find(key);
+        if (pos == std::string::npos) continue;
+        auto eol = log.find('\n', pos + 1);
+        std::string line = log.substr(pos + 1, eol == std::string::npos ? std::string::npos : eol - pos - 1);
+        long long promised = 0, present = 0;
+        auto colon = line.find(':');
+        auto sb = line.find("should be");
+        if (colon == std::string::npos || sb == std::string::npos) continue;
+        promised = std::atoll(line.c_str() + colon + 1);
+        present = std::atoll(line.c_str() + sb + 9);
+        if (promised > 0 && present >= 0 && present < promised * 0.99)
+            return "truncated (header promises " + std::to_string(promised) + " data bytes, file holds " +
+                   std::to_string(present) + ")";
+    }
+    return {};
+}
+
 } // namespace
 
 Result<AudioInfo> probeAudio(const std::string &path) {
@@ -94,6 +119,7 @@ Result<AudioBuffer> readAudio(const std::string &path) {
     auto f = openRead(path, info);
     if (!f) return Error{f.error()};
     SNDFILE *sf = f->get();
+    if (auto note = truncationNote(sf); !note.empty()) return fail(path + ": " + note);
     // Clip float data into [-1,1] like integer data would be; keep NaN detectable.
     sf_command(sf, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
     const int ch = info.channels;

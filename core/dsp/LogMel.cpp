@@ -86,9 +86,12 @@ MelImage logMel(const std::vector<float> &mono, const MelConfig &cfg) {
     auto x = torch::from_blob(const_cast<float *>(mono.data()), {int64_t(mono.size())}, torch::kFloat32);
     const int64_t pad = cfg.nFft / 2;
     if (int64_t(mono.size()) <= pad) {
-        // Too short for reflect padding of a whole block: one centred pass.
-        auto lm = t(x).contiguous();
-        std::copy(lm.data_ptr<float>(), lm.data_ptr<float>() + lm.numel(), img.data.begin());
+        // Too short for reflect padding: zero-extend (silence after the clip), keep the frame count.
+        auto xz = torch::zeros({pad + 1});
+        xz.slice(0, 0, x.size(0)).copy_(x);
+        auto lm = t(xz).slice(1, 0, img.frames).contiguous();
+        for (int m = 0; m < img.nMels; ++m)
+            for (int fr = 0; fr < img.frames; ++fr) img.data[size_t(m) * img.frames + fr] = lm[m][fr].item<float>();
         return img;
     }
     // Reflect-pad once, then frame blocks with center=false: identical to one

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job: install what is missing, build, then open the studio on the
+# bundled default kick model. Without a display it generates kicks headless.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash tools/deps.sh
+bash tools/build.sh
+BUILD=${MELSTUDIO_BUILD_DIR:-build}
+if [ -n "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ] && [ -x "$BUILD/app/melstudio" ]; then
+  exec "$BUILD/app/melstudio" "$@"
+fi
+echo "No display found: generating kicks with the command line instead."
+echo "(On a desktop, run $BUILD/app/melstudio; on a server, xvfb-run $BUILD/app/melstudio.)"
+out=${MELSTUDIO_OUT:-$PWD/out/kicks}
+mkdir -p "$out"
+"$BUILD/trainer/melstudio-cli" generate --prompt "punchy" --count 4 --steps 50 --seed 1 --out "$out" --overwrite
+echo "Kicks written to $out"
