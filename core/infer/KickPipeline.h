@@ -25,6 +25,14 @@ struct KickParams {
     float eta = 0.0f;            // DDIM eta (0 = deterministic)
     std::string vocoder = "auto";   // "auto" (model's vocoder if present), "hifigan", "griffinlim"
     int griffinLimIterations = 64;
+    // The reference post-processing: peak to 0.95, cubic fade-out 1.0-1.75 s,
+    // silence after. Off: the raw decoder/vocoder output (trimmed to 2 s).
+    bool finish = true;
+    // Intra-op threads for the denoising loop only (0: keep the current
+    // setting). The UNet's ops are small: on the shared 2-core machine one
+    // thread was faster in every measurement (OpenMP barrier stalls with 2),
+    // so it is the default; decoder and vocoder keep every thread.
+    int samplerThreads = 1;
 };
 
 struct KickTake {

@@ -1,0 +1,239 @@
+#include "MainWindow.h"
+
+#include "AboutDialog.h"
+#include "ComparePage.h"
+#include "DatasetPage.h"
+#include "GeneratePage.h"
+#include "ModelsPage.h"
+#include "Screenshots.h"
+#include "TrainPage.h"
+
+#include <QAction>
+#include <QActionGroup>
+#include <QApplication>
+#include <QCloseEvent>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QHBoxLayout>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QSettings>
+#include <QSplitter>
+#include <QStackedWidget>
+#include <QStatusBar>
+#include <QTranslator>
+
+static void initStudioResources() { Q_INIT_RESOURCE(resources); }
+
+namespace ms::app {
+
+MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
+{
+    initStudioResources();
+    setWindowIcon(QIcon(QStringLiteral(":/icons/melstudio.png")));
+    m_pageList = new QListWidget;
+    m_pageList->setIconSize(QSize(28, 28));
+    m_pageList->setFixedWidth(150);
+    m_pageList->setSpacing(2);
+    m_stack = new QStackedWidget;
+    m_generate = new GeneratePage;
+    m_compare = new ComparePage;
+    m_train = new TrainPage;
+    m_models = new ModelsPage;
+    m_dataset = new DatasetPage;
+    const char *icons[] = {"generate", "compare", "train", "models", "dataset"};
+    QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset};
+    for (int i = 0; i < PageCount; ++i) {
+        m_stack->addWidget(pages[i]);
+        new QListWidgetItem(QIcon(QStringLiteral(":/icons/%1.png").arg(QLatin1String(icons[i]))), QString(), m_pageList);
+    }
+    connect(m_pageList, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+
+    auto *central = new QWidget;
+    auto *row = new QHBoxLayout(central);
+    row->setContentsMargins(4, 4, 4, 0);
+    row->addWidget(m_pageList);
+    row->addWidget(m_stack, 1);
+    setCentralWidget(central);
+
+    m_fileMenu = menuBar()->addMenu(QString());
+    m_openAction = m_fileMenu->addAction(QIcon(QStringLiteral(":/icons/open.png")), QString());
+    m_openAction->setShortcut(QKeySequence::Open);
+    m_exportAction = m_fileMenu->addAction(QString());
+    m_exportAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    m_generateAction = m_fileMenu->addAction(QString());
+    m_generateAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_G));
+    m_playAction = m_fileMenu->addAction(QString());
+    m_playAction->setShortcut(QKeySequence(Qt::Key_Space));
+    m_fileMenu->addSeparator();
+    m_quitAction = m_fileMenu->addAction(QString());
+    m_quitAction->setShortcut(QKeySequence::Quit);
+    m_languageMenu = menuBar()->addMenu(QString());
+    auto *group = new QActionGroup(this);
+    m_englishAction = m_languageMenu->addAction(QStringLiteral("English"));
+    m_chineseAction = m_languageMenu->addAction(QStringLiteral("简体中文"));
+    for (QAction *a : {m_englishAction, m_chineseAction}) {
+        a->setCheckable(true);
+        group->addAction(a);
+    }
+    m_englishAction->setChecked(true);
+    m_helpMenu = menuBar()->addMenu(QString());
+    m_aboutAction = m_helpMenu->addAction(QString());
+
+    connect(m_openAction, &QAction::triggered, this, [this] {
+        showPage(Compare);
+        m_compare->openFileDialog(0);
+    });
+    connect(m_exportAction, &QAction::triggered, this, [this] {
+        showPage(Generate);
+        m_generate->exportSelectedWithDialog();
+    });
+    connect(m_generateAction, &QAction::triggered, this, [this] {
+        showPage(Generate);
+        m_generate->generate();
+    });
+    connect(m_playAction, &QAction::triggered, this, &MainWindow::togglePlay);
+    connect(m_quitAction, &QAction::triggered, this, &QWidget::close);
+    connect(m_englishAction, &QAction::triggered, this, [this] { setLanguage(QStringLiteral("en")); });
+    connect(m_chineseAction, &QAction::triggered, this, [this] { setLanguage(QStringLiteral("zh_CN")); });
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
+
+    for (QObject *p : {static_cast<QObject *>(m_generate), static_cast<QObject *>(m_compare),
+                       static_cast<QObject *>(m_train), static_cast<QObject *>(m_models),
+                       static_cast<QObject *>(m_dataset)})
+        connect(p, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
+    connect(m_train, &TrainPage::useForGeneration, this, [this](const QString &dir) {
+        m_generate->setModelDir(dir);
+        m_models->setModelDir(dir);
+        showPage(Generate);
+    });
+    connect(m_generate, &GeneratePage::modelChanged, m_models, &ModelsPage::setModelDir);
+    connect(m_generate, &GeneratePage::goToTrain, this, [this] { showPage(Train); });
+    connect(m_models, &ModelsPage::useForGeneration, this, [this](const QString &dir) {
+        m_generate->setModelDir(dir);
+        showPage(Generate);
+    });
+
+    QSettings settings;
+    resize(1280, 820);
+    restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
+    m_pageList->setCurrentRow(std::clamp(settings.value(QStringLiteral("window/page"), 0).toInt(), 0, PageCount - 1));
+    const QString lang = settings.value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();
+    retranslateUi();
+    if (lang != QLatin1String("en")) setLanguage(lang);
+    statusBar();
+}
+
+MainWindow::~MainWindow() = default;
+
+bool MainWindow::setLanguage(const QString &code)
+{
+    if (code != QLatin1String("en") && code != QLatin1String("zh_CN")) return false;
+    if (m_translator) {
+        QCoreApplication::removeTranslator(m_translator);
+        delete m_translator;
+        m_translator = nullptr;
+    }
+    if (code != QLatin1String("en")) {
+        m_translator = new QTranslator(this);
+        if (!m_translator->load(QStringLiteral(":/i18n/melstudio_%1.qm").arg(code))) {
+            delete m_translator;
+            m_translator = nullptr;
+            showMessage(tr("The translation for %1 could not be loaded.").arg(code));
+            return false;
+        }
+        QCoreApplication::installTranslator(m_translator);
+    }
+    // Qt sends LanguageChange itself only while the event loop runs; send it to
+    // our window tree explicitly so a switch before exec() (or in tests) works too.
+    QEvent ev(QEvent::LanguageChange);
+    QCoreApplication::sendEvent(this, &ev);
+    m_language = code;
+    (code == QLatin1String("en") ? m_englishAction : m_chineseAction)->setChecked(true);
+    QSettings().setValue(QStringLiteral("ui/language"), code);
+    return true;
+}
+
+void MainWindow::showPage(Page page) { m_pageList->setCurrentRow(page); }
+
+int MainWindow::currentPage() const { return m_stack->currentIndex(); }
+
+QWidget *MainWindow::page(Page p) const { return m_stack->widget(p); }
+
+void MainWindow::showAbout()
+{
+    AboutDialog dialog(this);
+    dialog.exec();
+}
+
+void MainWindow::showMessage(const QString &text) { statusBar()->showMessage(text, 8000); }
+
+void MainWindow::togglePlay()
+{
+    switch (currentPage()) {
+    case Generate: m_generate->togglePlay(); break;
+    case Compare: m_compare->togglePlay(); break;
+    case Train: m_train->togglePlay(); break;
+    case Dataset: m_dataset->togglePlay(); break;
+    default: break;
+    }
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QMainWindow::changeEvent(event);
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("window/state"), saveState());
+    settings.setValue(QStringLiteral("window/page"), currentPage());
+    m_generate->cancel();
+    QMainWindow::closeEvent(event);
+}
+
+void MainWindow::retranslateUi()
+{
+    setWindowTitle(tr("melstudio"));
+    const QString names[] = {tr("Generate"), tr("Compare"), tr("Train"), tr("Models"), tr("Dataset")};
+    for (int i = 0; i < PageCount; ++i) m_pageList->item(i)->setText(names[i]);
+    m_fileMenu->setTitle(tr("&File"));
+    m_openAction->setText(tr("&Open audio…"));
+    m_exportAction->setText(tr("&Export selected takes…"));
+    m_generateAction->setText(tr("&Generate"));
+    m_playAction->setText(tr("Play / stop"));
+    m_quitAction->setText(tr("&Quit"));
+    m_languageMenu->setTitle(tr("&Language"));
+    m_helpMenu->setTitle(tr("&Help"));
+    m_aboutAction->setText(tr("&About melstudio"));
+}
+
+int runStudio(int argc, char **argv)
+{
+    QApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("melstudio"));
+    QCoreApplication::setApplicationName(QStringLiteral("melstudio"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(MELSTUDIO_VERSION));
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("melstudio: train and run audio generative models"));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page in both languages to PNG files in DIR and exit."), QStringLiteral("DIR"));
+    QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN."), QStringLiteral("CODE"));
+    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model package folder to load."), QStringLiteral("DIR"));
+    parser.addOptions({shots, lang, model});
+    parser.process(app);
+
+    MainWindow window;
+    if (parser.isSet(lang)) window.setLanguage(parser.value(lang));
+    if (parser.isSet(model)) window.generatePage()->setModelDir(parser.value(model));
+    if (parser.isSet(shots)) return renderScreenshots(window, parser.value(shots)) ? 0 : 1;
+    window.show();
+    return app.exec();
+}
+
+} // namespace ms::app

@@ -1,0 +1,314 @@
+#include "ModelsPage.h"
+
+#include "Cli.h"
+
+#include <QDir>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QComboBox>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QRegularExpression>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLabel>
+#include <QLineEdit>
+#include <QLocale>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSplitter>
+#include <QTableWidget>
+#include <QTreeWidget>
+#include <QVBoxLayout>
+
+#include <functional>
+
+namespace ms::app {
+
+namespace {
+QString formatCount(qint64 n) { return QLocale().toString(n); }
+QString formatBytes(qint64 n)
+{
+    return n >= (1 << 20) ? QStringLiteral("%1 MB").arg(n / 1048576.0, 0, 'f', 2) : QStringLiteral("%1 KB").arg(n / 1024.0, 0, 'f', 1);
+}
+} // namespace
+
+ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
+{
+    auto *layout = new QVBoxLayout(this);
+    auto *bar = new QHBoxLayout;
+    m_path = new QLineEdit;
+    m_browse = new QPushButton(QIcon(QStringLiteral(":/icons/open.png")), QString());
+    m_useButton = new QPushButton;
+    bar->addWidget(m_path, 1);
+    bar->addWidget(m_browse);
+    bar->addWidget(m_useButton);
+    layout->addLayout(bar);
+    m_summary = new QLabel;
+    m_summary->setWordWrap(true);
+    layout->addWidget(m_summary);
+    auto *split = new QSplitter;
+    m_treeBox = new QGroupBox;
+    auto *tv = new QVBoxLayout(m_treeBox);
+    m_tree = new QTreeWidget;
+    m_tree->setColumnCount(2);
+    m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    tv->addWidget(m_tree);
+    split->addWidget(m_treeBox);
+    auto *right = new QWidget;
+    auto *rv = new QVBoxLayout(right);
+    rv->setContentsMargins(0, 0, 0, 0);
+    m_filesBox = new QGroupBox;
+    auto *fv = new QVBoxLayout(m_filesBox);
+    m_files = new QTableWidget(0, 2);
+    m_files->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_files->verticalHeader()->hide();
+    fv->addWidget(m_files);
+    rv->addWidget(m_filesBox, 1);
+    m_importBox = new QGroupBox;
+    auto *iv = new QVBoxLayout(m_importBox);
+    auto *row = new QGridLayout;
+    m_vaeCkpt = new QLineEdit;
+    m_diffCkpt = new QLineEdit;
+    m_vocCkpt = new QLineEdit;
+    int r = 0;
+    for (QLineEdit *e : {m_vaeCkpt, m_diffCkpt, m_vocCkpt}) {
+        auto *browse = new QPushButton(QStringLiteral("…"));
+        row->addWidget(e, r, 0);
+        row->addWidget(browse, r++, 1);
+        connect(browse, &QPushButton::clicked, this, [this, e] {
+            const QString f = QFileDialog::getOpenFileName(this, tr("Reference checkpoint"), e->text(),
+                                                           tr("PyTorch checkpoints (*.pt *.pth *.ckpt);;All files (*)"));
+            if (!f.isEmpty()) e->setText(f);
+        });
+    }
+    m_importOut = new QLineEdit;
+    m_importPreset = new QComboBox;
+    m_importPreset->addItems({QStringLiteral("paper"), QStringLiteral("tiny")});
+    m_importButton = new QPushButton;
+    row->addWidget(m_importOut, r, 0);
+    row->addWidget(m_importPreset, r, 1);
+    row->addWidget(m_importButton, r + 1, 0, 1, 2, Qt::AlignRight);
+    iv->addLayout(row);
+    m_importStatus = new QLabel;
+    m_importStatus->setWordWrap(true);
+    iv->addWidget(m_importStatus);
+    m_report = new QTableWidget(0, 3);
+    m_report->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_report->verticalHeader()->hide();
+    iv->addWidget(m_report, 1);
+    rv->addWidget(m_importBox, 2);
+    split->addWidget(right);
+    split->setStretchFactor(0, 3);
+    split->setStretchFactor(1, 2);
+    layout->addWidget(split, 1);
+
+    connect(m_browse, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Open model package"), m_path->text());
+        if (!d.isEmpty()) setModelDir(d);
+    });
+    connect(m_path, &QLineEdit::returnPressed, this, [this] { setModelDir(m_path->text()); });
+    connect(m_useButton, &QPushButton::clicked, this, [this] { if (!m_dir.isEmpty()) emit useForGeneration(m_dir); });
+    connect(m_importButton, &QPushButton::clicked, this, &ModelsPage::runImport);
+    retranslateUi();
+    const QString dir = QSettings().value(QStringLiteral("model/dir")).toString();
+    if (!dir.isEmpty() && QDir(dir).exists()) setModelDir(dir);
+}
+
+void ModelsPage::retranslateUi()
+{
+    m_path->setPlaceholderText(tr("Model package folder (model.json + .safetensors)"));
+    m_browse->setText(tr("Open…"));
+    m_useButton->setText(tr("Use for generation"));
+    m_treeBox->setTitle(tr("Architecture"));
+    m_tree->setHeaderLabels({tr("Module"), tr("Parameters")});
+    m_filesBox->setTitle(tr("Files"));
+    m_files->setHorizontalHeaderLabels({tr("File"), tr("Size")});
+    m_importBox->setTitle(tr("Import a reference checkpoint"));
+    m_vaeCkpt->setPlaceholderText(tr("VAE checkpoint (vae_epoch_100.pt)"));
+    m_diffCkpt->setPlaceholderText(tr("diffusion checkpoint (diffusion_step_100000.pt)"));
+    m_vocCkpt->setPlaceholderText(tr("vocoder checkpoint (optional)"));
+    m_importOut->setPlaceholderText(tr("output package folder"));
+    m_importButton->setText(tr("Import"));
+    m_report->setHorizontalHeaderLabels({tr("Component"), tr("Key or result"), tr("Problem")});
+    if (m_dir.isEmpty()) m_summary->setText(tr("Open a model package to see its modules and parameter counts."));
+    if (m_totalItem) m_totalItem->setText(0, tr("Total"));
+    if (m_total >= 0) showSummary();
+}
+
+void ModelsPage::showSummary()
+{
+    m_summary->setText(tr("%1 parameters in %2 modules; %3 on disk; device %4")
+                           .arg(formatCount(m_total)).arg(m_modules.size()).arg(formatBytes(m_bytes), m_device));
+}
+
+void ModelsPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QWidget::changeEvent(event);
+}
+
+void ModelsPage::setModelDir(const QString &dir)
+{
+    m_dir = dir;
+    m_path->setText(QDir::toNativeSeparators(dir));
+    m_total = -1;
+    m_modules.clear();
+    m_tree->clear();
+    m_totalItem = nullptr;
+    m_files->setRowCount(0);
+    qint64 bytes = 0;
+    for (const QFileInfo &fi : QDir(dir).entryInfoList(QDir::Files, QDir::Name)) {
+        const int r = m_files->rowCount();
+        m_files->insertRow(r);
+        m_files->setItem(r, 0, new QTableWidgetItem(fi.fileName()));
+        m_files->setItem(r, 1, new QTableWidgetItem(formatBytes(fi.size())));
+        bytes += fi.size();
+    }
+    QString device = QSettings().value(QStringLiteral("device"), QStringLiteral("auto")).toString();
+    m_summary->setText(tr("Reading %1 (%2 on disk, device %3)…").arg(QDir::toNativeSeparators(dir), formatBytes(bytes), device));
+    if (m_proc) {
+        m_proc->disconnect(this);
+        m_proc->kill();
+        m_proc->deleteLater();
+    }
+    m_proc = new QProcess(this);
+    QProcess *proc = m_proc;
+    connect(proc, &QProcess::finished, this, [this, proc, bytes, device](int code, QProcess::ExitStatus st) {
+        if (proc != m_proc) return;
+        m_proc = nullptr;
+        proc->deleteLater();
+        if (st != QProcess::NormalExit || code != 0) {
+            const QString err = QString::fromUtf8(proc->readAllStandardError()).trimmed();
+            m_summary->setText(tr("melstudio-cli params failed: %1").arg(err.isEmpty() ? proc->errorString() : err));
+            emit loaded(false);
+            return;
+        }
+        m_bytes = bytes;
+        m_device = device;
+        parseParams(proc->readAllStandardOutput());
+        showSummary();
+        emit loaded(true);
+    });
+    connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart || proc != m_proc) return;
+        m_proc = nullptr;
+        proc->deleteLater();
+        m_summary->setText(tr("Cannot run %1: %2").arg(cliPath(), proc->errorString()));
+        emit loaded(false);
+    });
+    proc->start(cliPath(), {QStringLiteral("params"), QStringLiteral("--model"), dir, QStringLiteral("--json")});
+}
+
+void ModelsPage::parseParams(const QByteArray &out)
+{
+    m_tree->clear();
+    m_totalItem = nullptr;
+    m_total = 0;
+    QMap<QString, QTreeWidgetItem *> nodes;
+    QMap<QTreeWidgetItem *, qint64> sums;
+    for (const QByteArray &line : out.split('\n')) {
+        const QJsonDocument doc = QJsonDocument::fromJson(line.trimmed());
+        if (!doc.isObject()) continue;
+        const QJsonObject o = doc.object();
+        const QString module = o.value(QStringLiteral("module")).toString();
+        const qint64 n = o.value(QStringLiteral("params")).toInteger();
+        if (module.isEmpty()) continue;
+        if (module == QLatin1String("total")) continue;
+        // Each line is a leaf or a top-level component; build the path tree and sum upward.
+        const QStringList parts = module.split(QLatin1Char('.'));
+        QString path;
+        QTreeWidgetItem *parent = nullptr;
+        for (const QString &p : parts) {
+            path = path.isEmpty() ? p : path + QLatin1Char('.') + p;
+            QTreeWidgetItem *&node = nodes[path];
+            if (!node) {
+                node = parent ? new QTreeWidgetItem(parent) : new QTreeWidgetItem(m_tree);
+                node->setText(0, p);
+            }
+            parent = node;
+        }
+        if (parts.size() == 1) {
+            m_modules[module] = n;
+            m_total += n;
+        }
+        sums[parent] = n;
+        parent->setText(1, formatCount(n));
+        parent->setData(1, Qt::UserRole, n);
+    }
+    // Nodes without their own line show the sum of their children.
+    std::function<qint64(QTreeWidgetItem *)> fill = [&](QTreeWidgetItem *item) -> qint64 {
+        qint64 s = 0;
+        for (int i = 0; i < item->childCount(); ++i) s += fill(item->child(i));
+        if (sums.contains(item)) return sums[item];
+        item->setText(1, formatCount(s));
+        item->setData(1, Qt::UserRole, s);
+        return s;
+    };
+    for (int i = 0; i < m_tree->topLevelItemCount(); ++i) {
+        const qint64 s = fill(m_tree->topLevelItem(i));
+        if (!m_modules.contains(m_tree->topLevelItem(i)->text(0))) {
+            m_modules[m_tree->topLevelItem(i)->text(0)] = s;
+            m_total += s;
+        }
+    }
+    auto *totalItem = m_totalItem = new QTreeWidgetItem(m_tree);
+    totalItem->setText(0, tr("Total"));
+    totalItem->setText(1, formatCount(m_total));
+    QFont f = totalItem->font(0);
+    f.setBold(true);
+    totalItem->setFont(0, f);
+    totalItem->setFont(1, f);
+    m_tree->expandToDepth(0);
+}
+
+void ModelsPage::runImport()
+{
+    if (m_vaeCkpt->text().isEmpty() || m_diffCkpt->text().isEmpty() || m_importOut->text().isEmpty()) {
+        m_importStatus->setText(tr("Choose the VAE and diffusion checkpoints and an output folder."));
+        return;
+    }
+    QStringList args = {QStringLiteral("import"), QStringLiteral("--vae"), m_vaeCkpt->text(), QStringLiteral("--diffusion"),
+                        m_diffCkpt->text(), QStringLiteral("--out"), m_importOut->text(), QStringLiteral("--preset"),
+                        m_importPreset->currentText()};
+    if (!m_vocCkpt->text().isEmpty()) args << QStringLiteral("--vocoder") << m_vocCkpt->text();
+    auto *proc = new QProcess(this);
+    m_importStatus->setText(tr("Importing…"));
+    m_report->setRowCount(0);
+    connect(proc, &QProcess::finished, this, [this, proc](int code, QProcess::ExitStatus) {
+        proc->deleteLater();
+        const QString all = QString::fromUtf8(proc->readAllStandardOutput() + proc->readAllStandardError());
+        static const QRegularExpression head(QStringLiteral("^(\\w+) <- .*: (\\d+ tensors); (.*)$"));
+        static const QRegularExpression keys(QStringLiteral("^\\s+(missing|unexpected|mis-shaped): (.*)$"));
+        QString component;
+        auto addRow = [this](const QString &a, const QString &b, const QString &c) {
+            const int r = m_report->rowCount();
+            m_report->insertRow(r);
+            m_report->setItem(r, 0, new QTableWidgetItem(a));
+            m_report->setItem(r, 1, new QTableWidgetItem(b));
+            m_report->setItem(r, 2, new QTableWidgetItem(c));
+        };
+        for (const QString &line : all.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            if (auto m = head.match(line); m.hasMatch()) {
+                component = m.captured(1);
+                addRow(component, m.captured(2), m.captured(3));
+            } else if (auto k = keys.match(line); k.hasMatch()) {
+                for (const QString &key : k.captured(2).split(QStringLiteral(", "), Qt::SkipEmptyParts))
+                    addRow(component, key, k.captured(1));
+            } else {
+                addRow(QString(), line.trimmed(), QString());
+            }
+        }
+        m_importStatus->setText(code == 0 ? tr("Imported into %1.").arg(m_importOut->text())
+                                          : tr("Import failed (exit code %1); see the report below.").arg(code));
+        if (code == 0) setModelDir(m_importOut->text());
+    });
+    proc->start(cliPath(), args);
+}
+
+} // namespace ms::app

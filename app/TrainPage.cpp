@@ -1,0 +1,460 @@
+#include "TrainPage.h"
+
+#include "Cli.h"
+#include "audio/AudioFile.h"
+#include "audio/Edit.h"
+#include "io/SafeTensors.h"
+
+#include "LossPlot.h"
+#include "Player.h"
+#include "RunWatcher.h"
+#include "SpectrogramView.h"
+
+#include <QCheckBox>
+#include <QComboBox>
+#include <QDateTime>
+#include <QDir>
+#include <QEvent>
+#include <QFileDialog>
+#include <QFileInfo>
+#include <QFile>
+#include <QFormLayout>
+#include <QGridLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPlainTextEdit>
+#include <QProcess>
+#include <QPushButton>
+#include <QSettings>
+#include <QSlider>
+#include <QSpinBox>
+#include <QSplitter>
+#include <QTimer>
+#include <QVBoxLayout>
+
+#include <cmath>
+#include <csignal>
+
+namespace ms::app {
+
+TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
+{
+    m_watcher = new ms::widgets::RunWatcher(this);
+    m_player = new ms::widgets::Player(this);
+    auto *layout = new QHBoxLayout(this);
+    auto *split = new QSplitter;
+    layout->addWidget(split);
+
+    auto *left = new QWidget;
+    auto *lv = new QVBoxLayout(left);
+    lv->setContentsMargins(0, 0, 0, 0);
+    m_jobBox = new QGroupBox;
+    m_form = new QFormLayout(m_jobBox);
+    for (auto &l : m_formLabels) l = new QLabel;
+    m_model = new QComboBox;
+    m_model->addItems({QStringLiteral("vae"), QStringLiteral("diffusion"), QStringLiteral("vocoder")});
+    m_dataset = new QLineEdit;
+    m_browseData = new QPushButton(QStringLiteral("…"));
+    auto *dataRow = new QHBoxLayout;
+    dataRow->addWidget(m_dataset, 1);
+    dataRow->addWidget(m_browseData);
+    m_runDir = new QLineEdit;
+    m_browseRun = new QPushButton(QStringLiteral("…"));
+    auto *runRow = new QHBoxLayout;
+    runRow->addWidget(m_runDir, 1);
+    runRow->addWidget(m_browseRun);
+    m_device = new QComboBox;
+    m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
+    m_preset = new QComboBox;
+    m_preset->addItems({QStringLiteral("tiny"), QStringLiteral("paper")});
+    m_steps = new QSpinBox;
+    m_steps->setRange(0, 10000000);
+    m_steps->setSpecialValueText(QStringLiteral("—"));
+    m_form->addRow(m_formLabels[0], m_model);
+    m_form->addRow(m_formLabels[1], dataRow);
+    m_form->addRow(m_formLabels[2], runRow);
+    m_form->addRow(m_formLabels[3], m_device);
+    m_form->addRow(m_formLabels[4], m_preset);
+    m_form->addRow(m_formLabels[5], m_steps);
+    m_recipe = new QLineEdit;
+    m_form->addRow(m_formLabels[6], m_recipe);
+    auto *buttons = new QHBoxLayout;
+    m_startButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
+    m_stopButton = new QPushButton(QIcon(QStringLiteral(":/icons/stop.png")), QString());
+    m_resumeButton = new QPushButton;
+    m_openRunButton = new QPushButton(QIcon(QStringLiteral(":/icons/open.png")), QString());
+    for (auto *b : {m_startButton, m_stopButton, m_resumeButton}) buttons->addWidget(b);
+    m_form->addRow(buttons);
+    m_form->addRow(m_openRunButton);
+    m_state = new QLabel;
+    m_state->setWordWrap(true);
+    m_form->addRow(m_state);
+    lv->addWidget(m_jobBox);
+    m_ckptBox = new QGroupBox;
+    auto *cv = new QVBoxLayout(m_ckptBox);
+    m_checkpoints = new QListWidget;
+    m_useButton = new QPushButton;
+    cv->addWidget(m_checkpoints);
+    cv->addWidget(m_useButton);
+    lv->addWidget(m_ckptBox, 1);
+    split->addWidget(left);
+
+    auto *right = new QWidget;
+    auto *rv = new QVBoxLayout(right);
+    rv->setContentsMargins(0, 0, 0, 0);
+    m_dashBox = new QGroupBox;
+    auto *dv = new QVBoxLayout(m_dashBox);
+    m_stats = new QLabel;
+    m_stats->setTextFormat(Qt::RichText);
+    dv->addWidget(m_stats);
+    auto *plotBar = new QHBoxLayout;
+    m_logY = new QCheckBox;
+    m_logY->setChecked(true);
+    m_smoothingLabel = new QLabel;
+    m_smoothing = new QSlider(Qt::Horizontal);
+    m_smoothing->setRange(0, 99);
+    m_smoothing->setValue(60);
+    m_smoothing->setMaximumWidth(160);
+    m_toggles = new QHBoxLayout;
+    plotBar->addWidget(m_logY);
+    plotBar->addWidget(m_smoothingLabel);
+    plotBar->addWidget(m_smoothing);
+    plotBar->addLayout(m_toggles);
+    plotBar->addStretch();
+    dv->addLayout(plotBar);
+    m_plot = new ms::widgets::LossPlot;
+    dv->addWidget(m_plot, 1);
+    rv->addWidget(m_dashBox, 3);
+    m_previewBox = new QGroupBox;
+    auto *pv = new QGridLayout(m_previewBox);
+    m_target = new ms::widgets::SpectrogramView;
+    m_output = new ms::widgets::SpectrogramView;
+    m_playButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
+    pv->addWidget(m_target, 0, 0);
+    pv->addWidget(m_output, 0, 1);
+    pv->addWidget(m_playButton, 1, 1, Qt::AlignRight);
+    rv->addWidget(m_previewBox, 2);
+    m_log = new QPlainTextEdit;
+    m_log->setReadOnly(true);
+    m_log->setMaximumBlockCount(400);
+    m_log->setMaximumHeight(110);
+    m_log->hide();
+    rv->addWidget(m_log);
+    split->addWidget(right);
+    split->setStretchFactor(1, 3);
+
+    m_timer = new QTimer(this);
+    m_timer->setInterval(100);
+    connect(m_timer, &QTimer::timeout, this, &TrainPage::refresh);
+    m_timer->start();
+    connect(m_watcher, &ms::widgets::RunWatcher::previewChanged, this, &TrainPage::updatePreview);
+    connect(m_logY, &QCheckBox::toggled, m_plot, &ms::widgets::LossPlot::setLogY);
+    connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
+    connect(m_startButton, &QPushButton::clicked, this, [this] { start(false); });
+    connect(m_resumeButton, &QPushButton::clicked, this, [this] { start(true); });
+    connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
+    connect(m_playButton, &QPushButton::clicked, this, &TrainPage::togglePlay);
+    connect(m_useButton, &QPushButton::clicked, this, &TrainPage::packageCheckpoint);
+    connect(m_browseData, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_dataset->text());
+        if (!d.isEmpty()) m_dataset->setText(d);
+    });
+    connect(m_browseRun, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Run folder"), m_runDir->text());
+        if (!d.isEmpty()) m_runDir->setText(d);
+    });
+    connect(m_openRunButton, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), m_runDir->text());
+        if (!d.isEmpty()) openRun(d);
+    });
+
+    QSettings s;
+    m_dataset->setText(s.value(QStringLiteral("train/dataset")).toString());
+    m_runDir->setText(s.value(QStringLiteral("train/run"), QDir(studioDataDir()).filePath(QStringLiteral("runs/vae"))).toString());
+    m_device->setCurrentText(s.value(QStringLiteral("device"), QStringLiteral("auto")).toString());
+    m_preset->setCurrentText(s.value(QStringLiteral("train/preset"), QStringLiteral("tiny")).toString());
+    m_model->setCurrentText(s.value(QStringLiteral("train/model"), QStringLiteral("vae")).toString());
+    m_recipe->setText(s.value(QStringLiteral("train/recipe")).toString());
+    retranslateUi();
+}
+
+TrainPage::~TrainPage() = default;   // the child keeps running: it is detached on purpose
+
+void TrainPage::retranslateUi()
+{
+    m_jobBox->setTitle(tr("Training job"));
+    m_formLabels[0]->setText(tr("Model"));
+    m_formLabels[1]->setText(tr("Dataset"));
+    m_formLabels[2]->setText(tr("Run folder"));
+    m_formLabels[3]->setText(tr("Device"));
+    m_formLabels[4]->setText(tr("Preset"));
+    m_formLabels[5]->setText(tr("Steps"));
+    m_steps->setToolTip(tr("Training steps (— uses the recipe's default)"));
+    m_formLabels[6]->setText(tr("Recipe options"));
+    m_recipe->setPlaceholderText(tr("e.g. --batch 16 --lr 2e-4 --checkpoint-every 500"));
+    m_recipe->setToolTip(tr("Extra flags for melstudio-cli train (see melstudio-cli train --help)"));
+    m_startButton->setText(tr("Start"));
+    m_stopButton->setText(tr("Stop"));
+    m_resumeButton->setText(tr("Resume"));
+    m_openRunButton->setText(tr("Open an existing run…"));
+    m_ckptBox->setTitle(tr("Checkpoints"));
+    m_useButton->setText(tr("Use for generation"));
+    m_dashBox->setTitle(tr("Dashboard"));
+    m_logY->setText(tr("log y"));
+    m_smoothingLabel->setText(tr("smoothing"));
+    m_previewBox->setTitle(tr("Latest preview: target (left) and output (right)"));
+    m_target->setPlaceholder(tr("Target mel"));
+    m_output->setPlaceholder(tr("Model output"));
+    m_playButton->setText(m_player->isPlaying() ? tr("Stop (Space)") : tr("Play preview (Space)"));
+    if (m_watcher->runDir().isEmpty()) {
+        m_state->setText(tr("No run is open. Start a job or open a run folder."));
+        m_stats->setText(tr("Waiting for metrics…"));
+    }
+}
+
+void TrainPage::changeEvent(QEvent *event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+        m_statsDirty = true;   // re-render the stats line in the new language
+        m_checkpoints->clear();
+        if (!m_watcher->runDir().isEmpty() && !isChildRunning())
+            m_state->setText(tr("Watching %1").arg(QDir::toNativeSeparators(m_watcher->runDir())));
+        refresh();
+    }
+    QWidget::changeEvent(event);
+}
+
+void TrainPage::setJob(const QString &model, const QString &dataset, const QString &runDir, const QString &preset, int steps,
+                       const QString &recipeOptions)
+{
+    m_recipe->setText(recipeOptions);
+    m_model->setCurrentText(model);
+    m_dataset->setText(dataset);
+    m_runDir->setText(runDir);
+    m_preset->setCurrentText(preset);
+    m_steps->setValue(steps);
+}
+
+bool TrainPage::isChildRunning() const { return m_pid > 0 && ::kill(pid_t(m_pid), 0) == 0; }
+
+bool TrainPage::start(bool resume)
+{
+    if (isChildRunning()) {
+        emit message(tr("A training job is already running (pid %1).").arg(m_pid));
+        return false;
+    }
+    const QString runDir = m_runDir->text().trimmed();
+    if (runDir.isEmpty() || (!resume && m_dataset->text().trimmed().isEmpty())) {
+        m_state->setText(tr("Choose a dataset folder and a run folder first."));
+        return false;
+    }
+    // Accept the aggregated folder as well as its processed/ sub-folder.
+    QString data = m_dataset->text().trimmed();
+    if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
+        data = QDir(data).filePath(QStringLiteral("processed"));
+    QStringList args = {QStringLiteral("train"), m_model->currentText(), QStringLiteral("--data"), data,
+                        QStringLiteral("--run"), runDir, QStringLiteral("--preset"), m_preset->currentText(),
+                        QStringLiteral("--device"), m_device->currentText()};
+    if (m_steps->value() > 0) args << QStringLiteral("--steps") << QString::number(m_steps->value());
+    args << QProcess::splitCommand(m_recipe->text());
+    if (resume) args << QStringLiteral("--resume");
+    QDir().mkpath(runDir);
+    QProcess proc;
+    proc.setProgram(cliPath());
+    proc.setArguments(args);
+    proc.setStandardOutputFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
+    proc.setStandardErrorFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
+    qint64 pid = 0;
+    if (!proc.startDetached(&pid)) {
+        m_state->setText(tr("Cannot start %1: %2").arg(cliPath(), proc.errorString()));
+        emit message(m_state->text());
+        return false;
+    }
+    m_pid = pid;
+    QSettings s;
+    s.setValue(QStringLiteral("train/dataset"), m_dataset->text());
+    s.setValue(QStringLiteral("train/run"), runDir);
+    s.setValue(QStringLiteral("train/preset"), m_preset->currentText());
+    s.setValue(QStringLiteral("train/model"), m_model->currentText());
+    s.setValue(QStringLiteral("train/recipe"), m_recipe->text());
+    s.setValue(QStringLiteral("device"), m_device->currentText());
+    m_log->hide();
+    openRun(runDir);
+    m_state->setText(tr("Running: melstudio-cli %1 (pid %2)").arg(args.join(QLatin1Char(' '))).arg(pid));
+    return true;
+}
+
+void TrainPage::stop()
+{
+    if (!isChildRunning()) {
+        m_state->setText(tr("No training job of this studio is running."));
+        return;
+    }
+    ::kill(pid_t(m_pid), SIGTERM);
+    m_state->setText(tr("Stopping: the job writes a checkpoint, then exits."));
+}
+
+void TrainPage::openRun(const QString &dir)
+{
+    m_plot->clearSeries();
+    m_shownPoints = 0;
+    while (QLayoutItem *item = m_toggles->takeAt(0)) {
+        delete item->widget();
+        delete item;
+    }
+    m_checkpoints->clear();
+    m_target->clear();
+    m_output->clear();
+    m_watcher->setRunDir(dir);
+    m_state->setText(tr("Watching %1").arg(QDir::toNativeSeparators(dir)));
+    refresh();
+}
+
+void TrainPage::refresh()
+{
+    const auto &pts = m_watcher->metrics();
+    if (m_watcher->runDir().isEmpty()) return;
+    if (pts.size() != m_shownPoints || m_statsDirty) {
+        m_statsDirty = false;
+        const int from = m_shownPoints;
+        for (int i = from; i < pts.size(); ++i)
+            for (auto it = pts[i].loss.begin(); it != pts[i].loss.end(); ++it) {
+                if (m_plot->pointCount(it.key()) == 0) {
+                    auto *box = new QCheckBox(it.key());
+                    box->setChecked(true);
+                    const QString name = it.key();
+                    connect(box, &QCheckBox::toggled, m_plot, [this, name](bool on) { m_plot->setSeriesVisible(name, on); });
+                    m_toggles->addWidget(box);
+                }
+                m_plot->addPoint(it.key(), double(pts[i].step), it.value());
+            }
+        m_shownPoints = int(pts.size());
+        m_plot->refresh();
+        if (!pts.isEmpty()) {
+            const auto &p = pts.back();
+            const qint64 total = m_watcher->runInfo().value(QStringLiteral("steps")).toInteger();
+            QString eta = QStringLiteral("—");
+            if (pts.size() > 1 && total > p.step) {
+                const auto &q = pts.front();
+                const double perStep = (p.time - q.time) / std::max<qint64>(1, p.step - q.step);
+                const int sec = int((total - p.step) * perStep);
+                eta = QStringLiteral("%1:%2").arg(sec / 60).arg(sec % 60, 2, 10, QLatin1Char('0'));
+            }
+            m_stats->setText(tr("<b>step</b> %1 / %2 &nbsp; <b>lr</b> %3 &nbsp; <b>samples/s</b> %4 &nbsp; <b>ETA</b> %5 &nbsp; <b>memory</b> %6 MB")
+                                 .arg(p.step)
+                                 .arg(total > 0 ? QString::number(total) : QStringLiteral("?"))
+                                 .arg(std::isnan(p.lr) ? QStringLiteral("—") : QString::number(p.lr, 'g', 3))
+                                 .arg(std::isnan(p.samplesPerS) ? QStringLiteral("—") : QString::number(p.samplesPerS, 'f', 1))
+                                 .arg(eta)
+                                 .arg(std::isnan(p.memMb) ? QStringLiteral("—") : QString::number(p.memMb, 'f', 0)));
+        }
+    }
+    if (m_checkpoints->count() != m_watcher->checkpoints().size()) {
+        m_checkpoints->clear();
+        for (qint64 step : m_watcher->checkpoints()) m_checkpoints->addItem(tr("step %1").arg(step));
+        if (m_checkpoints->count()) m_checkpoints->setCurrentRow(m_checkpoints->count() - 1);
+    }
+    const QString last = m_watcher->lastEvent();
+    if (m_pid > 0 && !isChildRunning()) {
+        m_pid = 0;
+        if (last == QLatin1String("paused")) m_state->setText(tr("Paused at the last checkpoint. Press Resume to continue."));
+        else if (last == QLatin1String("finished")) m_state->setText(tr("Finished."));
+        else showFailure();
+    } else if (m_pid == 0 && last == QLatin1String("failed")) {
+        showFailure();
+    }
+}
+
+void TrainPage::showFailure()
+{
+    QStringList lines;
+    for (const QString &name : {QStringLiteral("log.txt"), QStringLiteral("console.txt")}) {
+        QFile f(QDir(m_watcher->runDir()).filePath(name));
+        if (f.open(QIODevice::ReadOnly)) {
+            lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            if (!lines.isEmpty()) break;
+        }
+    }
+    QString reason;
+    for (const auto &e : m_watcher->events())
+        if (e.type == QLatin1String("failed")) reason = e.data.value(QStringLiteral("reason")).toString();
+    m_state->setText(reason.isEmpty() ? tr("The training job stopped unexpectedly. Its last log lines are below.")
+                                      : tr("The training job failed: %1").arg(reason));
+    m_log->setPlainText(lines.mid(std::max<qsizetype>(0, lines.size() - 12)).join(QLatin1Char('\n')));
+    m_log->show();
+}
+
+void TrainPage::updatePreview(const QString &dir)
+{
+    if (dir.isEmpty()) return;
+    QDir d(dir);
+    std::vector<ms::dsp::MelImage> mels;
+    QStringList names;
+    for (const QString &f : d.entryList({QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name)) {
+        auto file = ms::io::SafeTensorsFile::open(d.filePath(f).toStdString());
+        if (!file) continue;
+        for (const std::string &n : (*file)->names()) {
+            const auto *t = (*file)->find(n);
+            if (!t || t->dtype != ms::io::DType::F32 || t->shape.size() < 2) continue;
+            ms::dsp::MelImage m;
+            m.nMels = int(t->shape[t->shape.size() - 2]);
+            m.frames = int(t->shape.back());
+            m.data.assign(static_cast<const float *>(t->data), static_cast<const float *>(t->data) + size_t(m.nMels) * m.frames);
+            names << QString::fromStdString(n);
+            mels.push_back(std::move(m));
+        }
+    }
+    auto pick = [&](const QStringList &keys, int fallback) -> int {
+        for (int i = 0; i < names.size(); ++i)
+            for (const QString &k : keys) if (names[i].contains(k, Qt::CaseInsensitive)) return i;
+        return fallback < int(mels.size()) ? fallback : -1;
+    };
+    const int ti = pick({QStringLiteral("target")}, 0);
+    const int oi = pick({QStringLiteral("output"), QStringLiteral("recon"), QStringLiteral("gen")}, 1);
+    ms::dsp::MelConfig cfg;
+    if (ti >= 0) { m_target->setMel(mels[size_t(ti)], cfg); m_target->setTitle(names[ti]); }
+    if (oi >= 0 && oi != ti) { m_output->setMel(mels[size_t(oi)], cfg); m_output->setTitle(names[oi]); }
+    m_previewAudio.clear();
+    const QStringList wavs = d.entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
+    for (const QString &w : wavs) {
+        if (wavs.size() > 1 && w.contains(QStringLiteral("target"), Qt::CaseInsensitive)) continue;
+        auto buf = ms::audio::readAudio(d.filePath(w).toStdString());
+        if (buf) {
+            m_previewAudio = ms::audio::mixToMono(*buf);
+            m_previewRate = buf->sampleRate;
+            break;
+        }
+    }
+    m_playButton->setEnabled(!m_previewAudio.empty());
+}
+
+void TrainPage::togglePlay()
+{
+    if (m_player->isPlaying()) m_player->stop();
+    else if (!m_previewAudio.empty()) m_player->play(m_previewAudio, m_previewRate);
+    retranslateUi();
+}
+
+void TrainPage::packageCheckpoint()
+{
+    auto *item = m_checkpoints->currentItem();
+    if (!item) {
+        emit message(tr("Select a checkpoint first."));
+        return;
+    }
+    const qint64 step = m_watcher->checkpoints().value(m_checkpoints->row(item));
+    const QString ckpt = QDir(m_watcher->runDir()).filePath(QStringLiteral("checkpoints/%1").arg(step));
+    for (const QString &candidate : {ckpt, m_watcher->runDir()})
+        if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("model.json")))) {
+            emit useForGeneration(candidate);
+            return;
+        }
+    m_state->setText(tr("This checkpoint is a single component. Assemble a package from the VAE, diffusion and "
+                        "vocoder runs with melstudio-cli, then open it on the Generate page."));
+}
+
+} // namespace ms::app

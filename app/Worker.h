@@ -1,0 +1,30 @@
+#pragma once
+// Runs a function on a fresh thread and hands its result to a callback on the
+// context object's thread. The thread deletes itself when done.
+
+#include <QObject>
+#include <QThread>
+
+#include <memory>
+#include <utility>
+
+namespace ms::app {
+
+// work() runs off the GUI thread; done(result) runs on ctx's thread (skipped
+// when ctx is gone by then).
+template <class Work, class Done>
+void runInBackground(QObject *ctx, Work work, Done done)
+{
+    using R = decltype(work());
+    auto result = std::make_shared<std::unique_ptr<R>>();
+    QThread *thread = QThread::create([result, work = std::move(work)]() mutable {
+        *result = std::make_unique<R>(work());
+    });
+    QObject::connect(thread, &QThread::finished, ctx, [result, done = std::move(done)]() mutable {
+        if (*result) done(std::move(**result));
+    });
+    QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    thread->start();
+}
+
+} // namespace ms::app

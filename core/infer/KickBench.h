@@ -1,0 +1,35 @@
+#pragma once
+// Benchmarks of kick generation on this machine (no LibTorch in the header).
+
+#include "util/Result.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace ms::infer {
+
+struct KickBenchOptions {
+    std::string modelDir;            // empty: a randomly initialised package of `preset`
+    std::string preset = "paper";
+    std::string device = "auto";
+    int reps = 5;                    // timed single-kick runs (median reported)
+    int batch = 16;                  // the throughput run
+    int steps = 50;
+    float guidance = 3.0f;
+    int samplerThreads = 1;          // KickParams::samplerThreads for the main rows
+    bool samplerThreadsVariant = true;   // also time the kick with the denoising loop on every thread
+};
+
+struct KickBenchRow {
+    std::string name;                // e.g. "generate_ddim50_cfg"
+    double ms = 0;                   // median
+    std::string device;
+    std::map<std::string, double> extra;   // per-stage ms, kicks_per_s, ...
+};
+
+// Runs: generate_ddim50_cfg (one kick end to end: DDIM + CFG + VAE decode +
+// vocoder, with the stage split), the stages alone, and generate_batch16 (kicks/s).
+Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &options);
+
+} // namespace ms::infer

@@ -1,0 +1,314 @@
+// KickPipeline: the kick latent diffusion inference path (design document 004).
+#include "infer/KickPipeline.h"
+
+#include "audio/Edit.h"
+#include "device/Device.h"
+#include "dsp/LogMelTorch.h"
+#include "models/kick/Diffusion.h"
+#include "models/kick/Package.h"
+#include "util/Fs.h"
+
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <unistd.h>
+
+namespace ms::infer {
+
+namespace mk = ms::models::kick;
+namespace stdfs = std::filesystem;
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
+
+constexpr int kSamples = 88200;   // 2 s at 44.1 kHz
+
+std::vector<float> toVector(const torch::Tensor &t) {
+    auto c = t.detach().to(torch::kCPU, torch::kFloat32).contiguous();
+    return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
+}
+
+// The reference generate.py finish: peak 0.95, cubic fade 1.0-1.75 s, silence to the end.
+void finishKick(std::vector<float> &x, int sr) {
+    float peak = 0;
+    for (float v : x) peak = std::max(peak, std::abs(v));
+    if (peak > 0)
+        for (float &v : x) v *= 0.95f / peak;
+    const size_t a = size_t(1.0 * sr), b = size_t(1.75 * sr);
+    for (size_t i = a; i < x.size(); ++i) {
+        if (i < b) {
+            const double r = 1.0 - double(i - a) / double(b - a - 1);
+            x[i] *= float(r * r * r);
+        } else {
+            x[i] = 0.f;
+        }
+    }
+}
+
+// Training-time preprocessing of a clip: 2 s, -1 dBFS peak, 0.2 s fade-out.
+std::vector<float> prepareClip(const std::vector<float> &mono, int sr) {
+    std::vector<float> x = mono;
+    audio::padOrTrim(x, size_t(kSamples));
+    audio::normalizePeak(x, -1.0f);
+    audio::fadeOut(x, size_t(0.2 * sr));
+    return x;
+}
+
+} // namespace
+
+struct KickPipeline::Impl {
+    mk::KickPackage pkg;
+    torch::Device device{torch::kCPU};
+    std::unique_ptr<mk::NoiseSchedule> schedule;
+    std::unique_ptr<dsp::LogMelTransform> mel;
+    std::string dir, id;
+
+    // [B,1,nMels,frames] log-mel -> [B,kSamples] audio.
+    torch::Tensor synthesize(const torch::Tensor &logMel, bool hifigan, int glIters, uint64_t seed) {
+        auto m = logMel.squeeze(1);
+        torch::Tensor wave;
+        if (hifigan) {
+            wave = pkg.vocoder->forward(m).squeeze(1);
+        } else {
+            auto mag = mel->melToMagnitude(m);
+            wave = mel->griffinLim(mag, glIters, kSamples, 0.99, seed);
+        }
+        if (wave.size(-1) >= kSamples) return wave.narrow(-1, 0, kSamples);
+        return torch::constant_pad_nd(wave, {0, kSamples - wave.size(-1)});
+    }
+};
+
+KickPipeline::KickPipeline() : d(std::make_unique<Impl>()) {}
+KickPipeline::~KickPipeline() = default;
+
+Result<std::unique_ptr<KickPipeline>> KickPipeline::load(const std::string &packageDir, const std::string &device) {
+    std::string devErr;
+    const std::string dev = ms::device::resolve(device, &devErr);
+    if (!devErr.empty() && device.rfind("cuda", 0) == 0) return fail(devErr);
+    std::unique_ptr<KickPipeline> p(new KickPipeline());
+    try {
+        p->d->device = torch::Device(dev);
+        auto pkg = mk::loadKickPackage(packageDir, p->d->device);
+        if (!pkg) return Error{pkg.error()};
+        p->d->pkg = std::move(*pkg);
+        auto &k = p->d->pkg;
+        k.vae->eval();
+        k.unet->eval();
+        k.text->eval();
+        if (k.vocoder) {
+            k.vocoder->eval();
+            k.vocoder->foldWeightNorm();
+        }
+        p->d->schedule = std::make_unique<mk::NoiseSchedule>(k.config.diffusion, p->d->device);
+        p->d->mel = std::make_unique<dsp::LogMelTransform>(k.config.mel, p->d->device);
+        p->d->dir = packageDir;
+        p->d->id = ms::fs::u8string(ms::fs::u8path(packageDir).lexically_normal().filename());
+        if (p->d->id.empty()) p->d->id = ms::fs::u8string(ms::fs::u8path(packageDir).lexically_normal().parent_path().filename());
+        p->d->id += " (kick-ldm v1, " + k.config.preset + ")";
+    } catch (const std::exception &e) {
+        return fail(packageDir + ": cannot load the model: " + e.what());
+    }
+    return p;
+}
+
+void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::string> &known,
+                               std::vector<std::string> &unknown) const {
+    known.clear();
+    unknown.clear();
+    for (const auto &w : mk::tokenizePrompt(prompt)) {
+        if (d->pkg.config.vocab.id(w) >= 0) known.push_back(w);
+        else unknown.push_back(w);
+    }
+}
+
+const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
+bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
+std::string KickPipeline::device() const { return d->device.str(); }
+std::string KickPipeline::modelId() const { return d->id; }
+std::string KickPipeline::packageDir() const { return d->dir; }
+
+Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallback &onStep,
+                                     const std::atomic<bool> *cancel) {
+    if (params.count < 1) return fail("generate: count must be at least 1");
+    if (params.sampler != "ddim" && params.sampler != "ddpm")
+        return fail("generate: unknown sampler '" + params.sampler + "' (ddim, ddpm)");
+    if (params.vocoder != "auto" && params.vocoder != "hifigan" && params.vocoder != "griffinlim")
+        return fail("generate: unknown vocoder '" + params.vocoder + "' (auto, hifigan, griffinlim)");
+    if (params.vocoder == "hifigan" && !hasVocoder())
+        return fail(d->dir + ": this model has no vocoder; use --vocoder griffinlim or auto");
+    if (params.sampler == "ddim" && (params.steps < 1 || params.steps > d->schedule->timesteps()))
+        return fail("generate: steps must be between 1 and " + std::to_string(d->schedule->timesteps()));
+
+    KickResult res;
+    res.params = params;
+    res.modelId = d->id;
+    const bool hifigan = params.vocoder != "griffinlim" && hasVocoder();
+    res.vocoderUsed = hifigan ? "hifigan" : "griffinlim";
+    try {
+        c10::InferenceMode guard;
+        auto &k = d->pkg;
+        const auto t0 = Clock::now();
+        parsePrompt(params.prompt, res.keywordsUsed, res.unknownWords);
+        const int64_t b = params.count;
+        auto ids = mk::KeywordEncoderImpl::padIds({k.config.vocab.encode(res.keywordsUsed)}).to(d->device);
+        auto cond = k.text->forward(ids).expand({b, -1}).contiguous();
+        auto uncond = k.text->nullCond(b).contiguous();
+        res.timingsMs["prompt"] = msSince(t0);
+
+        const auto [h, w] = mk::vaeLatentSize(k.config.vae);
+        const std::vector<int64_t> row{k.config.vae.latentChannels, h, w};
+        auto gens = mk::makeGenerators(params.seed, params.count);
+        mk::SampleOptions opt;
+        opt.steps = params.steps;
+        opt.eta = params.eta;
+        opt.guidance = params.guidance;
+        mk::LatentCallback cb;
+        if (onStep)
+            cb = [&](int step, int total, const torch::Tensor &x) {
+                LatentFrame f;
+                f.count = int(x.size(0));
+                f.channels = int(x.size(1));
+                f.height = int(x.size(2));
+                f.width = int(x.size(3));
+                f.data = toVector(x);
+                onStep(step, total, f);
+            };
+        const auto t1 = Clock::now();
+        const int threadsBefore = at::get_num_threads();
+        if (params.samplerThreads > 0 && d->device.is_cpu()) at::set_num_threads(params.samplerThreads);
+        torch::Tensor x;
+        try {
+            x = params.sampler == "ddim" ? mk::ddim(*k.unet, *d->schedule, cond, uncond, row, gens, opt, cb, cancel)
+                                         : mk::ddpm(*k.unet, *d->schedule, cond, uncond, row, gens, opt, cb, cancel);
+        } catch (...) {
+            if (at::get_num_threads() != threadsBefore) at::set_num_threads(threadsBefore);
+            throw;
+        }
+        if (at::get_num_threads() != threadsBefore) at::set_num_threads(threadsBefore);
+        res.timingsMs["sample"] = msSince(t1);
+        if (!x.defined() || (cancel && cancel->load())) {
+            res.cancelled = true;
+            res.timingsMs["total"] = msSince(t0);
+            return res;
+        }
+        // On CPU the decoder and the vocoder run one kick at a time: measured on
+        // the 2-core machine, a batch of 16 through oneDNN took several times
+        // longer per kick than single kicks (cache-sized working set).
+        const int64_t chunk = d->device.is_cpu() ? 1 : b;
+        const auto t2 = Clock::now();
+        std::vector<torch::Tensor> mels, waves;
+        for (int64_t s = 0; s < b; s += chunk)
+            mels.push_back(k.vae->decode(x.narrow(0, s, std::min(chunk, b - s)) * k.config.latentScale));
+        auto logMel = torch::cat(mels, 0);   // [B,1,nMels,frames]
+        res.timingsMs["decode"] = msSince(t2);
+        const auto t3 = Clock::now();
+        for (int64_t s = 0; s < b; s += chunk)
+            waves.push_back(d->synthesize(mels[size_t(s / chunk)], hifigan, params.griffinLimIterations,
+                                          params.seed + uint64_t(s)));
+        auto wave = torch::cat(waves, 0);
+        res.timingsMs["vocoder"] = msSince(t3);
+        const auto t4 = Clock::now();
+        auto waveC = wave.to(torch::kCPU).contiguous();
+        auto melC = logMel.to(torch::kCPU).contiguous();
+        auto latC = x.to(torch::kCPU).contiguous();
+        for (int i = 0; i < params.count; ++i) {
+            KickTake t;
+            t.audio = toVector(waveC[i]);
+            if (params.finish) finishKick(t.audio, k.config.sampleRate);
+            t.sampleRate = k.config.sampleRate;
+            t.mel = toVector(melC[i]);
+            t.nMels = int(melC.size(2));
+            t.frames = int(melC.size(3));
+            t.latent = toVector(latC[i]);
+            t.seed = params.seed + uint64_t(i);
+            res.takes.push_back(std::move(t));
+        }
+        res.timingsMs["post"] = msSince(t4);
+        res.timingsMs["total"] = msSince(t0);
+    } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+        return fail(d->dir + ": generation failed: " + msg);
+    }
+    return res;
+}
+
+Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
+    if (mono44k.empty()) return fail("reconstruct: empty input");
+    try {
+        c10::InferenceMode guard;
+        auto &k = d->pkg;
+        auto clip = prepareClip(mono44k, k.config.sampleRate);
+        auto wave = torch::from_blob(clip.data(), {int64_t(clip.size())}, torch::kFloat32).clone().to(d->device);
+        auto lm = (*d->mel)(wave).unsqueeze(0).unsqueeze(0);   // [1,1,nMels,frames]
+        auto mu = k.vae->encode(lm).first;
+        auto rec = k.vae->decode(mu);
+        auto audio = d->synthesize(rec, hasVocoder(), 64, 0);
+        KickTake t;
+        t.audio = toVector(audio[0]);
+        t.sampleRate = k.config.sampleRate;
+        t.mel = toVector(rec[0]);
+        t.nMels = int(rec.size(2));
+        t.frames = int(rec.size(3));
+        t.latent = toVector(mu[0]);
+        return t;
+    } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+        return fail(d->dir + ": reconstruction failed: " + msg);
+    }
+}
+
+Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k) {
+    if (mono44k.empty()) return fail("vocode: empty input");
+    try {
+        c10::InferenceMode guard;
+        auto &k = d->pkg;
+        auto clip = prepareClip(mono44k, k.config.sampleRate);
+        auto wave = torch::from_blob(clip.data(), {int64_t(clip.size())}, torch::kFloat32).clone().to(d->device);
+        auto lm = (*d->mel)(wave).unsqueeze(0).unsqueeze(0);
+        auto audio = d->synthesize(lm, hasVocoder(), 64, 0);
+        KickTake t;
+        t.audio = toVector(audio[0]);
+        t.sampleRate = k.config.sampleRate;
+        t.mel = toVector(lm[0]);
+        t.nMels = int(lm.size(2));
+        t.frames = int(lm.size(3));
+        return t;
+    } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+        return fail(d->dir + ": vocoding failed: " + msg);
+    }
+}
+
+std::string defaultKickModelDir() {
+    auto isPackage = [](const stdfs::path &p) {
+        std::error_code ec;
+        return stdfs::exists(p / "model.json", ec);
+    };
+    if (const char *env = std::getenv("MELSTUDIO_MODEL_DIR"); env && *env) {
+        // The variable may name the package itself or a folder of packages.
+        auto p = ms::fs::u8path(env);
+        if (isPackage(p)) return ms::fs::u8string(p);
+        if (isPackage(p / "kick-default")) return ms::fs::u8string(p / "kick-default");
+    }
+    std::error_code ec;
+    auto exe = stdfs::read_symlink("/proc/self/exe", ec);
+    if (!ec) {
+        auto p = exe.parent_path().parent_path() / "share" / "melstudio" / "models" / "kick-default";
+        if (isPackage(p)) return ms::fs::u8string(p.lexically_normal());
+    }
+#ifdef MELSTUDIO_SOURCE_DIR
+    {
+        auto p = ms::fs::u8path(MELSTUDIO_SOURCE_DIR) / "resources" / "models" / "kick-default";
+        if (isPackage(p)) return ms::fs::u8string(p);
+    }
+#endif
+    return {};
+}
+
+} // namespace ms::infer

@@ -1,0 +1,129 @@
+#pragma once
+// HiFi-GAN V1-style vocoder of design document 004 ("Vocoder Training"):
+// generator (log-mel [B,128,T] -> [B,1,T*512]), multi-period and multi-scale
+// discriminators, and the LS-GAN / feature-matching losses.
+// Weight norm is real parameters named as PyTorch's torch.nn.utils.weight_norm
+// (`weight_g`, `weight_v`, norm over every dim but 0); spectral norm (first
+// MSD scale) as torch.nn.utils.spectral_norm (`weight_orig`, buffers
+// `weight_u`, `weight_v`). Module names follow the reference implementation
+// (conv_pre, ups.N, resblocks.N.convs1.M, conv_post, discriminators.N.convs.M).
+
+#include "models/kick/Config.h"
+#include "torch/Torch.h"
+
+#include <vector>
+
+namespace ms::models::kick {
+
+enum class NormKind { Weight, Spectral };
+enum class ConvKind { Conv1d, ConvTranspose1d, Conv2d };
+
+struct NormConvOptions {
+    ConvKind kind = ConvKind::Conv1d;
+    int in = 1, out = 1;
+    std::vector<int64_t> kernel{1}, stride{1}, padding{0}, dilation{1};
+    int groups = 1;
+    NormKind norm = NormKind::Weight;
+};
+
+// A convolution whose weight is reparameterised by weight or spectral norm.
+class NormConvImpl : public torch::nn::Module {
+public:
+    explicit NormConvImpl(const NormConvOptions &o);
+    torch::Tensor forward(const torch::Tensor &x);
+    // The effective weight (g * v / ||v|| or W / sigma).
+    torch::Tensor effectiveWeight();
+    // Freezes the effective weight for inference (forward stops re-normalising);
+    // the parameters stay as they are.
+    void fold();
+    void unfold() { m_folded = torch::Tensor(); }
+    bool folded() const { return m_folded.defined(); }
+
+    torch::Tensor weight_g, weight_v, weight_orig, weight_u, bias;
+
+private:
+    NormConvOptions m_o;
+    torch::Tensor m_folded;
+};
+TORCH_MODULE(NormConv);
+
+class ResBlock1Impl : public torch::nn::Module {
+public:
+    ResBlock1Impl(int channels, int kernel, const std::vector<int> &dilations);
+    // For each d: x += c2(lrelu(c1_d(lrelu(x)))).
+    torch::Tensor forward(torch::Tensor x);
+    torch::nn::ModuleList convs1{nullptr}, convs2{nullptr};
+};
+TORCH_MODULE(ResBlock1);
+
+class HifiGanGeneratorImpl : public torch::nn::Module {
+public:
+    explicit HifiGanGeneratorImpl(const VocoderConfig &cfg);
+    // Log-mel [B,nMels,T] -> waveform [B,1,T*hop] in [-1,1].
+    torch::Tensor forward(const torch::Tensor &mel);
+    // Fixes every weight-normed weight for inference (faster forward).
+    void foldWeightNorm();
+    void unfoldWeightNorm();
+    const VocoderConfig &config() const { return m_cfg; }
+
+    NormConv conv_pre{nullptr}, conv_post{nullptr};
+    torch::nn::ModuleList ups{nullptr}, resblocks{nullptr};
+
+private:
+    VocoderConfig m_cfg;
+};
+TORCH_MODULE(HifiGanGenerator);
+
+struct DiscOutput {
+    std::vector<torch::Tensor> logits;                  // one [B, n] per sub-discriminator
+    std::vector<std::vector<torch::Tensor>> features;   // per sub-discriminator, per layer
+};
+
+class PeriodDiscriminatorImpl : public torch::nn::Module {
+public:
+    PeriodDiscriminatorImpl(int period, const std::vector<int> &channels);
+    torch::Tensor forward(torch::Tensor y, std::vector<torch::Tensor> &features);
+    torch::nn::ModuleList convs{nullptr};
+    NormConv conv_post{nullptr};
+
+private:
+    int m_period;
+};
+TORCH_MODULE(PeriodDiscriminator);
+
+class ScaleDiscriminatorImpl : public torch::nn::Module {
+public:
+    ScaleDiscriminatorImpl(const std::vector<int> &channels, const std::vector<int> &groups, NormKind norm);
+    torch::Tensor forward(torch::Tensor y, std::vector<torch::Tensor> &features);
+    torch::nn::ModuleList convs{nullptr};
+    NormConv conv_post{nullptr};
+};
+TORCH_MODULE(ScaleDiscriminator);
+
+class MultiPeriodDiscriminatorImpl : public torch::nn::Module {
+public:
+    explicit MultiPeriodDiscriminatorImpl(const VocoderConfig &cfg);
+    // y [B,1,T] -> logits and feature maps of each period discriminator.
+    DiscOutput forward(const torch::Tensor &y);
+    torch::nn::ModuleList discriminators{nullptr};
+};
+TORCH_MODULE(MultiPeriodDiscriminator);
+
+class MultiScaleDiscriminatorImpl : public torch::nn::Module {
+public:
+    explicit MultiScaleDiscriminatorImpl(const VocoderConfig &cfg);
+    // y [B,1,T] -> scale 0 on y, scale k on y average-pooled (4, 2, pad 2) k times.
+    DiscOutput forward(const torch::Tensor &y);
+    torch::nn::ModuleList discriminators{nullptr};
+};
+TORCH_MODULE(MultiScaleDiscriminator);
+
+// LS-GAN: sum over sub-discriminators of mean((1 - real)^2) + mean(fake^2).
+torch::Tensor discriminatorLoss(const DiscOutput &realOut, const DiscOutput &fakeOut);
+// LS-GAN generator term: sum of mean((1 - fake)^2).
+torch::Tensor generatorAdvLoss(const DiscOutput &fakeOut);
+// Sum over sub-discriminators and layers of mean |real - fake| (real detached);
+// the document's weight 2.0 is applied by the caller.
+torch::Tensor featureMatchingLoss(const DiscOutput &realOut, const DiscOutput &fakeOut);
+
+} // namespace ms::models::kick

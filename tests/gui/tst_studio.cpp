@@ -1,0 +1,290 @@
+// The studio's pages driven through their public API (offscreen platform).
+#include "ComparePage.h"
+#include "DatasetPage.h"
+#include "GeneratePage.h"
+#include "MainWindow.h"
+#include "ModelsPage.h"
+#include "TrainPage.h"
+
+#include "LatentGrid.h"
+#include "LossPlot.h"
+#include "RunWatcher.h"
+#include "SpectrogramView.h"
+#include "audio/AudioFile.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QListWidget>
+#include <QTreeWidget>
+#include <QSettings>
+#include <QProcess>
+#include <QPushButton>
+#include <QScopeGuard>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+#include <cmath>
+
+using namespace ms::app;
+
+class TestStudio : public QObject {
+    Q_OBJECT
+
+private:
+    static QString writeTone(const QString &path, double hz, double seconds)
+    {
+        std::vector<float> x(size_t(seconds * 44100));
+        for (size_t i = 0; i < x.size(); ++i) x[i] = 0.5f * float(std::sin(2 * M_PI * hz * i / 44100.0)) * std::exp(-float(i) / 30000.0f);
+        ms::audio::WriteOptions o;
+        o.format = ms::audio::SampleFormat::Pcm16;
+        o.overwrite = true;
+        const auto st = ms::audio::writeAudio(path.toStdString(), ms::audio::AudioBuffer::mono(x, 44100), o);
+        return st ? QString() : QString::fromStdString(st.error());
+    }
+
+    static QString cli() { return qEnvironmentVariable("MELSTUDIO_CLI"); }
+
+    // Runs melstudio-cli; returns stdout, or a null string when it fails.
+    static QString runCli(const QStringList &args, int timeoutMs = 60000)
+    {
+        QProcess p;
+        p.start(cli(), args);
+        if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) return {};
+        return QString::fromUtf8(p.readAllStandardOutput());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("melstudio-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_studio"));
+        QSettings().clear();
+    }
+
+    void everyPageConstructsAndRenders()
+    {
+        MainWindow w;
+        w.resize(1100, 700);
+        for (int p = 0; p < MainWindow::PageCount; ++p) {
+            w.showPage(MainWindow::Page(p));
+            QCOMPARE(w.currentPage(), p);
+            QVERIFY(w.page(MainWindow::Page(p)) != nullptr);
+            QVERIFY(!w.grab().isNull());
+        }
+    }
+
+    void languageSwitchChangesVisibleLabelsAndBack()
+    {
+        MainWindow w;
+        QCOMPARE(w.pageList()->item(0)->text(), QStringLiteral("Generate"));
+        QVERIFY(w.setLanguage(QStringLiteral("zh_CN")));
+        QCOMPARE(w.pageList()->item(0)->text(), QStringLiteral("生成"));
+        QCOMPARE(w.pageList()->item(1)->text(), QStringLiteral("对比"));
+        QVERIFY(w.setLanguage(QStringLiteral("en")));
+        QCOMPARE(w.pageList()->item(0)->text(), QStringLiteral("Generate"));
+        QVERIFY(!w.setLanguage(QStringLiteral("xx")));
+    }
+
+    void compareLoadsTwoFilesAndTheLinkedZoomHolds()
+    {
+        QTemporaryDir dir;
+        const QString a = dir.filePath(QStringLiteral("a.wav")), b = dir.filePath(QStringLiteral("b 共同.wav"));
+        QCOMPARE(writeTone(a, 60, 2.0), QString());
+        QCOMPARE(writeTone(b, 90, 2.0), QString());
+        ComparePage page;
+        page.resize(1000, 700);
+        QSignalSpy spy(&page, &ComparePage::clipLoaded);
+        page.loadFile(0, a);
+        page.loadFile(1, b);
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 2, 20000);
+        QVERIFY(spy.at(0).at(1).toBool());
+        QVERIFY(spy.at(1).at(1).toBool());
+        QVERIFY(page.hasClip(0) && page.hasClip(1));
+        QCOMPARE(page.view(0)->frames(), 173);
+        page.view(0)->zoom(4.0, 80);
+        QVERIFY(page.view(0)->viewEnd() - page.view(0)->viewStart() < 50);
+        QCOMPARE(page.view(1)->viewStart(), page.view(0)->viewStart());
+        QCOMPARE(page.view(1)->viewEnd(), page.view(0)->viewEnd());
+        // Panning B drives A back (the link goes both ways).
+        page.view(1)->setView(100, 130);
+        QCOMPARE(page.view(0)->viewStart(), 100.0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.view(2)->hasImage(), 10000);   // difference view
+        page.loadFile(0, dir.filePath(QStringLiteral("missing.wav")));
+        QTRY_COMPARE_WITH_TIMEOUT(spy.size(), 3, 10000);
+        QVERIFY(!spy.at(2).at(1).toBool());   // an error message, no crash
+    }
+
+    void exportWritesWavsThatReadBackWithTheRightLengthAndRate()
+    {
+        QTemporaryDir dir;
+        GeneratePage page;
+        for (int i = 0; i < 2; ++i) {
+            GeneratePage::Take t;
+            t.audio.assign(88200, 0.25f);
+            t.prompt = QStringLiteral("punchy 808");
+            t.seed = 7 + i;
+            t.time = QDateTime::currentDateTime();
+            page.addTake(std::move(t));
+        }
+        QCOMPARE(page.takeCount(), 2);
+        const QString one = dir.filePath(QStringLiteral("one.wav"));
+        QCOMPARE(page.exportTakes({0}, one, ms::audio::SampleFormat::Pcm24), QString());
+        auto info = ms::audio::probeAudio(one.toStdString());
+        QVERIFY(info.ok());
+        QCOMPARE(info->frames, 88200LL);
+        QCOMPARE(info->sampleRate, 44100);
+        QCOMPARE(QString::fromStdString(info->subtype), QStringLiteral("PCM_24"));
+        QCOMPARE(QString::fromStdString(info->title), QStringLiteral("punchy 808"));
+        auto buf = ms::audio::readAudio(one.toStdString());
+        QVERIFY(buf.ok());
+        QVERIFY(std::abs(buf->channels[0][1000] - 0.25f) < 1e-4f);
+        QCOMPARE(page.exportTakes({0, 1}, dir.path(), ms::audio::SampleFormat::Float32), QString());
+        auto two = ms::audio::readAudio(dir.filePath(QStringLiteral("punchy_808_seed8.wav")).toStdString());
+        QVERIFY2(two.ok(), two.error().c_str());
+        QCOMPARE(two->frames(), size_t(88200));
+        QVERIFY(!page.exportTakes({}, dir.path(), ms::audio::SampleFormat::Pcm16).isEmpty());
+    }
+
+    void generatingWithATinyPackageFillsTakesAndUpdatesTheLatentEveryStep()
+    {
+#ifndef MELSTUDIO_HAVE_KICK_PIPELINE
+        QSKIP("core/infer/KickPipeline.cpp is not part of this build yet");
+#else
+        QTemporaryDir dir;
+        const QString pkg = dir.filePath(QStringLiteral("pkg"));
+        if (runCli({QStringLiteral("package"), QStringLiteral("--preset"), QStringLiteral("tiny"), QStringLiteral("--vocab"),
+                    QStringLiteral("punchy,808,deep,short"), QStringLiteral("--out"), pkg}).isNull())
+            QSKIP("melstudio-cli package is not available");
+        GeneratePage page;
+        QSignalSpy loaded(&page, &GeneratePage::modelLoaded);
+        page.setModelDir(pkg);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
+        QVERIFY2(loaded.at(0).at(0).toBool(), qPrintable(page.lastError()));
+        QVERIFY(page.hasModel());
+        QSignalSpy done(&page, &GeneratePage::generationFinished);
+        page.setParameters(QStringLiteral("punchy 808"), 6, 2, 42);
+        page.generate();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
+        QCOMPARE(done.at(0).at(0).toBool(), false);
+        QCOMPARE(page.takeCount(), 2);
+        QCOMPARE(page.stepsSeen(), 6);
+        QVERIFY(page.latentGrid()->framesShown() >= 1);
+        QCOMPARE(page.latentGrid()->step(), 6);
+        QCOMPARE(page.take(0).audio.size(), size_t(88200));
+        // Cancel stops within one step.
+        page.setParameters(QStringLiteral("deep"), 200, 1, 1);
+        page.generate();
+        page.cancel();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
+        QCOMPARE(done.at(1).at(0).toBool(), true);
+        QVERIFY(page.stepsSeen() <= 1);
+        QCOMPARE(page.takeCount(), 2);
+        // Compare: B = the model's reconstruction of A (a generated take).
+        const QString takeWav = dir.filePath(QStringLiteral("take.wav"));
+        QCOMPARE(page.exportTakes({0}, takeWav, ms::audio::SampleFormat::Float32), QString());
+        QSettings().setValue(QStringLiteral("model/dir"), pkg);
+        ComparePage compare;
+        QSignalSpy clips(&compare, &ComparePage::clipLoaded);
+        compare.loadFile(0, takeWav);
+        QTRY_COMPARE_WITH_TIMEOUT(clips.size(), 1, 20000);
+        QPushButton *recon = nullptr;
+        for (auto *b : compare.findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("B = model reconstruction of A")) recon = b;
+        QVERIFY(recon);
+        recon->click();
+        QTRY_COMPARE_WITH_TIMEOUT(clips.size(), 2, 60000);
+        QVERIFY(clips.at(1).at(1).toBool());
+        QCOMPARE(compare.view(1)->frames(), 173);
+        QSettings().remove(QStringLiteral("model/dir"));
+#endif
+    }
+
+    void modelsPageShowsTheSameCountsAsTheCli()
+    {
+        QTemporaryDir dir;
+        const QString pkg = dir.filePath(QStringLiteral("pkg"));
+        if (runCli({QStringLiteral("package"), QStringLiteral("--preset"), QStringLiteral("tiny"), QStringLiteral("--vocab"),
+                    QStringLiteral("punchy,808"), QStringLiteral("--out"), pkg}).isNull())
+            QSKIP("melstudio-cli package is not available");
+        const QString out = runCli({QStringLiteral("params"), QStringLiteral("--model"), pkg, QStringLiteral("--json")});
+        if (out.isNull()) QSKIP("melstudio-cli params is not available");
+        ModelsPage page;
+        QSignalSpy loaded(&page, &ModelsPage::loaded);
+        page.setModelDir(pkg);
+        QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
+        QVERIFY(loaded.at(0).at(0).toBool());
+        // Every CLI line appears at its dotted path in the tree with the same count; the
+        // total is the sum over modules that have no printed parent.
+        QMap<QString, qint64> cliCounts;
+        for (const QString &line : out.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            const QString m = o.value(QStringLiteral("module")).toString();
+            if (!m.isEmpty() && m != QLatin1String("total")) cliCounts[m] = o.value(QStringLiteral("params")).toInteger();
+        }
+        QVERIFY(!cliCounts.isEmpty());
+        qint64 topLevel = 0;
+        for (auto it = cliCounts.begin(); it != cliCounts.end(); ++it) {
+            const QStringList parts = it.key().split(QLatin1Char('.'));
+            QTreeWidgetItem *node = nullptr;
+            for (const QString &p : parts) {
+                QTreeWidgetItem *next = nullptr;
+                const int n = node ? node->childCount() : page.tree()->topLevelItemCount();
+                for (int i = 0; i < n && !next; ++i) {
+                    QTreeWidgetItem *c = node ? node->child(i) : page.tree()->topLevelItem(i);
+                    if (c->text(0) == p) next = c;
+                }
+                QVERIFY2(next, qPrintable(it.key()));
+                node = next;
+            }
+            QCOMPARE(node->data(1, Qt::UserRole).toLongLong(), it.value());
+            if (parts.size() == 1 || !cliCounts.contains(parts.front())) topLevel += it.value();
+        }
+        QVERIFY(topLevel > 0);
+        QCOMPARE(page.totalParams(), topLevel);
+    }
+
+    void aTinyTrainingChildStartsGainsPointsStopsAndResumes()
+    {
+        if (runCli({QStringLiteral("train"), QStringLiteral("--help")}).isNull()) QSKIP("melstudio-cli train is not available");
+        // A tiny dataset: six synthetic kicks through aggregate + preprocess.
+        QTemporaryDir dir;
+        QDir().mkpath(dir.filePath(QStringLiteral("src")));
+        for (int k = 0; k < 6; ++k)
+            QCOMPARE(writeTone(dir.filePath(QStringLiteral("src/kick_deep_%1.wav").arg(k)), 50 + 7 * k, 1.0), QString());
+        const QString data = dir.filePath(QStringLiteral("ds"));
+        QVERIFY(!runCli({QStringLiteral("aggregate"), dir.filePath(QStringLiteral("src")), data}).isNull());
+        QVERIFY(!runCli({QStringLiteral("preprocess"), data}).isNull());
+        DatasetPage browser;
+        QVERIFY(browser.loadDataset(data));   // the Dataset page reads the same index
+        QCOMPARE(browser.rowCount(), 6);
+        TrainPage page;
+        const QString run = dir.filePath(QStringLiteral("run"));
+        page.setJob(QStringLiteral("vae"), data, run, QStringLiteral("tiny"), 20000,
+                    QStringLiteral("--batch 2 --log-every 1 --checkpoint-every 1000 --threads 1"));
+        // A failing check must not leave the detached child running.
+        const auto guard = qScopeGuard([&page] { if (page.isChildRunning()) page.stop(); });
+        QVERIFY(page.start(false));
+        QVERIFY(page.isChildRunning());
+        QTRY_VERIFY_WITH_TIMEOUT(page.watcher()->metrics().size() >= 3, 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->graphCount() >= 1, 2000);
+        const QString series = page.lossPlot()->seriesNames().value(0);
+        QTRY_VERIFY_WITH_TIMEOUT(page.lossPlot()->pointCount(series) >= 3, 2000);
+        page.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 60000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.watcher()->lastEvent(), QStringLiteral("paused"), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.watcher()->checkpoints().isEmpty(), 5000);
+        const qint64 pausedAt = page.watcher()->metrics().back().step;
+        const int before = int(page.watcher()->metrics().size());
+        QVERIFY(page.start(true));
+        QTRY_VERIFY_WITH_TIMEOUT(page.watcher()->metrics().size() > before + 1, 60000);
+        QVERIFY(page.watcher()->metrics().back().step > pausedAt);   // resumed, not restarted
+        page.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 60000);
+    }
+};
+
+QTEST_MAIN(TestStudio)
+#include "tst_studio.moc"

@@ -1,0 +1,83 @@
+#pragma once
+// Helpers for the trainer tests: a small dataset folder in the preprocess
+// format, in-process `train` runs, and run-folder queries. No LibTorch here.
+
+#include "cli/Args.h"
+#include "io/SafeTensors.h"
+#include "jobs/RunFolder.h"
+#include "jobs/Train.h"
+#include "jobs/TrainData.h"
+#include "util/Fs.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+namespace ms::testing {
+
+// Writes mels.safetensors, audio.safetensors and index.json for n synthetic
+// kicks (the format of `melstudio-cli preprocess`); returns an error message or "".
+inline std::string makeDataset(const std::string &dir, size_t n, bool withAudio = true, uint64_t seed = 3) {
+    auto data = jobs::syntheticTrainData(n, seed, withAudio);
+    std::filesystem::create_directories(dir);
+    const int64_t m = data->nMels(), f = data->frames(), s = data->audioSamples();
+    std::vector<float> mels(n * m * f), audio(withAudio ? n * s : 0);
+    nlohmann::json items = nlohmann::json::array();
+    for (size_t i = 0; i < n; ++i) {
+        std::copy(data->mel(i), data->mel(i) + m * f, mels.begin() + i * m * f);
+        if (withAudio) std::copy(data->audio(i), data->audio(i) + s, audio.begin() + i * s);
+        items.push_back({{"filename", "kick" + std::to_string(i) + ".wav"}, {"keywords", data->keywords(i)}});
+    }
+    const std::map<std::string, std::string> meta{{"generation", "test"}};
+    io::TensorView mv{"mels", io::DType::F32, {int64_t(n), 1, m, f}, mels.data(), mels.size() * 4};
+    auto st = io::writeSafeTensors(dir + "/mels.safetensors", {mv}, meta);
+    if (!st) return st.error();
+    if (withAudio) {
+        io::TensorView av{"audio", io::DType::F32, {int64_t(n), s}, audio.data(), audio.size() * 4};
+        st = io::writeSafeTensors(dir + "/audio.safetensors", {av}, meta);
+        if (!st) return st.error();
+    }
+    nlohmann::json index = {{"n_mels", m}, {"frames", f}, {"sample_rate", 44100}, {"generation", "test"},
+                            {"items", items}};
+    st = fs::writeFileAtomic(dir + "/index.json", index.dump());
+    return st ? std::string() : st.error();
+}
+
+// `melstudio-cli train KIND ARGS...` in this process; returns the exit code.
+inline int train(const std::string &kind, const std::vector<std::string> &argv) {
+    cli::Args args(argv, {"resume"});
+    return jobs::runTrain(kind, args);
+}
+
+// The named loss of every metrics line of a run.
+inline std::vector<double> losses(const std::string &runDir, const std::string &name) {
+    std::vector<double> out;
+    auto snap = jobs::RunReader::read(runDir);
+    if (!snap) return out;
+    for (const auto &m : snap->metrics)
+        if (m.contains("loss") && m["loss"].contains(name)) out.push_back(m["loss"][name].get<double>());
+    return out;
+}
+
+// Mean of values [from, to).
+inline double meanOf(const std::vector<double> &v, size_t from, size_t to) {
+    double s = 0;
+    for (size_t i = from; i < to && i < v.size(); ++i) s += v[i];
+    return to > from ? s / double(std::min(to, v.size()) - from) : 0.0;
+}
+
+// Bytes of every tensor of a safetensors file, by name (for bit-exact comparisons).
+inline std::map<std::string, std::string> tensorBytes(const std::string &path) {
+    std::map<std::string, std::string> out;
+    auto f = io::SafeTensorsFile::open(path);
+    if (!f) return out;
+    for (const auto &name : (*f)->names()) {
+        const auto *v = (*f)->find(name);
+        out[name] = std::string(static_cast<const char *>(v->data), v->bytes);
+    }
+    return out;
+}
+
+} // namespace ms::testing

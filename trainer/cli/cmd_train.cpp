@@ -1,0 +1,22 @@
+// melstudio-cli train vae|diffusion|vocoder: one training run in a run folder.
+#include "cli/Args.h"
+#include "cli/Command.h"
+#include "jobs/Train.h"
+
+#include <cstdio>
+
+namespace {
+
+int run(const std::vector<std::string> &argv) {
+    ms::cli::Args args(argv, {"resume"});
+    if (args.positionals().size() != 1) {
+        std::fprintf(stderr, "%s\n", ms::jobs::trainUsage().c_str());
+        return ms::jobs::kTrainUsage;
+    }
+    return ms::jobs::runTrain(args.positionals()[0], args);
+}
+
+ms::cli::Registrar reg({"train", "train the kick VAE, diffusion UNet or vocoder into a run folder",
+                        ms::jobs::trainUsage(), run});
+
+} // namespace

@@ -1,0 +1,3 @@
+target_sources(melstudio-cli PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR}/cli/cmd_augment.cpp
+  ${CMAKE_CURRENT_SOURCE_DIR}/cli/cmd_analyze.cpp)

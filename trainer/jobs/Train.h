@@ -1,0 +1,48 @@
+#pragma once
+// Training jobs behind `melstudio-cli train vae|diffusion|vocoder`, export of
+// run folders into a model package, and training benchmarks. No LibTorch here.
+
+#include "util/Result.h"
+
+#include <string>
+#include <vector>
+
+namespace ms::cli { class Args; }
+
+namespace ms::jobs {
+
+// Exit codes of a training run.
+enum TrainExit : int {
+    kTrainOk = 0,          // finished, or paused by SIGINT/SIGTERM after a checkpoint
+    kTrainFailed = 1,      // setup or I/O error (message in log.txt / stderr)
+    kTrainUsage = 2,       // bad flags
+    kTrainNonFinite = 3,   // NaN/Inf loss or weights: run stopped, last good checkpoint kept
+};
+
+// Runs `train KIND` with the parsed flags; returns a TrainExit code. Unknown
+// flags are refused before anything is written.
+int runTrain(const std::string &kind, const cli::Args &args);
+
+// Help text of `melstudio-cli train`, listing every flag and its default.
+std::string trainUsage();
+
+// Assembles a model package from run folders (newest or chosen checkpoints).
+struct ExportParams {
+    std::string vaeRun, diffusionRun, vocoderRun;   // vocoder optional
+    long long vaeStep = -1, diffusionStep = -1, vocoderStep = -1;   // -1: newest
+    std::string out;
+    bool overwrite = false;
+};
+Status exportPackage(const ExportParams &params);
+
+// One training-step timing per model: {"name","ms","device","batch",...} lines.
+struct BenchTrainParams {
+    std::string preset = "paper";
+    std::string device = "auto";
+    int threads = 0;
+    int warmup = 1, iters = 3;
+    std::vector<std::string> only;   // empty: vae, diffusion, vocoder
+};
+Result<std::vector<std::string>> benchTrain(const BenchTrainParams &params);
+
+} // namespace ms::jobs

@@ -1,0 +1,533 @@
+// The shared training loop: run folder, resume, checkpoints, previews,
+// metrics, NaN guard and signals. Model specifics live in Train<Family>.cpp.
+#include "jobs/TrainLoop.h"
+
+#include "jobs/Train.h"
+
+#include "cli/Args.h"
+#include "device/Device.h"
+#include "io/TensorIO.h"
+#include "util/Fs.h"
+
+#include <ATen/autocast_mode.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <random>
+#include <unistd.h>
+
+namespace ms::jobs {
+
+// ---------------------------------------------------------------- helpers
+
+uint64_t mixSeed(uint64_t seed, uint64_t counter) {
+    uint64_t z = seed + 0x9e3779b97f4a7c15ull * (counter + 1);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+std::vector<size_t> epochOrder(size_t n, uint64_t seed, long long epoch) {
+    std::vector<size_t> order(n);
+    for (size_t i = 0; i < n; ++i) order[i] = i;
+    std::mt19937_64 rng(mixSeed(seed ^ 0x5eedda7aull, uint64_t(epoch)));
+    // Own Fisher-Yates: std::shuffle's sequence is not specified across libraries.
+    for (size_t i = n; i > 1; --i) std::swap(order[i - 1], order[size_t(rng() % i)]);
+    return order;
+}
+
+torch::Tensor melBatch(const TrainData &data, const std::vector<size_t> &idx) {
+    const int64_t m = data.nMels(), f = data.frames();
+    auto out = torch::empty({int64_t(idx.size()), 1, m, f});
+    float *dst = out.data_ptr<float>();
+    for (size_t b = 0; b < idx.size(); ++b) std::memcpy(dst + b * m * f, data.mel(idx[b]), sizeof(float) * m * f);
+    return out;
+}
+
+Status saveMel(const std::string &path, const torch::Tensor &mel) {
+    return io::saveTensors(path, {{"mel", mel.detach().to(torch::kCPU, torch::kFloat).contiguous()}});
+}
+
+bool GradScaler::unscale(const std::vector<torch::Tensor> &params) {
+    if (!m_enabled) return true;
+    bool ok = true;
+    for (const auto &p : params) {
+        if (!p.grad().defined()) continue;
+        p.grad().div_(m_scale);
+        if (!torch::isfinite(p.grad()).all().item<bool>()) ok = false;
+    }
+    return ok;
+}
+
+void GradScaler::update(bool ok) {
+    if (!m_enabled) return;
+    if (!ok) {
+        m_scale = std::max(1.0, m_scale * 0.5);
+        m_good = 0;
+    } else if (++m_good >= 2000) {
+        m_scale *= 2.0;
+        m_good = 0;
+    }
+}
+
+void GradScaler::setState(const nlohmann::json &j) {
+    if (!j.is_object()) return;
+    m_scale = j.value("scale", m_scale);
+    m_good = j.value("good", m_good);
+}
+
+namespace {
+void setCudaAutocast(bool on) {
+#if TORCH_VERSION_MAJOR > 2 || (TORCH_VERSION_MAJOR == 2 && TORCH_VERSION_MINOR >= 4)
+    at::autocast::set_autocast_enabled(at::kCUDA, on);
+    if (on) at::autocast::set_autocast_dtype(at::kCUDA, at::kHalf);
+#else
+    at::autocast::set_enabled(on);
+    if (on) at::autocast::set_autocast_gpu_dtype(at::kHalf);
+#endif
+    if (!on) at::autocast::clear_cache();
+}
+} // namespace
+
+AutocastScope::AutocastScope(bool on) : m_on(on) {
+    if (m_on) setCudaAutocast(true);
+}
+AutocastScope::~AutocastScope() {
+    if (m_on) setCudaAutocast(false);
+}
+
+double Ema::currentDecay() const {
+    if (!m_warmup) return m_decay;
+    const double t = double(m_updates);
+    return std::min(m_decay, (1.0 + t) / (10.0 + t));
+}
+
+void Ema::update(torch::nn::Module &ema, const torch::nn::Module &model) const {
+    torch::NoGradGuard ng;
+    const double d = currentDecay();
+    auto ep = ema.parameters(true);
+    auto mp = model.parameters(true);
+    for (size_t i = 0; i < ep.size(); ++i) ep[i].mul_(d).add_(mp[i].detach(), 1.0 - d);
+    auto eb = ema.buffers(true);
+    auto mb = model.buffers(true);
+    for (size_t i = 0; i < eb.size(); ++i) eb[i].copy_(mb[i]);
+}
+
+void copyModule(torch::nn::Module &dst, const torch::nn::Module &src) {
+    torch::NoGradGuard ng;
+    auto dp = dst.parameters(true);
+    auto sp = src.parameters(true);
+    for (size_t i = 0; i < dp.size(); ++i) dp[i].copy_(sp[i]);
+    auto db = dst.buffers(true);
+    auto sb = src.buffers(true);
+    for (size_t i = 0; i < db.size(); ++i) db[i].copy_(sb[i]);
+}
+
+bool moduleFinite(const torch::nn::Module &m) {
+    torch::NoGradGuard ng;
+    for (const auto &p : m.parameters(true))
+        if (!torch::isfinite(p).all().item<bool>()) return false;
+    return true;
+}
+
+std::vector<torch::Tensor> parametersOf(const std::vector<const torch::nn::Module *> &mods) {
+    std::vector<torch::Tensor> out;
+    for (const auto *m : mods)
+        for (const auto &p : m->parameters(true)) out.push_back(p);
+    return out;
+}
+
+Status saveOptimizer(const torch::optim::Optimizer &opt, const std::string &path) {
+    try {
+        torch::serialize::OutputArchive ar;
+        opt.save(ar);
+        ar.save_to(path);
+    } catch (const std::exception &e) {
+        return fail("cannot save optimiser state to " + path + ": " + e.what());
+    }
+    return {};
+}
+
+Status loadOptimizer(torch::optim::Optimizer &opt, const std::string &path, torch::Device device) {
+    try {
+        torch::serialize::InputArchive ar;
+        ar.load_from(path, device);
+        opt.load(ar);
+    } catch (const std::exception &e) {
+        return fail("cannot load optimiser state from " + path + ": " + e.what());
+    }
+    return {};
+}
+
+void setLearningRate(torch::optim::Optimizer &opt, double lr) {
+    for (auto &g : opt.param_groups()) g.options().set_lr(lr);
+}
+
+torch::Tensor Trainer::checkLoss(torch::Tensor loss, const std::string &name) const {
+    if (debugNanAtStep >= 0 && currentStep + 1 == debugNanAtStep)
+        loss = loss * std::numeric_limits<float>::quiet_NaN();
+    const double v = loss.detach().to(torch::kFloat).item<double>();
+    if (!std::isfinite(v))
+        throw NonFiniteLoss("loss '" + name + "' is " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
+                            std::to_string(currentStep + 1));
+    return loss;
+}
+
+// ---------------------------------------------------------------- signals
+
+namespace {
+
+std::atomic<int> g_stopSignal{0};
+
+extern "C" void onStopSignal(int sig) { g_stopSignal.store(sig); }
+
+struct SignalGuard {
+    struct sigaction oldInt {}, oldTerm {};
+    SignalGuard() {
+        g_stopSignal.store(0);
+        struct sigaction sa {};
+        sa.sa_handler = onStopSignal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(SIGINT, &sa, &oldInt);
+        sigaction(SIGTERM, &sa, &oldTerm);
+    }
+    ~SignalGuard() {
+        sigaction(SIGINT, &oldInt, nullptr);
+        sigaction(SIGTERM, &oldTerm, nullptr);
+    }
+};
+
+double memoryMb(const torch::Device &dev) {
+    (void)dev;
+    // Resident set size of the process (CUDA allocator stats are not exposed
+    // uniformly by the C++ API across LibTorch 1.13 and 2.x).
+    std::ifstream in("/proc/self/statm");
+    long pages = 0, rss = 0;
+    if (in >> pages >> rss) return double(rss) * double(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
+    return 0.0;
+}
+
+std::string fmtLosses(const std::map<std::string, double> &l) {
+    std::string s;
+    char b[64];
+    for (const auto &[k, v] : l) {
+        std::snprintf(b, sizeof b, "%s%s=%.5g", s.empty() ? "" : " ", k.c_str(), v);
+        s += b;
+    }
+    return s;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------- the loop
+
+namespace {
+
+Status writeCheckpoint(RunFolder &run, Trainer &trainer, const CommonOptions &opt, long long step,
+                       double epoch) {
+    if (!trainer.weightsFinite())
+        return fail("weights are not finite at step " + std::to_string(step) + "; checkpoint not written");
+    auto tmp = run.beginCheckpoint(step);
+    if (!tmp) return fail(tmp.error());
+    nlohmann::json state = {{"step", step}, {"epoch", epoch}, {"kind", opt.kind}, {"seed", opt.seed},
+                            {"data_order", {{"seed", opt.seed}, {"shuffle", "fisher-yates mt19937_64 per epoch"}}},
+                            {"rng", {{"file", "rng.safetensors"}, {"reseed", "manual_seed(splitmix(seed, step)) each step"}}}};
+    Status st = trainer.save(*tmp, state);
+    if (st) {
+        auto gen = at::detail::getDefaultCPUGenerator();
+        torch::Tensor rng = gen.get_state();
+        st = io::saveTensors(fs::u8string(*tmp / "rng.safetensors"), {{"cpu", rng}});
+    }
+    // The marker goes last: a folder without it is never a complete checkpoint.
+    if (st) st = fs::writeFileAtomic(*tmp / kCheckpointMarker, state.dump(2) + "\n");
+    if (st) st = run.commitCheckpoint(*tmp, step, opt.keep);
+    if (!st) {
+        std::error_code ec;
+        stdfs::remove_all(*tmp, ec);
+        return st;
+    }
+    (void)run.appendEvent("checkpoint", {{"step", step}, {"path", "checkpoints/" + std::to_string(step)}});
+    return {};
+}
+
+} // namespace
+
+int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
+    (void)args;
+    std::error_code ec;
+    const auto ckpts = RunReader::listCheckpoints(opt.runDir);
+    if (!opt.resume && stdfs::exists(fs::u8path(opt.runDir) / "run.json", ec)) {
+        std::fprintf(stderr, "train: %s already holds a run; pass --resume to continue it or choose another --run\n",
+                     opt.runDir.c_str());
+        return kTrainUsage;
+    }
+    auto runR = RunFolder::open(opt.runDir);
+    if (!runR) {
+        std::fprintf(stderr, "train: %s\n", runR.error().c_str());
+        return kTrainFailed;
+    }
+    RunFolder &run = **runR;
+
+    auto fatal = [&](const std::string &msg) {
+        run.log("error: " + msg);
+        (void)run.appendEvent("failed", {{"reason", msg}});
+        return kTrainFailed;
+    };
+
+    device::configureThreads(opt.threads);
+    std::string devErr;
+    const std::string devName = device::resolve(opt.device, &devErr);
+    if (!devErr.empty()) run.log("warning: " + devErr);
+    const torch::Device device(devName);
+
+    auto dataR = openTrainData(opt.dataDir);
+    if (!dataR) return fatal(dataR.error());
+    const TrainData &data = **dataR;
+    if (data.size() == 0) return fatal("dataset " + opt.dataDir + " has no items");
+
+    // From here on SIGINT/SIGTERM pause the run (checked before every step).
+    SignalGuard signals;
+    // Initial weights depend on the seed only (not on what ran before in this process).
+    torch::manual_seed(mixSeed(opt.seed, ~0ull));
+    Status st = trainer.build(data, device, &run);
+    if (!st) return fatal(st.error());
+
+    const size_t per = size_t(trainer.samplesPerStep());
+    const size_t items = trainer.epochItems(data);
+    const long long stepsPerEpoch = std::max<long long>(1, (long long)(items / per));
+    long long total = opt.steps > 0 ? opt.steps
+                                    : (long long)std::llround((opt.epochs > 0 ? opt.epochs : 1.0) * stepsPerEpoch);
+    long long step = 0;
+    // Document defaults: checkpoints every 10 epochs (vae, vocoder) or 5000 iterations (diffusion).
+    const long long ckEvery = opt.checkpointEvery > 0 ? opt.checkpointEvery
+                              : opt.kind == "diffusion" ? 5000 : 10 * stepsPerEpoch;
+    const long long pvEvery = opt.previewEvery >= 0 ? opt.previewEvery : ckEvery;
+
+    if (opt.resume && !ckpts.empty()) {
+        const long long from = ckpts.back();
+        const stdfs::path dir = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(from);
+        auto text = fs::readFile(dir / kCheckpointMarker);
+        if (!text) return fatal(text.error());
+        auto state = nlohmann::json::parse(*text, nullptr, false);
+        if (state.is_discarded()) return fatal((dir / kCheckpointMarker).string() + " is not valid JSON");
+        st = trainer.load(dir, state);
+        if (!st) return fatal("resuming from " + dir.string() + ": " + st.error());
+        auto rng = io::loadTensors(fs::u8string(dir / "rng.safetensors"));
+        if (rng && rng->count("cpu")) {
+            auto gen = at::detail::getDefaultCPUGenerator();
+            gen.set_state(rng->at("cpu"));
+        }
+        step = state.value("step", from);
+        run.log("resumed from checkpoint " + std::to_string(step));
+    } else if (opt.resume) {
+        run.log("--resume: no complete checkpoint in " + opt.runDir + "; starting from step 0");
+    }
+
+    nlohmann::json runJson = {
+        {"family", "kick-ldm"}, {"component", trainer.component()}, {"job", opt.kind},
+        {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
+        {"device", devName}, {"threads", device::threads()}, {"seed", opt.seed},
+        {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", per},
+        {"checkpoint_every", ckEvery}, {"preview_every", pvEvery}, {"log_every", opt.logEvery},
+        {"code_version", MELSTUDIO_VERSION}, {"torch", device::torchVersion()}, {"created", RunFolder::now()}};
+    {
+        // Rewritten on resume too (a new --steps changes the total); "created" is kept.
+        auto prev = RunReader::read(opt.runDir);
+        if (prev && prev->run.is_object() && prev->run.contains("created")) {
+            runJson["created"] = prev->run["created"];
+            runJson["resumed"] = RunFolder::now();
+        }
+        st = run.writeRunJson(runJson);
+        if (!st) return fatal(st.error());
+    }
+    (void)run.appendEvent("started", {{"step", step}, {"resumed", step > 0}, {"total_steps", total},
+                                      {"device", devName}});
+    run.log("train " + opt.kind + ": " + std::to_string(data.size()) + " items, " + std::to_string(total) +
+            " steps (" + std::to_string(stepsPerEpoch) + "/epoch, " + std::to_string(per) + " samples/step) on " +
+            devName + ", " + device::threadSummary());
+
+    trainer.debugNanAtStep = opt.debugNanAtStep;
+    long long lastCkpt = ckpts.empty() ? -1 : ckpts.back();
+    long long cachedEpoch = -1;
+    std::vector<size_t> order;
+    auto tLog = std::chrono::steady_clock::now();
+    long long samplesSinceLog = 0;
+
+    try {
+        while (step < total) {
+            if (int sig = g_stopSignal.load()) {
+                run.log(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " at step " +
+                        std::to_string(step) + "; writing a checkpoint");
+                const double ep = double(step) / double(stepsPerEpoch);
+                if (step != lastCkpt) {
+                    st = writeCheckpoint(run, trainer, opt, step, ep);
+                    if (!st) return fatal(st.error());
+                }
+                (void)run.appendEvent("paused", {{"step", step}, {"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+                return kTrainOk;
+            }
+            const long long epoch = step / stepsPerEpoch;
+            const long long pos = step % stepsPerEpoch;
+            if (epoch != cachedEpoch) {
+                order = epochOrder(items, opt.seed, epoch);
+                cachedEpoch = epoch;
+            }
+            std::vector<size_t> idx(order.begin() + pos * per, order.begin() + (pos + 1) * per);
+            torch::manual_seed(mixSeed(opt.seed, uint64_t(step)));
+            trainer.currentStep = step;
+            const double ep = double(step) / double(stepsPerEpoch);
+            auto losses = trainer.step(data, idx, step, ep);
+            ++step;
+            samplesSinceLog += (long long)per;
+
+            if (opt.logEvery > 0 && (step % opt.logEvery == 0 || step == total)) {
+                const auto now = std::chrono::steady_clock::now();
+                const double dt = std::chrono::duration<double>(now - tLog).count();
+                tLog = now;
+                const double sps = dt > 0 ? samplesSinceLog / dt : 0.0;
+                samplesSinceLog = 0;
+                nlohmann::json row = {{"step", step}, {"epoch", double(step) / double(stepsPerEpoch)},
+                                      {"time", RunFolder::now()}, {"loss", losses}, {"lr", trainer.learningRate()},
+                                      {"samples_per_s", sps}, {"mem_mb", memoryMb(device)}};
+                st = run.appendMetrics(row);
+                if (!st) return fatal(st.error());
+                char b[96];
+                std::snprintf(b, sizeof b, "step %lld/%lld epoch %.2f ", step, total, double(step) / stepsPerEpoch);
+                run.log(b + fmtLosses(losses) + "  " + std::to_string(int(sps + 0.5)) + " samples/s");
+            }
+            if ((step % ckEvery == 0) || step == total) {
+                st = writeCheckpoint(run, trainer, opt, step, double(step) / double(stepsPerEpoch));
+                if (!st) {
+                    run.log("error: " + st.error());
+                    (void)run.appendEvent("failed", {{"reason", st.error()}, {"step", step},
+                                                     {"last_checkpoint", lastCkpt}});
+                    return trainer.weightsFinite() ? kTrainFailed : kTrainNonFinite;
+                }
+                lastCkpt = step;
+            }
+            if (pvEvery > 0 && (step % pvEvery == 0 || step == total)) {
+                auto dir = run.previewDir(step);
+                Status ps = dir ? trainer.preview(data, *dir, step) : Status(fail(dir.error()));
+                if (ps) (void)run.appendEvent("preview", {{"step", step}, {"path", "previews/" + std::to_string(step)}});
+                else run.log("warning: preview failed: " + ps.error());
+            }
+        }
+    } catch (const NonFiniteLoss &e) {
+        const std::string msg = std::string(e.what()) + "; run stopped, last good checkpoint: " +
+                                (lastCkpt >= 0 ? "checkpoints/" + std::to_string(lastCkpt) : std::string("none"));
+        run.log("error: " + msg);
+        (void)run.appendEvent("failed", {{"reason", msg}, {"step", step + 1}, {"last_checkpoint", lastCkpt}});
+        return kTrainNonFinite;
+    } catch (const std::exception &e) {
+        // LibTorch messages carry a C++ backtrace after the first line.
+        std::string what = e.what();
+        what = what.substr(0, what.find('\n'));
+        return fatal(std::string("at step ") + std::to_string(step + 1) + ": " + what);
+    }
+    (void)run.appendEvent("finished", {{"step", step}});
+    run.log("finished at step " + std::to_string(step));
+    return kTrainOk;
+}
+
+// ---------------------------------------------------------------- entry
+
+std::string trainUsage() {
+    return R"(usage: melstudio-cli train vae|diffusion|vocoder --data DATASET_DIR --run RUN_DIR [options]
+
+common:
+  --preset tiny|paper        model sizes (paper)
+  --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
+  --threads N                CPU threads (0 = all cores)
+  --resume                   continue from the newest complete checkpoint
+  --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs)
+  --batch N                  batch size (vae 32, diffusion 16, vocoder 4)
+  --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4)
+  --checkpoint-every N       steps between checkpoints (vae/vocoder: 10 epochs, diffusion 5000)
+  --preview-every N          steps between previews (default: with each checkpoint)
+  --log-every N              steps between metrics lines (10)
+  --keep N                   keep the newest N checkpoints (3; 0 = all)
+  --seed N                   seed of init, data order, noise and dropout (0)
+  --amp auto|on|off          fp16 autocast + loss scaling on CUDA (auto: vae, diffusion)
+vae:        --kl-start 1e-4 --kl-end 1e-3 --kl-anneal-epochs 20 --kl-reduction mean|sum
+            --weight-decay 0.01 --grad-clip 0
+diffusion:  --vae RUN_OR_PACKAGE (required) --accum 2 --ema 0.9999 --ema-warmup on|off
+            --cfg-dropout 0.15 --min-count 5 --timesteps 1000 --beta-start 1e-4 --beta-end 0.02
+            --weight-decay 0.01 --grad-clip 1.0
+vocoder:    --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
+            --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
+
+A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
+and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
+a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";
+}
+
+int runTrain(const std::string &kind, const cli::Args &a) {
+    std::unique_ptr<Trainer> trainer;
+    CommonOptions c;
+    c.kind = kind;
+    if (kind == "vae") {
+        trainer = makeVaeTrainer();
+        c.epochs = 100;
+    } else if (kind == "diffusion") {
+        trainer = makeDiffusionTrainer();
+        c.steps = 100000;
+    } else if (kind == "vocoder") {
+        trainer = makeVocoderTrainer();
+        c.epochs = 50;
+    } else {
+        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion or vocoder)\n", kind.c_str());
+        return kTrainUsage;
+    }
+    c.dataDir = a.get("data");
+    c.runDir = a.get("run");
+    c.preset = a.get("preset", "paper");
+    c.device = a.get("device", "auto");
+    c.resume = a.has("resume");
+    if (a.has("steps")) {
+        c.steps = a.getInt64("steps", c.steps);
+        c.epochs = -1;
+    } else if (a.has("epochs")) {
+        c.epochs = a.getDouble("epochs", c.epochs);
+        c.steps = -1;
+    }
+    c.batch = a.getInt("batch", 0);
+    c.checkpointEvery = a.getInt64("checkpoint-every", 0);
+    c.previewEvery = a.getInt64("preview-every", -1);
+    c.logEvery = a.getInt64("log-every", 10);
+    c.seed = uint64_t(a.getInt64("seed", 0));
+    c.threads = a.getInt("threads", 0);
+    c.keep = a.getInt("keep", 3);
+    c.debugNanAtStep = a.getInt64("debug-nan-at-step", -1);
+    c.amp = a.get("amp", "auto");
+    if (c.dataDir.empty() || c.runDir.empty()) {
+        std::fprintf(stderr, "train %s: --data DATASET_DIR and --run RUN_DIR are required\n", kind.c_str());
+        return kTrainUsage;
+    }
+    if (c.amp != "auto" && c.amp != "on" && c.amp != "off") {
+        std::fprintf(stderr, "train: --amp must be auto, on or off\n");
+        return kTrainUsage;
+    }
+    Status st = trainer->configure(a, c);
+    if (!a.error().empty()) {
+        std::fprintf(stderr, "train %s: %s\n", kind.c_str(), a.error().c_str());
+        return kTrainUsage;
+    }
+    if (!st) {
+        std::fprintf(stderr, "train %s: %s\n", kind.c_str(), st.error().c_str());
+        return kTrainUsage;
+    }
+    auto unknown = a.unused();
+    if (!unknown.empty()) {
+        std::string s;
+        for (const auto &u : unknown) s += " " + u;
+        std::fprintf(stderr, "train %s: unknown option(s):%s (see melstudio-cli train --help)\n", kind.c_str(), s.c_str());
+        return kTrainUsage;
+    }
+    return runLoop(*trainer, c, a);
+}
+
+} // namespace ms::jobs

@@ -1,0 +1,225 @@
+// train vocoder: design document 004 "Vocoder Training". HiFi-GAN generator
+// against multi-period + multi-scale discriminators; G loss = LS-GAN adv +
+// 2 x feature matching + 45 x L1 of log-mels (ms::dsp::LogMelTransform), D loss
+// LS-GAN; AdamW 2e-4 betas (0.8, 0.99) for both, ExponentialLR 0.999 per
+// epoch; random 8192-sample segments with their 16 mel frames; fp32.
+#include "jobs/TrainLoop.h"
+
+#include "audio/AudioFile.h"
+#include "cli/Args.h"
+#include "dsp/LogMelTorch.h"
+#include "io/TensorIO.h"
+#include "models/kick/Config.h"
+#include "models/kick/HifiGan.h"
+#include "util/Fs.h"
+
+#include <cmath>
+
+namespace ms::jobs {
+
+namespace {
+
+using namespace ms::models::kick;
+
+// Splits a discriminator output of a [2B,...] batch into the first and second B rows.
+std::pair<DiscOutput, DiscOutput> splitBatch(const DiscOutput &o, int64_t B) {
+    DiscOutput a, b;
+    for (const auto &l : o.logits) {
+        a.logits.push_back(l.narrow(0, 0, B));
+        b.logits.push_back(l.narrow(0, B, l.size(0) - B));
+    }
+    for (const auto &fs : o.features) {
+        a.features.emplace_back();
+        b.features.emplace_back();
+        for (const auto &f : fs) {
+            a.features.back().push_back(f.narrow(0, 0, B));
+            b.features.back().push_back(f.narrow(0, B, f.size(0) - B));
+        }
+    }
+    return {a, b};
+}
+
+class VocoderTrainer : public Trainer {
+public:
+    Status configure(const cli::Args &a, CommonOptions &c) override {
+        m_batch = c.batch > 0 ? c.batch : 4;
+        c.batch = m_batch;
+        m_lr = a.getDouble("lr", 2e-4);
+        m_beta1 = a.getDouble("beta1", 0.8);
+        m_beta2 = a.getDouble("beta2", 0.99);
+        m_wd = a.getDouble("weight-decay", 0.01);
+        m_gamma = a.getDouble("gamma", 0.999);
+        m_segment = a.getInt("segment", 8192);
+        m_lambdaFm = a.getDouble("lambda-fm", 2.0);
+        m_lambdaMel = a.getDouble("lambda-mel", 45.0);
+        if (c.amp == "on") return fail("--amp on: the vocoder trains in fp32 (design document 004, GAN stability)");
+        try {
+            m_cfg = VocoderConfig::preset(c.preset);
+        } catch (const std::exception &e) {
+            return fail("--preset " + c.preset + ": " + e.what());
+        }
+        if (m_segment <= 0 || m_segment % m_cfg.hop() != 0)
+            return fail("--segment must be a positive multiple of the hop (" + std::to_string(m_cfg.hop()) + ")");
+        return {};
+    }
+
+    Status build(const TrainData &data, torch::Device device, RunFolder *) override {
+        if (!data.audio(0) || data.audioSamples() <= 0)
+            return fail("the dataset has no audio (audio.safetensors); vocoder training needs the waveforms");
+        if (data.nMels() != m_cfg.nMels)
+            return fail("dataset mels have " + std::to_string(data.nMels()) + " bins, the vocoder expects " +
+                        std::to_string(m_cfg.nMels));
+        const int hop = m_cfg.hop();
+        m_segFrames = m_segment / hop;
+        m_maxFrame = std::min(data.frames() - m_segFrames, (data.audioSamples() - m_segment) / hop);
+        if (m_maxFrame < 0)
+            return fail("items are shorter than one segment of " + std::to_string(m_segment) + " samples");
+        m_device = device;
+        m_mel = std::make_unique<dsp::LogMelTransform>(dsp::MelConfig{}, device);
+        if (m_mel->config().hop != hop) return fail("the vocoder's hop differs from the log-mel hop");
+        m_gen = HifiGanGenerator(m_cfg);
+        m_mpd = MultiPeriodDiscriminator(m_cfg);
+        m_msd = MultiScaleDiscriminator(m_cfg);
+        m_gen->to(device);
+        m_mpd->to(device);
+        m_msd->to(device);
+        auto opts = torch::optim::AdamWOptions(m_lr).betas({m_beta1, m_beta2}).weight_decay(m_wd);
+        m_optG = std::make_unique<torch::optim::AdamW>(m_gen->parameters(), opts);
+        m_optD = std::make_unique<torch::optim::AdamW>(parametersOf({m_mpd.get(), m_msd.get()}), opts);
+        return {};
+    }
+
+    int samplesPerStep() const override { return m_batch; }
+
+    // Random aligned segments: mel [B,nMels,segFrames], audio [B,1,segment].
+    std::pair<torch::Tensor, torch::Tensor> segments(const TrainData &data, const std::vector<size_t> &idx) const {
+        const int64_t nm = data.nMels(), nf = data.frames();
+        auto starts = torch::randint(0, m_maxFrame + 1, {int64_t(idx.size())}, torch::kLong);
+        auto mel = torch::empty({int64_t(idx.size()), nm, m_segFrames});
+        auto wav = torch::empty({int64_t(idx.size()), 1, m_segment});
+        for (size_t b = 0; b < idx.size(); ++b) {
+            const int64_t f = starts[int64_t(b)].item<int64_t>();
+            auto full = torch::from_blob(const_cast<float *>(data.mel(idx[b])), {nm, nf});
+            mel[int64_t(b)].copy_(full.narrow(1, f, m_segFrames));
+            auto au = torch::from_blob(const_cast<float *>(data.audio(idx[b])), {data.audioSamples()});
+            wav[int64_t(b)][0].copy_(au.narrow(0, f * m_cfg.hop(), m_segment));
+        }
+        return {mel.to(m_device), wav.to(m_device)};
+    }
+
+    std::map<std::string, double> step(const TrainData &data, const std::vector<size_t> &idx, long long,
+                                       double epoch) override {
+        m_lrNow = m_lr * std::pow(m_gamma, std::floor(epoch));
+        setLearningRate(*m_optG, m_lrNow);
+        setLearningRate(*m_optD, m_lrNow);
+        m_gen->train();
+        m_mpd->train();
+        m_msd->train();
+        auto [mel, y] = segments(data, idx);
+        auto yg = m_gen->forward(mel);
+
+        // Discriminators. Real and generated audio go through each discriminator
+        // in ONE call (concatenated batch): a spectral-norm forward updates its
+        // power-iteration vectors in place, so a second call before backward
+        // would invalidate the first call's graph.
+        const int64_t B = y.size(0);
+        m_optD->zero_grad();
+        auto both = torch::cat({y, yg.detach()}, 0);
+        auto [mpdReal, mpdFakeD] = splitBatch(m_mpd->forward(both), B);
+        auto [msdReal, msdFakeD] = splitBatch(m_msd->forward(both), B);
+        auto lossD = discriminatorLoss(mpdReal, mpdFakeD) + discriminatorLoss(msdReal, msdFakeD);
+        lossD = checkLoss(lossD, "discriminator");
+        lossD.backward();
+        m_optD->step();
+
+        // Generator (real features are detached inside featureMatchingLoss).
+        m_optG->zero_grad();
+        auto bothG = torch::cat({y, yg}, 0);
+        auto [mpdRealG, mpdFake] = splitBatch(m_mpd->forward(bothG), B);
+        auto [msdRealG, msdFake] = splitBatch(m_msd->forward(bothG), B);
+        auto adv = generatorAdvLoss(mpdFake) + generatorAdvLoss(msdFake);
+        auto fm = featureMatchingLoss(mpdRealG, mpdFake) + featureMatchingLoss(msdRealG, msdFake);
+        auto melL1 = torch::l1_loss((*m_mel)(yg.squeeze(1)), (*m_mel)(y.squeeze(1)));
+        auto lossG = checkLoss(adv + m_lambdaFm * fm + m_lambdaMel * melL1, "generator");
+        lossG.backward();
+        m_optG->step();
+        return {{"g_total", lossG.item<double>()}, {"g_adv", adv.item<double>()}, {"g_fm", fm.item<double>()},
+                {"mel_l1", melL1.item<double>()}, {"d_total", lossD.item<double>()}};
+    }
+
+    double learningRate() const override { return m_lrNow; }
+    bool weightsFinite() const override {
+        return moduleFinite(*m_gen) && moduleFinite(*m_mpd) && moduleFinite(*m_msd);
+    }
+
+    Status save(const stdfs::path &dir, nlohmann::json &state) const override {
+        auto p = [&](const char *n) { return fs::u8string(dir / n); };
+        Status st = io::saveModule(*m_gen, p("generator.safetensors"), {{"config", m_cfg.toJson().dump()}});
+        if (st) st = io::saveModule(*m_mpd, p("mpd.safetensors"));
+        if (st) st = io::saveModule(*m_msd, p("msd.safetensors"));
+        if (st) st = saveOptimizer(*m_optG, p("optim_g.pt"));
+        if (st) st = saveOptimizer(*m_optD, p("optim_d.pt"));
+        if (!st) return st;
+        state["scheduler"] = {{"type", "ExponentialLR per epoch"}, {"gamma", m_gamma}, {"base_lr", m_lr},
+                              {"lr", m_lrNow}, {"last_epoch", std::floor(state.value("epoch", 0.0))}};
+        state["config"] = {{"vocoder", m_cfg.toJson()}};
+        state["weight_norm"] = "kept (weight_g / weight_v)";
+        state["files"] = {"generator.safetensors", "mpd.safetensors", "msd.safetensors", "optim_g.pt", "optim_d.pt",
+                          "rng.safetensors"};
+        return {};
+    }
+
+    Status load(const stdfs::path &dir, const nlohmann::json &) override {
+        auto p = [&](const char *n) { return fs::u8string(dir / n); };
+        Status st = io::loadModule(*m_gen, p("generator.safetensors"));
+        if (st) st = io::loadModule(*m_mpd, p("mpd.safetensors"));
+        if (st) st = io::loadModule(*m_msd, p("msd.safetensors"));
+        if (st) st = loadOptimizer(*m_optG, p("optim_g.pt"), m_device);
+        if (st) st = loadOptimizer(*m_optD, p("optim_d.pt"), m_device);
+        return st;
+    }
+
+    Status preview(const TrainData &data, const stdfs::path &dir, long long) override {
+        torch::NoGradGuard ng;
+        m_gen->eval();
+        auto mel = melBatch(data, {0}).squeeze(1).to(m_device);   // [1,nMels,frames]
+        auto wave = m_gen->forward(mel).squeeze(1).to(torch::kCPU).contiguous();   // [1,frames*hop]
+        const int64_t n = std::min<int64_t>(wave.size(1), data.audioSamples());
+        auto out = wave[0].narrow(0, 0, n).contiguous();
+        Status st = saveMel(fs::u8string(dir / "target_mel.safetensors"), mel[0]);
+        if (st) st = saveMel(fs::u8string(dir / "output_mel.safetensors"), (*m_mel)(out.to(m_device)));
+        std::vector<float> samples(out.data_ptr<float>(), out.data_ptr<float>() + n);
+        if (st) st = audio::writeAudio(fs::u8string(dir / "output.wav"), audio::AudioBuffer::mono(samples, 44100));
+        std::vector<float> target(data.audio(0), data.audio(0) + data.audioSamples());
+        if (st) st = audio::writeAudio(fs::u8string(dir / "target.wav"), audio::AudioBuffer::mono(target, 44100));
+        m_gen->train();
+        return st;
+    }
+
+    nlohmann::json recipe() const override {
+        return {{"batch", m_batch}, {"lr", m_lr}, {"optimizer", "AdamW"}, {"betas", {m_beta1, m_beta2}},
+                {"weight_decay", m_wd}, {"lr_schedule", "ExponentialLR per epoch"}, {"gamma", m_gamma},
+                {"segment", m_segment}, {"segment_frames", m_segFrames}, {"lambda_fm", m_lambdaFm},
+                {"lambda_mel", m_lambdaMel}, {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel)"},
+                {"loss_d", "lsgan"}, {"mixed_precision", "fp32"}, {"config", {{"vocoder", m_cfg.toJson()}}}};
+    }
+    std::string component() const override { return "vocoder"; }
+
+private:
+    VocoderConfig m_cfg;
+    int m_batch = 4, m_segment = 8192, m_segFrames = 16, m_maxFrame = 0;
+    double m_lr = 2e-4, m_lrNow = 2e-4, m_beta1 = 0.8, m_beta2 = 0.99, m_wd = 0.01, m_gamma = 0.999;
+    double m_lambdaFm = 2.0, m_lambdaMel = 45.0;
+    torch::Device m_device = torch::kCPU;
+    std::unique_ptr<dsp::LogMelTransform> m_mel;
+    HifiGanGenerator m_gen{nullptr};
+    MultiPeriodDiscriminator m_mpd{nullptr};
+    MultiScaleDiscriminator m_msd{nullptr};
+    std::unique_ptr<torch::optim::AdamW> m_optG, m_optD;
+};
+
+} // namespace
+
+std::unique_ptr<Trainer> makeVocoderTrainer() { return std::make_unique<VocoderTrainer>(); }
+
+} // namespace ms::jobs

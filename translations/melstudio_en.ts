@@ -1,0 +1,895 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="en">
+<context>
+    <name>ms::app::AboutDialog</name>
+    <message>
+        <source>About melstudio</source>
+        <translation>About melstudio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;melstudio %1&lt;/h3&gt;&lt;p&gt;A native studio for training and running audio generative models.&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;libsndfile&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Compute devices&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;CPU threads&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;h3&gt;melstudio %1&lt;/h3&gt;&lt;p&gt;A native studio for training and running audio generative models.&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;libsndfile&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Compute devices&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;CPU threads&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::ComparePage</name>
+    <message>
+        <source>Open A… (Ctrl+O)</source>
+        <translation>Open A… (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Open B…</source>
+        <translation>Open B…</translation>
+    </message>
+    <message>
+        <source>B = model reconstruction of A</source>
+        <translation>B = model reconstruction of A</translation>
+    </message>
+    <message>
+        <source>B = vocoder resynthesis of A</source>
+        <translation>B = vocoder resynthesis of A</translation>
+    </message>
+    <message>
+        <source>Listening: B</source>
+        <translation>Listening: B</translation>
+    </message>
+    <message>
+        <source>Listening: A</source>
+        <translation>Listening: A</translation>
+    </message>
+    <message>
+        <source>A/B toggle: choose which clip plays</source>
+        <translation>A/B toggle: choose which clip plays</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>Stop (Space)</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>Play (Space)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>%1: (empty)</source>
+        <translation>%1: (empty)</translation>
+    </message>
+    <message>
+        <source>Drop an audio file here or press Ctrl+O</source>
+        <translation>Drop an audio file here or press Ctrl+O</translation>
+    </message>
+    <message>
+        <source>Drop a second file, open one, or let the model make B from A</source>
+        <translation>Drop a second file, open one, or let the model make B from A</translation>
+    </message>
+    <message>
+        <source>Difference B − A (log-mel)</source>
+        <translation>Difference B − A (log-mel)</translation>
+    </message>
+    <message>
+        <source>Load A and B to see their difference</source>
+        <translation>Load A and B to see their difference</translation>
+    </message>
+    <message>
+        <source>Average spectrum</source>
+        <translation>Average spectrum</translation>
+    </message>
+    <message>
+        <source>Waveforms (A blue, B orange)</source>
+        <translation>Waveforms (A blue, B orange)</translation>
+    </message>
+    <message>
+        <source>Open clip A</source>
+        <translation>Open clip A</translation>
+    </message>
+    <message>
+        <source>Open clip B</source>
+        <translation>Open clip B</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.aif *.aiff *.flac *.ogg *.opus);;All files (*)</source>
+        <translation>Audio files (*.wav *.aif *.aiff *.flac *.ogg *.opus);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Loading %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>Cannot open: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1: %2 s</translation>
+    </message>
+    <message>
+        <source>Load clip A first.</source>
+        <translation>Load clip A first.</translation>
+    </message>
+    <message>
+        <source>No model is selected: load one on the Generate page.</source>
+        <translation>No model is selected: load one on the Generate page.</translation>
+    </message>
+    <message>
+        <source>reconstruction of %1</source>
+        <translation>reconstruction of %1</translation>
+    </message>
+    <message>
+        <source>resynthesis of %1</source>
+        <translation>resynthesis of %1</translation>
+    </message>
+    <message>
+        <source>Running the model on A…</source>
+        <translation>Running the model on A…</translation>
+    </message>
+    <message>
+        <source>The model could not make B: %1</source>
+        <translation>The model could not make B: %1</translation>
+    </message>
+    <message>
+        <source>This build has no inference engine.</source>
+        <translation>This build has no inference engine.</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::DatasetPage</name>
+    <message>
+        <source>Sample library folder</source>
+        <translation>Sample library folder</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>Dataset folder</translation>
+    </message>
+    <message>
+        <source>Build a dataset</source>
+        <translation>Build a dataset</translation>
+    </message>
+    <message>
+        <source>Sample library (nested folders; files with "kick" in the name are kept)</source>
+        <translation>Sample library (nested folders; files with "kick" in the name are kept)</translation>
+    </message>
+    <message>
+        <source>1. Aggregate</source>
+        <translation>1. Aggregate</translation>
+    </message>
+    <message>
+        <source>2. Preprocess</source>
+        <translation>2. Preprocess</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Browse result</source>
+        <translation>Browse result</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>Keywords</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>Duration (s)</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>Peak</translation>
+    </message>
+    <message>
+        <source>Keyword frequency</source>
+        <translation>Keyword frequency</translation>
+    </message>
+    <message>
+        <source>Click a file to see its mel spectrogram; Space plays it</source>
+        <translation>Click a file to see its mel spectrogram; Space plays it</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>files</translation>
+    </message>
+    <message>
+        <source>Pick a sample library and a dataset folder.</source>
+        <translation>Pick a sample library and a dataset folder.</translation>
+    </message>
+    <message>
+        <source>Choose the folders first.</source>
+        <translation>Choose the folders first.</translation>
+    </message>
+    <message>
+        <source>Running melstudio-cli %1…</source>
+        <translation>Running melstudio-cli %1…</translation>
+    </message>
+    <message>
+        <source>Done. %1</source>
+        <translation>Done. %1</translation>
+    </message>
+    <message>
+        <source>Failed (exit code %1): %2</source>
+        <translation>Failed (exit code %1): %2</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>Cannot run %1: %2</translation>
+    </message>
+    <message>
+        <source>No preprocessed dataset in %1 yet (processed/index.json is missing).</source>
+        <translation>No preprocessed dataset in %1 yet (processed/index.json is missing).</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the dataset.</source>
+        <translation><numerusform>%n file in the dataset.</numerusform><numerusform>%n files in the dataset.</numerusform></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>Cannot read %1: %2</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::GeneratePage</name>
+    <message>
+        <source>Open model package</source>
+        <translation>Open model package</translation>
+    </message>
+    <message>
+        <source>No model is installed yet</source>
+        <translation>No model is installed yet</translation>
+    </message>
+    <message>
+        <source>To generate kicks you need a model package (a folder with model.json and .safetensors files).
+
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Or build one from the command line, as the README shows:
+    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+  and open that folder here.
+
+The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</source>
+        <translation>To generate kicks you need a model package (a folder with model.json and .safetensors files).
+
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Or build one from the command line, as the README shows:
+    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+  and open that folder here.
+
+The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</translation>
+    </message>
+    <message>
+        <source>This build of the studio has no inference engine (core/infer was not built). Rebuild melstudio with the kick pipeline to generate.</source>
+        <translation>This build of the studio has no inference engine (core/infer was not built). Rebuild melstudio with the kick pipeline to generate.</translation>
+    </message>
+    <message>
+        <source>Open model folder…</source>
+        <translation>Open model folder…</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>Open model…</translation>
+    </message>
+    <message>
+        <source>Go to the Train page</source>
+        <translation>Go to the Train page</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>No model</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Model: %1</translation>
+    </message>
+    <message>
+        <source>Compute device</source>
+        <translation>Compute device</translation>
+    </message>
+    <message>
+        <source>Prompt and sampler</source>
+        <translation>Prompt and sampler</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>Prompt</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>CFG scale</source>
+        <translation>CFG scale</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>Seed</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>Count</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>Sampler</translation>
+    </message>
+    <message>
+        <source>keywords, e.g. punchy 808 deep</source>
+        <translation>keywords, e.g. punchy 808 deep</translation>
+    </message>
+    <message>
+        <source>Lock the seed (otherwise a new random seed is drawn for every run)</source>
+        <translation>Lock the seed (otherwise a new random seed is drawn for every run)</translation>
+    </message>
+    <message>
+        <source>Draw a random seed</source>
+        <translation>Draw a random seed</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+G)</source>
+        <translation>Generate (Ctrl+G)</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>Takes</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>Stop (Space)</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>Play (Space)</translation>
+    </message>
+    <message>
+        <source>Export… (Ctrl+E)</source>
+        <translation>Export… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <source>Latent, mel spectrogram and waveform</source>
+        <translation>Latent, mel spectrogram and waveform</translation>
+    </message>
+    <message>
+        <source>Select a take to see its mel spectrogram</source>
+        <translation>Select a take to see its mel spectrogram</translation>
+    </message>
+    <message>
+        <source>Waveform</source>
+        <translation>Waveform</translation>
+    </message>
+    <message>
+        <source>Wait until the current job has finished before loading another model.</source>
+        <translation>Wait until the current job has finished before loading another model.</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>Loading %1…</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>Cannot load the model: %1</translation>
+    </message>
+    <message>
+        <source>Model: %1 on %2 — %3 keywords, vocoder: %4</source>
+        <translation>Model: %1 on %2 — %3 keywords, vocoder: %4</translation>
+    </message>
+    <message>
+        <source>HiFi-GAN</source>
+        <translation>HiFi-GAN</translation>
+    </message>
+    <message>
+        <source>none (Griffin-Lim)</source>
+        <translation>none (Griffin-Lim)</translation>
+    </message>
+    <message>
+        <source>Keywords: %1</source>
+        <translation>Keywords: %1</translation>
+    </message>
+    <message>
+        <source>Unknown (ignored): %1</source>
+        <translation>Unknown (ignored): %1</translation>
+    </message>
+    <message>
+        <source>Empty prompt: unconditional generation</source>
+        <translation>Empty prompt: unconditional generation</translation>
+    </message>
+    <message>
+        <source>Busy: wait for the current job or cancel it.</source>
+        <translation>Busy: wait for the current job or cancel it.</translation>
+    </message>
+    <message>
+        <source>No model is loaded. Open a model package or train one first.</source>
+        <translation>No model is loaded. Open a model package or train one first.</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>Generation failed: %1</translation>
+    </message>
+    <message>
+        <source>Generation cancelled.</source>
+        <translation>Generation cancelled.</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generated %n take(s) in %1 s.</source>
+        <translation><numerusform>Generated %n take in %1 s.</numerusform><numerusform>Generated %n takes in %1 s.</numerusform></translation>
+    </message>
+    <message>
+        <source>(unconditional)</source>
+        <translation>(unconditional)</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>seed %1</translation>
+    </message>
+    <message>
+        <source>Select one or more takes to export.</source>
+        <translation>Select one or more takes to export.</translation>
+    </message>
+    <message>
+        <source>Export take</source>
+        <translation>Export take</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation>WAV audio (*.wav)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Export %n takes into a folder</source>
+        <translation><numerusform>Export %n take into a folder</numerusform><numerusform>Export %n takes into a folder</numerusform></translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export failed: %1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n take(s).</source>
+        <translation><numerusform>Exported %n take.</numerusform><numerusform>Exported %n takes.</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::MainWindow</name>
+    <message>
+        <source>The translation for %1 could not be loaded.</source>
+        <translation>The translation for %1 could not be loaded.</translation>
+    </message>
+    <message>
+        <source>melstudio</source>
+        <translation>melstudio</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>Generate</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>Compare</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>Train</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>Models</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Dataset</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>&amp;File</translation>
+    </message>
+    <message>
+        <source>&amp;Open audio…</source>
+        <translation>&amp;Open audio…</translation>
+    </message>
+    <message>
+        <source>&amp;Export selected takes…</source>
+        <translation>&amp;Export selected takes…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>&amp;Generate</translation>
+    </message>
+    <message>
+        <source>Play / stop</source>
+        <translation>Play / stop</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>&amp;Quit</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>&amp;Language</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>&amp;Help</translation>
+    </message>
+    <message>
+        <source>&amp;About melstudio</source>
+        <translation>&amp;About melstudio</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::ModelsPage</name>
+    <message>
+        <source>Open model package</source>
+        <translation>Open model package</translation>
+    </message>
+    <message>
+        <source>Reference checkpoint</source>
+        <translation>Reference checkpoint</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoints (*.pt *.pth *.ckpt);;All files (*)</source>
+        <translation>PyTorch checkpoints (*.pt *.pth *.ckpt);;All files (*)</translation>
+    </message>
+    <message>
+        <source>Model package folder (model.json + .safetensors)</source>
+        <translation>Model package folder (model.json + .safetensors)</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>Open…</translation>
+    </message>
+    <message>
+        <source>Use for generation</source>
+        <translation>Use for generation</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>Architecture</translation>
+    </message>
+    <message>
+        <source>Module</source>
+        <translation>Module</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>Parameters</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>Files</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>File</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>Size</translation>
+    </message>
+    <message>
+        <source>Import a reference checkpoint</source>
+        <translation>Import a reference checkpoint</translation>
+    </message>
+    <message>
+        <source>output package folder</source>
+        <translation>output package folder</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>Import</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>Problem</translation>
+    </message>
+    <message>
+        <source>Open a model package to see its modules and parameter counts.</source>
+        <translation>Open a model package to see its modules and parameter counts.</translation>
+    </message>
+    <message>
+        <source>Reading %1 (%2 on disk, device %3)…</source>
+        <translation>Reading %1 (%2 on disk, device %3)…</translation>
+    </message>
+    <message>
+        <source>melstudio-cli params failed: %1</source>
+        <translation>melstudio-cli params failed: %1</translation>
+    </message>
+    <message>
+        <source>%1 parameters in %2 modules; %3 on disk; device %4</source>
+        <translation>%1 parameters in %2 modules; %3 on disk; device %4</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>Cannot run %1: %2</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>Total</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>Importing…</translation>
+    </message>
+    <message>
+        <source>Imported into %1.</source>
+        <translation>Imported into %1.</translation>
+    </message>
+    <message>
+        <source>Import failed (exit code %1); see the report below.</source>
+        <translation>Import failed (exit code %1); see the report below.</translation>
+    </message>
+    <message>
+        <source>VAE checkpoint (vae_epoch_100.pt)</source>
+        <translation>VAE checkpoint (vae_epoch_100.pt)</translation>
+    </message>
+    <message>
+        <source>diffusion checkpoint (diffusion_step_100000.pt)</source>
+        <translation>diffusion checkpoint (diffusion_step_100000.pt)</translation>
+    </message>
+    <message>
+        <source>vocoder checkpoint (optional)</source>
+        <translation>vocoder checkpoint (optional)</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>Component</translation>
+    </message>
+    <message>
+        <source>Key or result</source>
+        <translation>Key or result</translation>
+    </message>
+    <message>
+        <source>Choose the VAE and diffusion checkpoints and an output folder.</source>
+        <translation>Choose the VAE and diffusion checkpoints and an output folder.</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TrainPage</name>
+    <message>
+        <source>Dataset folder</source>
+        <translation>Dataset folder</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>Run folder</translation>
+    </message>
+    <message>
+        <source>Open a run folder</source>
+        <translation>Open a run folder</translation>
+    </message>
+    <message>
+        <source>Training job</source>
+        <translation>Training job</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>Dataset</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>Device</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>Preset</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>Steps</translation>
+    </message>
+    <message>
+        <source>Training steps (— uses the recipe's default)</source>
+        <translation>Training steps (— uses the recipe's default)</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>Start</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>Resume</translation>
+    </message>
+    <message>
+        <source>Open an existing run…</source>
+        <translation>Open an existing run…</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>Checkpoints</translation>
+    </message>
+    <message>
+        <source>Use for generation</source>
+        <translation>Use for generation</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <source>log y</source>
+        <translation>log y</translation>
+    </message>
+    <message>
+        <source>smoothing</source>
+        <translation>smoothing</translation>
+    </message>
+    <message>
+        <source>Latest preview: target (left) and output (right)</source>
+        <translation>Latest preview: target (left) and output (right)</translation>
+    </message>
+    <message>
+        <source>Target mel</source>
+        <translation>Target mel</translation>
+    </message>
+    <message>
+        <source>Model output</source>
+        <translation>Model output</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>Stop (Space)</translation>
+    </message>
+    <message>
+        <source>Play preview (Space)</source>
+        <translation>Play preview (Space)</translation>
+    </message>
+    <message>
+        <source>No run is open. Start a job or open a run folder.</source>
+        <translation>No run is open. Start a job or open a run folder.</translation>
+    </message>
+    <message>
+        <source>Waiting for metrics…</source>
+        <translation>Waiting for metrics…</translation>
+    </message>
+    <message>
+        <source>A training job is already running (pid %1).</source>
+        <translation>A training job is already running (pid %1).</translation>
+    </message>
+    <message>
+        <source>Choose a dataset folder and a run folder first.</source>
+        <translation>Choose a dataset folder and a run folder first.</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>Cannot start %1: %2</translation>
+    </message>
+    <message>
+        <source>Running: melstudio-cli %1 (pid %2)</source>
+        <translation>Running: melstudio-cli %1 (pid %2)</translation>
+    </message>
+    <message>
+        <source>No training job of this studio is running.</source>
+        <translation>No training job of this studio is running.</translation>
+    </message>
+    <message>
+        <source>Stopping: the job writes a checkpoint, then exits.</source>
+        <translation>Stopping: the job writes a checkpoint, then exits.</translation>
+    </message>
+    <message>
+        <source>Watching %1</source>
+        <translation>Watching %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;step&lt;/b&gt; %1 / %2 &amp;nbsp; &lt;b&gt;lr&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;samples/s&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;ETA&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;memory&lt;/b&gt; %6 MB</source>
+        <translation>&lt;b&gt;step&lt;/b&gt; %1 / %2 &amp;nbsp; &lt;b&gt;lr&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;samples/s&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;ETA&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;memory&lt;/b&gt; %6 MB</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>step %1</translation>
+    </message>
+    <message>
+        <source>Paused at the last checkpoint. Press Resume to continue.</source>
+        <translation>Paused at the last checkpoint. Press Resume to continue.</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>Finished.</translation>
+    </message>
+    <message>
+        <source>The training job stopped unexpectedly. Its last log lines are below.</source>
+        <translation>The training job stopped unexpectedly. Its last log lines are below.</translation>
+    </message>
+    <message>
+        <source>The training job failed: %1</source>
+        <translation>The training job failed: %1</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint first.</source>
+        <translation>Select a checkpoint first.</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</source>
+        <translation>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</translation>
+    </message>
+    <message>
+        <source>Recipe options</source>
+        <translation>Recipe options</translation>
+    </message>
+    <message>
+        <source>e.g. --batch 16 --lr 2e-4 --checkpoint-every 500</source>
+        <translation>e.g. --batch 16 --lr 2e-4 --checkpoint-every 500</translation>
+    </message>
+    <message>
+        <source>Extra flags for melstudio-cli train (see melstudio-cli train --help)</source>
+        <translation>Extra flags for melstudio-cli train (see melstudio-cli train --help)</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::LatentGrid</name>
+    <message>
+        <source>Latent (4 × 8 × 11) appears here while generating</source>
+        <translation>Latent (4 × 8 × 11) appears here while generating</translation>
+    </message>
+    <message>
+        <source>ch %1</source>
+        <translation>ch %1</translation>
+    </message>
+    <message>
+        <source>step %1/%2</source>
+        <translation>step %1/%2</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::LossPlot</name>
+    <message>
+        <source>step</source>
+        <translation>step</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>loss</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::Player</name>
+    <message>
+        <source>No audio output device is available; playback is off.</source>
+        <translation>No audio output device is available; playback is off.</translation>
+    </message>
+    <message>
+        <source>Cannot resample for playback: %1</source>
+        <translation>Cannot resample for playback: %1</translation>
+    </message>
+    <message>
+        <source>The audio device could not be opened.</source>
+        <translation>The audio device could not be opened.</translation>
+    </message>
+    <message>
+        <source>Audio playback failed.</source>
+        <translation>Audio playback failed.</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::SpectrumPlot</name>
+    <message>
+        <source>frequency (Hz)</source>
+        <translation>frequency (Hz)</translation>
+    </message>
+    <message>
+        <source>level (dB)</source>
+        <translation>level (dB)</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,895 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ms::app::AboutDialog</name>
+    <message>
+        <source>About melstudio</source>
+        <translation>关于 melstudio</translation>
+    </message>
+    <message>
+        <source>&lt;h3&gt;melstudio %1&lt;/h3&gt;&lt;p&gt;A native studio for training and running audio generative models.&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;libsndfile&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Compute devices&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;CPU threads&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</source>
+        <translation>&lt;h3&gt;melstudio %1&lt;/h3&gt;&lt;p&gt;用于训练和运行音频生成模型的原生工作室。&lt;/p&gt;&lt;table&gt;&lt;tr&gt;&lt;td&gt;LibTorch&lt;/td&gt;&lt;td&gt;%2&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;Qt&lt;/td&gt;&lt;td&gt;%3&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;libsndfile&lt;/td&gt;&lt;td&gt;%4&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;计算设备&lt;/td&gt;&lt;td&gt;%5&lt;/td&gt;&lt;/tr&gt;&lt;tr&gt;&lt;td&gt;CPU 线程&lt;/td&gt;&lt;td&gt;%6&lt;/td&gt;&lt;/tr&gt;&lt;/table&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::ComparePage</name>
+    <message>
+        <source>Open A… (Ctrl+O)</source>
+        <translation>打开 A…（Ctrl+O）</translation>
+    </message>
+    <message>
+        <source>Open B…</source>
+        <translation>打开 B…</translation>
+    </message>
+    <message>
+        <source>B = model reconstruction of A</source>
+        <translation>B = 模型重建 A</translation>
+    </message>
+    <message>
+        <source>B = vocoder resynthesis of A</source>
+        <translation>B = 声码器重新合成 A</translation>
+    </message>
+    <message>
+        <source>Listening: B</source>
+        <translation>正在试听：B</translation>
+    </message>
+    <message>
+        <source>Listening: A</source>
+        <translation>正在试听：A</translation>
+    </message>
+    <message>
+        <source>A/B toggle: choose which clip plays</source>
+        <translation>A/B 切换：选择播放哪个片段</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>停止（空格）</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>播放（空格）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>%1: (empty)</source>
+        <translation>%1：（空）</translation>
+    </message>
+    <message>
+        <source>Drop an audio file here or press Ctrl+O</source>
+        <translation>将音频文件拖放到此处，或按 Ctrl+O</translation>
+    </message>
+    <message>
+        <source>Drop a second file, open one, or let the model make B from A</source>
+        <translation>拖入第二个文件、打开文件，或让模型由 A 生成 B</translation>
+    </message>
+    <message>
+        <source>Difference B − A (log-mel)</source>
+        <translation>差异 B − A（对数梅尔）</translation>
+    </message>
+    <message>
+        <source>Load A and B to see their difference</source>
+        <translation>加载 A 和 B 以查看差异</translation>
+    </message>
+    <message>
+        <source>Average spectrum</source>
+        <translation>平均频谱</translation>
+    </message>
+    <message>
+        <source>Waveforms (A blue, B orange)</source>
+        <translation>波形（A 蓝色，B 橙色）</translation>
+    </message>
+    <message>
+        <source>Open clip A</source>
+        <translation>打开片段 A</translation>
+    </message>
+    <message>
+        <source>Open clip B</source>
+        <translation>打开片段 B</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.aif *.aiff *.flac *.ogg *.opus);;All files (*)</source>
+        <translation>音频文件 (*.wav *.aif *.aiff *.flac *.ogg *.opus);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>无法打开：%1</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1：%2 秒</translation>
+    </message>
+    <message>
+        <source>Load clip A first.</source>
+        <translation>请先加载片段 A。</translation>
+    </message>
+    <message>
+        <source>No model is selected: load one on the Generate page.</source>
+        <translation>未选择模型：请在“生成”页面加载一个模型。</translation>
+    </message>
+    <message>
+        <source>reconstruction of %1</source>
+        <translation>%1 的重建</translation>
+    </message>
+    <message>
+        <source>resynthesis of %1</source>
+        <translation>%1 的重新合成</translation>
+    </message>
+    <message>
+        <source>Running the model on A…</source>
+        <translation>正在对 A 运行模型…</translation>
+    </message>
+    <message>
+        <source>The model could not make B: %1</source>
+        <translation>模型无法生成 B：%1</translation>
+    </message>
+    <message>
+        <source>This build has no inference engine.</source>
+        <translation>此版本没有推理引擎。</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::DatasetPage</name>
+    <message>
+        <source>Sample library folder</source>
+        <translation>采样库文件夹</translation>
+    </message>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Build a dataset</source>
+        <translation>构建数据集</translation>
+    </message>
+    <message>
+        <source>Sample library (nested folders; files with "kick" in the name are kept)</source>
+        <translation>采样库（可嵌套文件夹；保留文件名含“kick”的文件）</translation>
+    </message>
+    <message>
+        <source>1. Aggregate</source>
+        <translation>1. 汇集</translation>
+    </message>
+    <message>
+        <source>2. Preprocess</source>
+        <translation>2. 预处理</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Browse result</source>
+        <translation>浏览结果</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Keywords</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Duration (s)</source>
+        <translation>时长（秒）</translation>
+    </message>
+    <message>
+        <source>Peak</source>
+        <translation>峰值</translation>
+    </message>
+    <message>
+        <source>Keyword frequency</source>
+        <translation>关键词频率</translation>
+    </message>
+    <message>
+        <source>Click a file to see its mel spectrogram; Space plays it</source>
+        <translation>点击文件查看其梅尔频谱；按空格播放</translation>
+    </message>
+    <message>
+        <source>files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <source>Pick a sample library and a dataset folder.</source>
+        <translation>请选择采样库和数据集文件夹。</translation>
+    </message>
+    <message>
+        <source>Choose the folders first.</source>
+        <translation>请先选择文件夹。</translation>
+    </message>
+    <message>
+        <source>Running melstudio-cli %1…</source>
+        <translation>正在运行 melstudio-cli %1…</translation>
+    </message>
+    <message>
+        <source>Done. %1</source>
+        <translation>完成。%1</translation>
+    </message>
+    <message>
+        <source>Failed (exit code %1): %2</source>
+        <translation>失败（退出码 %1）：%2</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>无法运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>No preprocessed dataset in %1 yet (processed/index.json is missing).</source>
+        <translation>%1 中还没有预处理过的数据集（缺少 processed/index.json）。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n file(s) in the dataset.</source>
+        <translation><numerusform>数据集中有 %n 个文件。</numerusform></translation>
+    </message>
+    <message>
+        <source>Cannot read %1: %2</source>
+        <translation>无法读取 %1：%2</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::GeneratePage</name>
+    <message>
+        <source>Open model package</source>
+        <translation>打开模型包</translation>
+    </message>
+    <message>
+        <source>No model is installed yet</source>
+        <translation>尚未安装模型</translation>
+    </message>
+    <message>
+        <source>To generate kicks you need a model package (a folder with model.json and .safetensors files).
+
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Or build one from the command line, as the README shows:
+    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+  and open that folder here.
+
+The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</source>
+        <translation>生成底鼓需要一个模型包（包含 model.json 和 .safetensors 文件的文件夹）。
+
+• 在“训练”页面训练一个（先 VAE，再扩散模型，声码器可选），然后在检查点上点击“用于生成”。
+• 或者按 README 所示用命令行构建：
+    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+  然后在这里打开该文件夹。
+
+工作室也会在 $MELSTUDIO_MODEL_DIR 和 share/melstudio/models/kick-default 中查找。</translation>
+    </message>
+    <message>
+        <source>This build of the studio has no inference engine (core/infer was not built). Rebuild melstudio with the kick pipeline to generate.</source>
+        <translation>此版本的工作室没有推理引擎（未构建 core/infer）。请连同底鼓推理管线重新构建 melstudio 后再生成。</translation>
+    </message>
+    <message>
+        <source>Open model folder…</source>
+        <translation>打开模型文件夹…</translation>
+    </message>
+    <message>
+        <source>Open model…</source>
+        <translation>打开模型…</translation>
+    </message>
+    <message>
+        <source>Go to the Train page</source>
+        <translation>前往“训练”页面</translation>
+    </message>
+    <message>
+        <source>No model</source>
+        <translation>无模型</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>Compute device</source>
+        <translation>计算设备</translation>
+    </message>
+    <message>
+        <source>Prompt and sampler</source>
+        <translation>提示词与采样器</translation>
+    </message>
+    <message>
+        <source>Prompt</source>
+        <translation>提示词</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>CFG scale</source>
+        <translation>CFG 强度</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>种子</translation>
+    </message>
+    <message>
+        <source>Count</source>
+        <translation>数量</translation>
+    </message>
+    <message>
+        <source>Sampler</source>
+        <translation>采样器</translation>
+    </message>
+    <message>
+        <source>keywords, e.g. punchy 808 deep</source>
+        <translation>关键词，例如 punchy 808 deep</translation>
+    </message>
+    <message>
+        <source>Lock the seed (otherwise a new random seed is drawn for every run)</source>
+        <translation>锁定种子（否则每次运行都会抽取新的随机种子）</translation>
+    </message>
+    <message>
+        <source>Draw a random seed</source>
+        <translation>抽取随机种子</translation>
+    </message>
+    <message>
+        <source>Generate (Ctrl+G)</source>
+        <translation>生成（Ctrl+G）</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Takes</source>
+        <translation>生成结果</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>停止（空格）</translation>
+    </message>
+    <message>
+        <source>Play (Space)</source>
+        <translation>播放（空格）</translation>
+    </message>
+    <message>
+        <source>Export… (Ctrl+E)</source>
+        <translation>导出…（Ctrl+E）</translation>
+    </message>
+    <message>
+        <source>Latent, mel spectrogram and waveform</source>
+        <translation>潜变量、梅尔频谱与波形</translation>
+    </message>
+    <message>
+        <source>Select a take to see its mel spectrogram</source>
+        <translation>选择一个结果以查看其梅尔频谱</translation>
+    </message>
+    <message>
+        <source>Waveform</source>
+        <translation>波形</translation>
+    </message>
+    <message>
+        <source>Wait until the current job has finished before loading another model.</source>
+        <translation>请等待当前任务完成后再加载其他模型。</translation>
+    </message>
+    <message>
+        <source>Loading %1…</source>
+        <translation>正在加载 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>Model: %1 on %2 — %3 keywords, vocoder: %4</source>
+        <translation>模型：%1，设备 %2 — %3 个关键词，声码器：%4</translation>
+    </message>
+    <message>
+        <source>HiFi-GAN</source>
+        <translation>HiFi-GAN</translation>
+    </message>
+    <message>
+        <source>none (Griffin-Lim)</source>
+        <translation>无（Griffin-Lim）</translation>
+    </message>
+    <message>
+        <source>Keywords: %1</source>
+        <translation>关键词：%1</translation>
+    </message>
+    <message>
+        <source>Unknown (ignored): %1</source>
+        <translation>未知（已忽略）：%1</translation>
+    </message>
+    <message>
+        <source>Empty prompt: unconditional generation</source>
+        <translation>空提示词：无条件生成</translation>
+    </message>
+    <message>
+        <source>Busy: wait for the current job or cancel it.</source>
+        <translation>忙碌中：请等待当前任务或取消它。</translation>
+    </message>
+    <message>
+        <source>No model is loaded. Open a model package or train one first.</source>
+        <translation>未加载模型。请先打开模型包或训练一个模型。</translation>
+    </message>
+    <message>
+        <source>Generation failed: %1</source>
+        <translation>生成失败：%1</translation>
+    </message>
+    <message>
+        <source>Generation cancelled.</source>
+        <translation>已取消生成。</translation>
+    </message>
+    <message numerus="yes">
+        <source>Generated %n take(s) in %1 s.</source>
+        <translation><numerusform>在 %1 秒内生成了 %n 个结果。</numerusform></translation>
+    </message>
+    <message>
+        <source>(unconditional)</source>
+        <translation>（无条件）</translation>
+    </message>
+    <message>
+        <source>seed %1</source>
+        <translation>种子 %1</translation>
+    </message>
+    <message>
+        <source>Select one or more takes to export.</source>
+        <translation>请选择一个或多个要导出的结果。</translation>
+    </message>
+    <message>
+        <source>Export take</source>
+        <translation>导出结果</translation>
+    </message>
+    <message>
+        <source>WAV audio (*.wav)</source>
+        <translation>WAV 音频 (*.wav)</translation>
+    </message>
+    <message numerus="yes">
+        <source>Export %n takes into a folder</source>
+        <translation><numerusform>将 %n 个结果导出到文件夹</numerusform></translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message numerus="yes">
+        <source>Exported %n take(s).</source>
+        <translation><numerusform>已导出 %n 个结果。</numerusform></translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::MainWindow</name>
+    <message>
+        <source>The translation for %1 could not be loaded.</source>
+        <translation>无法加载 %1 的翻译。</translation>
+    </message>
+    <message>
+        <source>melstudio</source>
+        <translation>melstudio</translation>
+    </message>
+    <message>
+        <source>Generate</source>
+        <translation>生成</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>对比</translation>
+    </message>
+    <message>
+        <source>Train</source>
+        <translation>训练</translation>
+    </message>
+    <message>
+        <source>Models</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Open audio…</source>
+        <translation>打开音频(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>&amp;Export selected takes…</source>
+        <translation>导出所选结果(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>&amp;Generate</source>
+        <translation>生成(&amp;G)</translation>
+    </message>
+    <message>
+        <source>Play / stop</source>
+        <translation>播放 / 停止</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About melstudio</source>
+        <translation>关于 melstudio(&amp;A)</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::ModelsPage</name>
+    <message>
+        <source>Open model package</source>
+        <translation>打开模型包</translation>
+    </message>
+    <message>
+        <source>Reference checkpoint</source>
+        <translation>参考检查点</translation>
+    </message>
+    <message>
+        <source>PyTorch checkpoints (*.pt *.pth *.ckpt);;All files (*)</source>
+        <translation>PyTorch 检查点 (*.pt *.pth *.ckpt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Model package folder (model.json + .safetensors)</source>
+        <translation>模型包文件夹（model.json + .safetensors）</translation>
+    </message>
+    <message>
+        <source>Open…</source>
+        <translation>打开…</translation>
+    </message>
+    <message>
+        <source>Use for generation</source>
+        <translation>用于生成</translation>
+    </message>
+    <message>
+        <source>Architecture</source>
+        <translation>架构</translation>
+    </message>
+    <message>
+        <source>Module</source>
+        <translation>模块</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>参数量</translation>
+    </message>
+    <message>
+        <source>Files</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <source>Size</source>
+        <translation>大小</translation>
+    </message>
+    <message>
+        <source>Import a reference checkpoint</source>
+        <translation>导入参考检查点</translation>
+    </message>
+    <message>
+        <source>output package folder</source>
+        <translation>输出模型包文件夹</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Open a model package to see its modules and parameter counts.</source>
+        <translation>打开模型包以查看其模块和参数量。</translation>
+    </message>
+    <message>
+        <source>Reading %1 (%2 on disk, device %3)…</source>
+        <translation>正在读取 %1（磁盘占用 %2，设备 %3）…</translation>
+    </message>
+    <message>
+        <source>melstudio-cli params failed: %1</source>
+        <translation>melstudio-cli params 失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 parameters in %2 modules; %3 on disk; device %4</source>
+        <translation>%2 个模块共 %1 个参数；磁盘占用 %3；设备 %4</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>无法运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>Total</source>
+        <translation>合计</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported into %1.</source>
+        <translation>已导入到 %1。</translation>
+    </message>
+    <message>
+        <source>Import failed (exit code %1); see the report below.</source>
+        <translation>导入失败（退出码 %1）；请查看下方报告。</translation>
+    </message>
+    <message>
+        <source>VAE checkpoint (vae_epoch_100.pt)</source>
+        <translation>VAE 检查点（vae_epoch_100.pt）</translation>
+    </message>
+    <message>
+        <source>diffusion checkpoint (diffusion_step_100000.pt)</source>
+        <translation>扩散模型检查点（diffusion_step_100000.pt）</translation>
+    </message>
+    <message>
+        <source>vocoder checkpoint (optional)</source>
+        <translation>声码器检查点（可选）</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Key or result</source>
+        <translation>键或结果</translation>
+    </message>
+    <message>
+        <source>Choose the VAE and diffusion checkpoints and an output folder.</source>
+        <translation>请选择 VAE 和扩散模型检查点以及输出文件夹。</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TrainPage</name>
+    <message>
+        <source>Dataset folder</source>
+        <translation>数据集文件夹</translation>
+    </message>
+    <message>
+        <source>Run folder</source>
+        <translation>运行文件夹</translation>
+    </message>
+    <message>
+        <source>Open a run folder</source>
+        <translation>打开运行文件夹</translation>
+    </message>
+    <message>
+        <source>Training job</source>
+        <translation>训练任务</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>数据集</translation>
+    </message>
+    <message>
+        <source>Device</source>
+        <translation>设备</translation>
+    </message>
+    <message>
+        <source>Preset</source>
+        <translation>预设</translation>
+    </message>
+    <message>
+        <source>Steps</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>Training steps (— uses the recipe's default)</source>
+        <translation>训练步数（— 表示使用配方默认值）</translation>
+    </message>
+    <message>
+        <source>Start</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Open an existing run…</source>
+        <translation>打开已有的运行…</translation>
+    </message>
+    <message>
+        <source>Checkpoints</source>
+        <translation>检查点</translation>
+    </message>
+    <message>
+        <source>Use for generation</source>
+        <translation>用于生成</translation>
+    </message>
+    <message>
+        <source>Dashboard</source>
+        <translation>仪表盘</translation>
+    </message>
+    <message>
+        <source>log y</source>
+        <translation>对数 y</translation>
+    </message>
+    <message>
+        <source>smoothing</source>
+        <translation>平滑</translation>
+    </message>
+    <message>
+        <source>Latest preview: target (left) and output (right)</source>
+        <translation>最新预览：目标（左）与输出（右）</translation>
+    </message>
+    <message>
+        <source>Target mel</source>
+        <translation>目标梅尔</translation>
+    </message>
+    <message>
+        <source>Model output</source>
+        <translation>模型输出</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>停止（空格）</translation>
+    </message>
+    <message>
+        <source>Play preview (Space)</source>
+        <translation>播放预览（空格）</translation>
+    </message>
+    <message>
+        <source>No run is open. Start a job or open a run folder.</source>
+        <translation>没有打开的运行。请开始任务或打开运行文件夹。</translation>
+    </message>
+    <message>
+        <source>Waiting for metrics…</source>
+        <translation>等待指标…</translation>
+    </message>
+    <message>
+        <source>A training job is already running (pid %1).</source>
+        <translation>已有训练任务在运行（pid %1）。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset folder and a run folder first.</source>
+        <translation>请先选择数据集文件夹和运行文件夹。</translation>
+    </message>
+    <message>
+        <source>Cannot start %1: %2</source>
+        <translation>无法启动 %1：%2</translation>
+    </message>
+    <message>
+        <source>Running: melstudio-cli %1 (pid %2)</source>
+        <translation>运行中：melstudio-cli %1（pid %2）</translation>
+    </message>
+    <message>
+        <source>No training job of this studio is running.</source>
+        <translation>本工作室没有正在运行的训练任务。</translation>
+    </message>
+    <message>
+        <source>Stopping: the job writes a checkpoint, then exits.</source>
+        <translation>正在停止：任务会写入检查点后退出。</translation>
+    </message>
+    <message>
+        <source>Watching %1</source>
+        <translation>正在监视 %1</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;step&lt;/b&gt; %1 / %2 &amp;nbsp; &lt;b&gt;lr&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;samples/s&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;ETA&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;memory&lt;/b&gt; %6 MB</source>
+        <translation>&lt;b&gt;步数&lt;/b&gt; %1 / %2 &amp;nbsp; &lt;b&gt;学习率&lt;/b&gt; %3 &amp;nbsp; &lt;b&gt;样本/秒&lt;/b&gt; %4 &amp;nbsp; &lt;b&gt;剩余时间&lt;/b&gt; %5 &amp;nbsp; &lt;b&gt;内存&lt;/b&gt; %6 MB</translation>
+    </message>
+    <message>
+        <source>step %1</source>
+        <translation>第 %1 步</translation>
+    </message>
+    <message>
+        <source>Paused at the last checkpoint. Press Resume to continue.</source>
+        <translation>已在最近的检查点暂停。按“继续”以恢复训练。</translation>
+    </message>
+    <message>
+        <source>Finished.</source>
+        <translation>已完成。</translation>
+    </message>
+    <message>
+        <source>The training job stopped unexpectedly. Its last log lines are below.</source>
+        <translation>训练任务意外停止。以下是最后的日志行。</translation>
+    </message>
+    <message>
+        <source>The training job failed: %1</source>
+        <translation>训练任务失败：%1</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint first.</source>
+        <translation>请先选择一个检查点。</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</source>
+        <translation>此检查点只是单个组件。请用 melstudio-cli 将 VAE、扩散模型和声码器的运行组装成模型包，然后在“生成”页面打开。</translation>
+    </message>
+    <message>
+        <source>Recipe options</source>
+        <translation>配方选项</translation>
+    </message>
+    <message>
+        <source>e.g. --batch 16 --lr 2e-4 --checkpoint-every 500</source>
+        <translation>例如 --batch 16 --lr 2e-4 --checkpoint-every 500</translation>
+    </message>
+    <message>
+        <source>Extra flags for melstudio-cli train (see melstudio-cli train --help)</source>
+        <translation>传给 melstudio-cli train 的额外参数（见 melstudio-cli train --help）</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::LatentGrid</name>
+    <message>
+        <source>Latent (4 × 8 × 11) appears here while generating</source>
+        <translation>生成时此处显示潜变量（4 × 8 × 11）</translation>
+    </message>
+    <message>
+        <source>ch %1</source>
+        <translation>通道 %1</translation>
+    </message>
+    <message>
+        <source>step %1/%2</source>
+        <translation>第 %1/%2 步</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::LossPlot</name>
+    <message>
+        <source>step</source>
+        <translation>步数</translation>
+    </message>
+    <message>
+        <source>loss</source>
+        <translation>损失</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::Player</name>
+    <message>
+        <source>No audio output device is available; playback is off.</source>
+        <translation>没有可用的音频输出设备；播放已关闭。</translation>
+    </message>
+    <message>
+        <source>Cannot resample for playback: %1</source>
+        <translation>无法为播放重采样：%1</translation>
+    </message>
+    <message>
+        <source>The audio device could not be opened.</source>
+        <translation>无法打开音频设备。</translation>
+    </message>
+    <message>
+        <source>Audio playback failed.</source>
+        <translation>音频播放失败。</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::SpectrumPlot</name>
+    <message>
+        <source>frequency (Hz)</source>
+        <translation>频率（Hz）</translation>
+    </message>
+    <message>
+        <source>level (dB)</source>
+        <translation>电平（dB）</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,108 @@
+#include "Player.h"
+
+#include "audio/Resample.h"
+
+#include <QAudioDevice>
+#include <QAudioSink>
+#include <QBuffer>
+#include <QMediaDevices>
+
+#include <algorithm>
+#include <cstring>
+
+namespace ms::widgets {
+
+Player::Player(QObject *parent) : QObject(parent) {}
+
+Player::~Player() { stop(); }
+
+bool Player::play(const std::vector<float> &samples, int rate)
+{
+    stop();
+    if (samples.empty() || rate <= 0) return false;
+    const QAudioDevice device = QMediaDevices::defaultAudioOutput();
+    if (device.isNull()) {
+        emit errorOccurred(tr("No audio output device is available; playback is off."));
+        return false;
+    }
+    QAudioFormat format;
+    format.setSampleRate(rate);
+    format.setChannelCount(1);
+    format.setSampleFormat(QAudioFormat::Int16);
+    std::vector<float> data = samples;
+    if (!device.isFormatSupported(format)) {
+        format = device.preferredFormat();
+        if (format.sampleRate() != rate) {
+            auto r = ms::audio::resample(samples, rate, format.sampleRate());
+            if (!r) {
+                emit errorOccurred(tr("Cannot resample for playback: %1").arg(QString::fromStdString(r.error())));
+                return false;
+            }
+            data = std::move(r.value());
+        }
+    }
+    const int ch = std::max(1, format.channelCount());
+    const int bytes = format.bytesPerSample();
+    QByteArray pcm(qsizetype(data.size()) * ch * bytes, Qt::Uninitialized);
+    char *out = pcm.data();
+    for (float v : data) {
+        v = std::clamp(v, -1.0f, 1.0f);
+        for (int c = 0; c < ch; ++c, out += bytes) {
+            switch (format.sampleFormat()) {
+            case QAudioFormat::UInt8: { quint8 s = quint8(128 + v * 127); std::memcpy(out, &s, 1); break; }
+            case QAudioFormat::Int16: { qint16 s = qint16(v * 32767); std::memcpy(out, &s, 2); break; }
+            case QAudioFormat::Int32: { qint32 s = qint32(double(v) * 2147483647.0); std::memcpy(out, &s, 4); break; }
+            default: std::memcpy(out, &v, 4); break;
+            }
+        }
+    }
+    m_buffer = new QBuffer(this);
+    m_buffer->setData(pcm);
+    m_buffer->open(QIODevice::ReadOnly);
+    m_sink = new QAudioSink(device, format, this);
+    connect(m_sink, &QAudioSink::stateChanged, this, [this](QAudio::State state) {
+        if (!m_sink) return;
+        if (state == QAudio::IdleState) stop();
+        else if (state == QAudio::StoppedState && m_sink->error() != QAudio::NoError) {
+            const auto err = m_sink->error();
+            stop();
+            emit errorOccurred(err == QAudio::OpenError ? tr("The audio device could not be opened.")
+                                                        : tr("Audio playback failed."));
+        }
+    });
+    m_sink->start(m_buffer);
+    if (m_sink->error() != QAudio::NoError) {
+        stop();
+        emit errorOccurred(tr("The audio device could not be opened."));
+        return false;
+    }
+    setPlaying(true);
+    return true;
+}
+
+void Player::stop()
+{
+    if (m_sink) {
+        QAudioSink *sink = m_sink;
+        m_sink = nullptr;
+        sink->disconnect(this);
+        sink->stop();
+        sink->deleteLater();
+    }
+    if (m_buffer) {
+        m_buffer->deleteLater();
+        m_buffer = nullptr;
+    }
+    setPlaying(false);
+}
+
+double Player::positionSeconds() const { return m_sink ? m_sink->processedUSecs() / 1e6 : 0.0; }
+
+void Player::setPlaying(bool playing)
+{
+    if (playing == m_playing) return;
+    m_playing = playing;
+    emit playingChanged(playing);
+}
+
+} // namespace ms::widgets

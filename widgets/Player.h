@@ -1,0 +1,43 @@
+#pragma once
+// Plays mono float samples through the default audio output (QAudioSink).
+// Without an audio device it reports an error and never crashes.
+
+#include <QObject>
+
+#include <memory>
+#include <vector>
+
+class QAudioSink;
+class QBuffer;
+
+namespace ms::widgets {
+
+class Player : public QObject {
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(Player)
+
+public:
+    explicit Player(QObject *parent = nullptr);
+    ~Player() override;
+
+    // Starts playing `samples` at `rate`; stops what was playing. False (and
+    // errorOccurred) when no device can play it.
+    bool play(const std::vector<float> &samples, int rate);
+    // Stops playback (no-op when idle).
+    void stop();
+    bool isPlaying() const { return m_playing; }
+    // Seconds played of the current clip.
+    double positionSeconds() const;
+
+signals:
+    void playingChanged(bool playing);
+    void errorOccurred(const QString &message);
+
+private:
+    void setPlaying(bool playing);
+    QAudioSink *m_sink = nullptr;
+    QBuffer *m_buffer = nullptr;
+    bool m_playing = false;
+};
+
+} // namespace ms::widgets
