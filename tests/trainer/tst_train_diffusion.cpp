@@ -86,7 +86,9 @@ private slots:
         QVERIFY(!ema.empty());
         for (const auto &[name, bytes] : ema) QVERIFY2(out[name] == bytes, name.c_str());
         auto ref = jobs::RunReader::resolveCheckpoint(run);
-        QCOMPARE(loaded->config.latentScale, ref->state["latent_scale"].get<double>());
+        // The trainer multiplies latents by 1/std; the package (and the pipeline, which decodes
+        // x * latent_scale) stores the std itself.
+        QCOMPARE(loaded->config.latentScale, 1.0 / ref->state["latent_scale"].get<double>());
         QVERIFY(std::filesystem::exists(pkg + "/CARD.md"));
     }
 
