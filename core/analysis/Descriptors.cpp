@@ -176,8 +176,7 @@ float multiResolutionStftDistance(const std::vector<float> &a, const std::vector
     return float(total / count);
 }
 
-float melL1(const std::vector<float> &a, const std::vector<float> &b) {
-    const size_t n = std::min(a.size(), b.size());
+float melL1(const float *a, const float *b, std::size_t n) {
     if (n == 0) return 0;
     double s = 0;
     for (size_t i = 0; i < n; ++i) s += std::fabs(double(a[i]) - b[i]);

@@ -51,7 +51,7 @@ std::map<std::string, Spread> summarize(const std::vector<Descriptors> &set);
 // convergence + log-magnitude L1, averaged), the usual vocoder metric.
 float multiResolutionStftDistance(const std::vector<float> &a, const std::vector<float> &b);
 
-// Mean absolute difference of two equally sized log-mel images.
-float melL1(const std::vector<float> &a, const std::vector<float> &b);
+// Mean absolute difference of two log-mel images of n values each.
+float melL1(const float *a, const float *b, std::size_t n);
 
 } // namespace ms::analysis

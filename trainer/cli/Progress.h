@@ -19,10 +19,11 @@ public:
         if (done < m_total && now - m_last < std::chrono::milliseconds(500)) return;
         m_last = now;
         const double s = std::chrono::duration<double>(now - m_start).count();
-        const double rate = s > 0 ? done / s : 0;
+        // The first items finish within microseconds: no rate until there is time to measure it.
+        const double rate = s >= 0.2 ? done / s : 0;
         const double eta = rate > 0 ? (m_total - done) / rate : 0;
         std::fprintf(stderr, "\r%s %lld/%lld  %.1f/s  ETA %s  %s\033[K", m_label.c_str(), done, m_total, rate,
-                     fmt(eta).c_str(), note.c_str());
+                     rate > 0 ? fmt(eta).c_str() : "--", note.c_str());
         if (done >= m_total) std::fprintf(stderr, "  (%s)\n", fmt(s).c_str());
         std::fflush(stderr);
     }

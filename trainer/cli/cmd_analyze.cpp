@@ -87,8 +87,7 @@ int run(const std::vector<std::string> &argv) {
             float best = std::numeric_limits<float>::max();
             for (size_t j = 0; j < R.size(); ++j) {
                 if (long(j) == skip) continue;
-                best = std::min(best, ms::analysis::melL1(std::vector<float>(m, m + per),
-                                                          std::vector<float>(R.mel(j), R.mel(j) + per)));
+                best = std::min(best, ms::analysis::melL1(m, R.mel(j), per));
             }
             return best;
         };
