@@ -59,12 +59,15 @@ Descriptors describe(const std::vector<float> &x, int sr) {
         std::vector<float> v(x.begin() + s0, x.begin() + s1);
         return torch::from_blob(v.data(), {int64_t(v.size())}).clone();
     };
-    // Centroid: first 500 ms, Hann-windowed power spectrum.
+    // Centroid: first 500 ms, Hann-windowed magnitude spectrum. Weighting by
+    // power instead put the centroid on the fundamental (on the 111 real kicks
+    // of fetch_corpora.sh: Spearman 0.70 with f0, so "dark" meant "low");
+    // magnitude weighting is the usual definition and measured 0.01 there.
     {
         auto s = seg(0.0, 0.5);
         if (s.numel() > 16) {
             auto w = torch::hann_window(s.numel(), torch::TensorOptions().dtype(torch::kFloat32));
-            auto p = torch::fft::rfft(s * w).abs().pow(2);
+            auto p = torch::fft::rfft(s * w).abs();
             auto f = torch::arange(p.numel(), torch::kFloat32) * (float(sr) / float(s.numel()));
             const double tot = p.sum().item<double>();
             d.centroidHz = tot > 0 ? float((p * f).sum().item<double>() / tot) : 0.f;

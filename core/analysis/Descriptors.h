@@ -15,7 +15,7 @@ namespace ms::analysis {
 struct Descriptors {
     float peak = 0;            // absolute peak, linear
     float rms = 0;             // RMS over the active part (onset to decay end), linear
-    float centroidHz = 0;      // power-weighted spectral centroid of the first 500 ms after onset
+    float centroidHz = 0;      // magnitude-weighted spectral centroid of the first 500 ms after onset
     float fundamentalHz = 0;   // strongest partial in 30-250 Hz, 20-300 ms after onset
     float decayS = 0;          // onset to the last time the 10 ms envelope is within 30 dB of its peak
     float click = 0;           // share of energy above 3 kHz in the first 20 ms after onset (0..1)
@@ -30,7 +30,7 @@ Descriptors describe(const std::vector<float> &mono, int sampleRate);
 struct KeywordRules {
     float shortBelowS = 0.30f, longAboveS = 0.60f;         // decay
     float lowBelowHz = 50.0f, highAboveHz = 70.0f;          // fundamental
-    float darkBelowHz = 700.0f, brightAboveHz = 1800.0f;    // centroid
+    float darkBelowHz = 200.0f, brightAboveHz = 900.0f;     // centroid (quartiles of the real kicks)
     float clickyAbove = 0.25f;                               // click share
 
     // Tertile thresholds of a set of clips (33rd and 67th percentiles).
