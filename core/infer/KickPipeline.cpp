@@ -285,6 +285,48 @@ Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k) {
     }
 }
 
+int KickPipeline::melBins() const { return int(d->pkg.config.vae.nMels); }
+int KickPipeline::melFrames() const { return int(d->pkg.config.vae.frames); }
+
+Result<std::vector<float>> KickPipeline::autoencodeMel(const std::vector<float> &mel) {
+    const int64_t nm = melBins(), nf = melFrames();
+    if (int64_t(mel.size()) != nm * nf)
+        return fail("autoencode: the mel has " + std::to_string(mel.size()) + " values; the model takes " +
+                    std::to_string(nm) + " x " + std::to_string(nf));
+    try {
+        c10::InferenceMode guard;
+        auto &k = d->pkg;
+        auto lm = torch::from_blob(const_cast<float *>(mel.data()), {1, 1, nm, nf}, torch::kFloat32).clone().to(d->device);
+        auto rec = k.vae->decode(k.vae->encode(lm).first);
+        return toVector(rec[0]);
+    } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+        return fail(d->dir + ": autoencoding failed: " + msg);
+    }
+}
+
+Result<std::vector<float>> KickPipeline::synthesizeMel(const std::vector<float> &mel, const std::string &vocoder,
+                                                       int glIters, std::uint64_t seed) {
+    const int64_t nm = melBins();
+    if (mel.empty() || int64_t(mel.size()) % nm != 0)
+        return fail("synthesize: the mel's size is not a multiple of " + std::to_string(nm) + " bins");
+    if (vocoder != "hifigan" && vocoder != "griffinlim")
+        return fail("synthesize: unknown vocoder '" + vocoder + "' (hifigan, griffinlim)");
+    if (vocoder == "hifigan" && !hasVocoder()) return fail(d->dir + ": this model has no vocoder");
+    try {
+        c10::InferenceMode guard;
+        auto lm = torch::from_blob(const_cast<float *>(mel.data()), {1, 1, nm, int64_t(mel.size()) / nm}, torch::kFloat32)
+                      .clone()
+                      .to(d->device);
+        return toVector(d->synthesize(lm, vocoder == "hifigan", glIters, seed)[0]);
+    } catch (const std::exception &e) {
+        std::string msg = e.what();
+        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+        return fail(d->dir + ": synthesis failed: " + msg);
+    }
+}
+
 std::string defaultKickModelDir() {
     auto isPackage = [](const stdfs::path &p) {
         std::error_code ec;

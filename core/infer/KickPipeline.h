@@ -93,6 +93,15 @@ public:
     Result<KickTake> reconstruct(const std::vector<float> &mono44k);
     // Audio -> mel -> vocoder (or Griffin-Lim): resynthesis without the VAE.
     Result<KickTake> vocode(const std::vector<float> &mono44k);
+    // Measurement helpers on log-mels already computed with the model's mel
+    // settings (row-major [nMels][frames], e.g. a dataset's mels): the VAE's
+    // reconstruction (encoder mu -> decoder), and audio from a mel by
+    // "hifigan" or "griffinlim" (2 s, no post-processing).
+    Result<std::vector<float>> autoencodeMel(const std::vector<float> &mel);
+    Result<std::vector<float>> synthesizeMel(const std::vector<float> &mel, const std::string &vocoder,
+                                             int griffinLimIterations = 64, std::uint64_t seed = 0);
+    int melBins() const;
+    int melFrames() const;
 
 private:
     KickPipeline();

@@ -91,6 +91,32 @@ private slots:
         QVERIFY(torch::allclose(a.wave, b.wave, 0, 1e-6));   // tolerance: one float rounding of g/||v||
     }
 
+    void halfPrecisionPackagesAreHalfTheSizeAndDecodeAlike() {
+        auto p = KickPackage::create(KickModelConfig::fromPreset("tiny", Vocab({"a", "b"})), torch::kCPU, 5);
+        QVERIFY(saveKickPackage(p, path("f32")).ok());
+        QVERIFY(saveKickPackage(p, path("f16"), false, /*half=*/true).ok());
+        for (const char *f : {"vae.safetensors", "unet.safetensors", "text.safetensors", "vocoder.safetensors"}) {
+            auto full = ms::io::loadTensors(path("f32") + "/" + f), half = ms::io::loadTensors(path("f16") + "/" + f);
+            QVERIFY(full.ok() && half.ok());
+            int64_t fullBytes = 0, halfBytes = 0;
+            for (const auto &[k, t] : *half) {
+                QVERIFY2(!t.is_floating_point() || t.scalar_type() == torch::kHalf, k.c_str());
+                halfBytes += t.numel() * t.element_size();
+            }
+            for (const auto &[k, t] : *full) fullBytes += t.numel() * t.element_size();
+            QCOMPARE(halfBytes * 2, fullBytes);
+        }
+        auto q = loadKickPackage(path("f16"));
+        QVERIFY2(q.ok(), q.error().c_str());
+        auto a = outputsOf(p), b = outputsOf(*q);
+        // float16 keeps ~3 decimal digits: the outputs agree to that, not bit-exactly.
+        const double rel = ((a.mel - b.mel).abs().max() / a.mel.abs().max()).item<double>();
+        qInfo("largest relative mel difference after float16 storage: %.2e", rel);
+        QVERIFY(rel < 1e-2);
+        QVERIFY(!torch::equal(a.mel, b.mel));
+        QVERIFY(torch::allclose(a.eps, b.eps, 1e-2, 1e-2));
+    }
+
     void packageWithoutVocoderLoadsForGriffinLim() {
         auto p = KickPackage::create(KickModelConfig::fromPreset("tiny", Vocab({"a", "b"}), false), torch::kCPU, 1);
         QVERIFY(saveKickPackage(p, path("novoc")).ok());

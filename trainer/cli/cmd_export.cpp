@@ -9,13 +9,15 @@ namespace {
 
 const char *kUsage =
     "usage: melstudio-cli export --vae RUN --diffusion RUN [--vocoder RUN] --out PACKAGE_DIR\n"
-    "                            [--vae-step N] [--diffusion-step N] [--vocoder-step N] [--overwrite]\n\n"
+    "                            [--vae-step N] [--diffusion-step N] [--vocoder-step N] [--overwrite]\n"
+    "                            [--half]\n\n"
     "Assembles a model package (model.json, vae/unet/text[/vocoder].safetensors, CARD.md) from the\n"
     "newest complete checkpoint of each run folder (or the given steps); the UNet and text encoder\n"
-    "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP).";
+    "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP).\n"
+    "--half stores the weights as float16 (half the size; they are computed in float32 after loading).";
 
 int run(const std::vector<std::string> &argv) {
-    ms::cli::Args a(argv, {"overwrite"});
+    ms::cli::Args a(argv, {"overwrite", "half"});
     ms::jobs::ExportParams p;
     p.vaeRun = a.get("vae");
     p.diffusionRun = a.get("diffusion");
@@ -25,6 +27,7 @@ int run(const std::vector<std::string> &argv) {
     p.vocoderStep = a.getInt64("vocoder-step", -1);
     p.out = a.get("out");
     p.overwrite = a.has("overwrite");
+    p.half = a.has("half");
     if (!a.error().empty()) {
         std::fprintf(stderr, "export: %s\n", a.error().c_str());
         return 2;

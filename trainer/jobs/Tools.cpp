@@ -118,7 +118,7 @@ Status exportPackage(const ExportParams &p) {
     if (st && voc) st = load(*pkg.vocoder, voc->dir, "generator.safetensors");
     if (!st) return st;
     pkg.card = cardText(*vae, *diff, voc ? &*voc : nullptr, cfg);
-    return saveKickPackage(pkg, p.out);
+    return saveKickPackage(pkg, p.out, false, p.half);
 }
 
 // ---------------------------------------------------------------- bench

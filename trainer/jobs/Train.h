@@ -32,6 +32,7 @@ struct ExportParams {
     long long vaeStep = -1, diffusionStep = -1, vocoderStep = -1;   // -1: newest
     std::string out;
     bool overwrite = false;
+    bool half = false;   // F16 weights in the package
 };
 Status exportPackage(const ExportParams &params);
 

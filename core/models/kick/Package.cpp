@@ -176,7 +176,7 @@ Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device
     return p;
 }
 
-Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold) {
+Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold, bool half) {
     const std::string err = pkg.config.validate();
     if (!err.empty()) return fail(dir + ": refusing to save an inconsistent configuration: " + err);
     const auto target = ms::fs::u8path(dir);
@@ -188,14 +188,18 @@ Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold
         return fail(ms::fs::u8string(tmp) + ": cannot create the temporary package folder: " + ec.message());
     auto cleanup = [&] { std::error_code e; stdfs::remove_all(tmp, e); };
     const std::map<std::string, std::string> meta{{"format", "pt"}, {"family", "kick-ldm"}};
-    auto save = [&](const torch::nn::Module &m, const char *name) {
-        return io::saveModule(m, ms::fs::u8string(tmp / name), meta);
+    auto store = [&](io::NamedTensors state, const char *name) {
+        if (half)
+            for (auto &kv : state)
+                if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+        return io::saveTensors(ms::fs::u8string(tmp / name), state, meta);
     };
+    auto save = [&](const torch::nn::Module &m, const char *name) { return store(io::stateDict(m), name); };
     Status st = save(*pkg.vae, "vae.safetensors");
     if (st) st = save(*pkg.unet, "unet.safetensors");
     if (st) st = save(*pkg.text, "text.safetensors");
     if (st && pkg.vocoder) {
-        if (fold) st = io::saveTensors(ms::fs::u8string(tmp / "vocoder.safetensors"), foldedVocoderState(*pkg.vocoder.ptr()), meta);
+        if (fold) st = store(foldedVocoderState(*pkg.vocoder.ptr()), "vocoder.safetensors");
         else st = save(*pkg.vocoder, "vocoder.safetensors");
     }
     KickModelConfig cfg = pkg.config;

@@ -40,7 +40,10 @@ Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device
 
 // Writes the package into a temp folder beside `dir`, then renames it into
 // place (an existing package at `dir` is replaced only after the new one is complete).
-Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool foldVocoderWeightNorm = false);
+// half: store floating-point weights as F16 (half the size; loading converts
+// back to float32, the modules compute in float32 either way).
+Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool foldVocoderWeightNorm = false,
+                       bool half = false);
 
 // model.json as JSON / from JSON (no weights).
 nlohmann::json kickModelJson(const KickModelConfig &config, const std::string &vocoderWeightNorm = "kept");
