@@ -333,10 +333,11 @@ bool GeneratePage::hasModel() const { return m_pipeline != nullptr; }
 
 void GeneratePage::setModelDir(const QString &dir)
 {
-    if (m_busy) {
+    if (m_generating) {
         showError(tr("Wait until the current job has finished before loading another model."));
         return;
     }
+    const int serial = ++m_loadSerial;
     m_modelDir = dir;
     retranslateUi();
 #ifdef MELSTUDIO_HAVE_KICK_PIPELINE
@@ -345,7 +346,8 @@ void GeneratePage::setModelDir(const QString &dir)
     const std::string path = dir.toStdString(), device = m_device->currentText().toStdString();
     runInBackground(
         this, [path, device] { return ms::infer::KickPipeline::load(path, device); },
-        [this, dir](ms::Result<std::unique_ptr<ms::infer::KickPipeline>> r) {
+        [this, dir, serial](ms::Result<std::unique_ptr<ms::infer::KickPipeline>> r) {
+            if (serial != m_loadSerial) return;   // superseded by a later setModelDir()
             setBusy(false);
             if (!r) {
                 m_pipeline.reset();
@@ -461,6 +463,7 @@ void GeneratePage::generate()
     m_progress->setValue(0);
     m_errorLabel->hide();
     setBusy(true);
+    m_generating = true;
     m_timer->start();
     auto pipeline = m_pipeline;
     auto live = m_live;
@@ -491,6 +494,7 @@ void GeneratePage::generate()
             m_timer->stop();
             refreshLive();
             setBusy(false);
+            m_generating = false;
             if (!r) {
                 showError(tr("Generation failed: %1").arg(QString::fromStdString(r.error())));
                 emit generationFinished(false);

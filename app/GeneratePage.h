@@ -108,6 +108,8 @@ private:
     std::shared_ptr<Live> m_live;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     bool m_busy = false;
+    bool m_generating = false;
+    int m_loadSerial = 0;   // a newer setModelDir() supersedes a load still running
     std::vector<Take> m_takes;
     QStringList m_vocab;
 

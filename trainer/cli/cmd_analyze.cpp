@@ -59,6 +59,7 @@ int run(const std::vector<std::string> &argv) {
     const std::string ref = args.get("reference");
     auto files = collect(args.positionals());
     std::vector<ms::analysis::Descriptors> ds;
+    std::vector<std::string> measured;   // files[i] of ds[i] (unreadable files are skipped)
     std::vector<std::vector<float>> mels;
     int failed = 0;
     ms::dsp::MelConfig mc;
@@ -72,12 +73,23 @@ int run(const std::vector<std::string> &argv) {
             mono = std::move(*r);
         }
         ds.push_back(ms::analysis::describe(mono, 44100));
+        measured.push_back(f);
         if (!ref.empty()) {
+            // Prepared like preprocess prepares training clips (2 s, peak -1 dBFS,
+            // 0.2 s fade), so that level differences do not count as distance.
             ms::audio::padOrTrim(mono, 88200);
+            ms::audio::normalizePeak(mono, -1.0f);
+            ms::audio::fadeOut(mono, size_t(0.2 * 44100));
             mels.push_back(ms::dsp::logMel(mono, mc).data);
         }
     }
     json out = {{"files", ds.size()}, {"failed", failed}, {"summary", spreadJson(ms::analysis::summarize(ds))}};
+    json items = json::array();
+    for (size_t i = 0; i < ds.size(); ++i)
+        items.push_back({{"file", measured[i]}, {"peak", ds[i].peak}, {"rms", ds[i].rms},
+                         {"centroid_hz", ds[i].centroidHz}, {"fundamental_hz", ds[i].fundamentalHz},
+                         {"decay_s", ds[i].decayS}, {"click", ds[i].click}});
+    out["items"] = items;
     if (!ref.empty()) {
         auto rd = ms::data::MelDataset::open(ref);
         if (!rd) { std::fprintf(stderr, "analyze: %s\n", rd.error().c_str()); return 1; }
@@ -92,8 +104,11 @@ int run(const std::vector<std::string> &argv) {
             return best;
         };
         std::vector<float> nn, refNN;
-        for (const auto &m : mels)
-            if (m.size() == per) nn.push_back(nearest(m.data(), -1));
+        for (size_t i = 0; i < mels.size(); ++i)
+            if (mels[i].size() == per) {
+                nn.push_back(nearest(mels[i].data(), -1));
+                out["items"][i]["nearest_mel_l1"] = nn.back();
+            }
         // Leave-one-out nearest neighbour inside the reference: how close real kicks are to each other.
         for (size_t j = 0; j < R.size(); ++j) refNN.push_back(nearest(R.mel(j), long(j)));
         auto spread = [](std::vector<float> v) {
