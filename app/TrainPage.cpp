@@ -19,6 +19,8 @@
 #include <QFileInfo>
 #include <QFile>
 #include <QFormLayout>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QGridLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -453,8 +455,52 @@ void TrainPage::packageCheckpoint()
             emit useForGeneration(candidate);
             return;
         }
-    m_state->setText(tr("This checkpoint is a single component. Assemble a package from the VAE, diffusion and "
-                        "vocoder runs with melstudio-cli, then open it on the Generate page."));
+    // A diffusion checkpoint names the VAE checkpoint its latents came from:
+    // assemble a package from the two with `melstudio-cli export`.
+    QString vaeSource;
+    {
+        QFile f(QDir(ckpt).filePath(QStringLiteral("state.json")));
+        if (f.open(QIODevice::ReadOnly)) {
+            const QJsonObject state = QJsonDocument::fromJson(f.readAll()).object();
+            const QString src = state.value(QStringLiteral("vae_source")).toString();
+            const QString prefix = QStringLiteral("run checkpoint ");
+            if (src.startsWith(prefix)) vaeSource = src.mid(prefix.size());
+        }
+    }
+    if (vaeSource.isEmpty() || !QFileInfo::exists(QDir(vaeSource).filePath(QStringLiteral("vae.safetensors")))) {
+        m_state->setText(tr("This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a "
+                            "package with melstudio-cli export, then open it on the Generate page."));
+        emit message(m_state->text());
+        return;
+    }
+    const QString out = QDir(m_watcher->runDir()).filePath(QStringLiteral("package-%1").arg(step));
+    auto *proc = new QProcess(this);
+    proc->setProgram(cliPath());
+    proc->setArguments({QStringLiteral("export"), QStringLiteral("--vae"), vaeSource, QStringLiteral("--diffusion"), ckpt,
+                        QStringLiteral("--out"), out, QStringLiteral("--overwrite")});
+    proc->setProcessChannelMode(QProcess::MergedChannels);
+    m_useButton->setEnabled(false);
+    m_state->setText(tr("Assembling a model package from step %1…").arg(step));
+    connect(proc, &QProcess::finished, this, [this, proc, out](int code, QProcess::ExitStatus status) {
+        m_useButton->setEnabled(true);
+        const QString log = QString::fromUtf8(proc->readAll()).trimmed();
+        proc->deleteLater();
+        if (status != QProcess::NormalExit || code != 0) {
+            m_state->setText(tr("Export failed: %1").arg(log.section(QLatin1Char('\n'), -3)));
+            emit message(m_state->text());
+            return;
+        }
+        m_state->setText(tr("Package written to %1").arg(QDir::toNativeSeparators(out)));
+        emit useForGeneration(out);
+    });
+    connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
+        if (e != QProcess::FailedToStart) return;
+        m_useButton->setEnabled(true);
+        m_state->setText(tr("Cannot run %1: %2").arg(cliPath(), proc->errorString()));
+        emit message(m_state->text());
+        proc->deleteLater();
+    });
+    proc->start();
 }
 
 } // namespace ms::app

@@ -51,8 +51,13 @@ private:
     {
         QProcess p;
         p.start(cli(), args);
-        if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) return {};
-        return QString::fromUtf8(p.readAllStandardOutput());
+        if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+            qWarning("melstudio-cli %s failed: %s", qPrintable(args.join(QLatin1Char(' '))),
+                     qPrintable(QString::fromUtf8(p.readAllStandardError()).right(600)));
+            return {};
+        }
+        const QString out = QString::fromUtf8(p.readAllStandardOutput());
+        return out.isNull() ? QStringLiteral("") : out;   // success with no output is "", not null
     }
 
 private slots:
@@ -290,6 +295,35 @@ private slots:
         QVERIFY(page.watcher()->metrics().back().step > pausedAt);   // resumed, not restarted
         page.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 60000);
+
+        // A diffusion checkpoint on that VAE: "Use for generation" assembles a
+        // package with melstudio-cli export and hands it to the Generate page.
+        const QString diff = dir.filePath(QStringLiteral("diff"));
+        QVERIFY(!runCli({QStringLiteral("train"), QStringLiteral("diffusion"), QStringLiteral("--data"),
+                         QDir(data).filePath(QStringLiteral("processed")),
+                         QStringLiteral("--run"), diff, QStringLiteral("--vae"), run, QStringLiteral("--preset"),
+                         QStringLiteral("tiny"), QStringLiteral("--steps"), QStringLiteral("2"), QStringLiteral("--batch"),
+                         QStringLiteral("2"), QStringLiteral("--threads"), QStringLiteral("1")}, 120000)
+                     .isNull());
+        page.openRun(diff);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.watcher()->checkpoints().isEmpty(), 10000);
+        auto *list = page.findChild<QListWidget *>();
+        QVERIFY(list);
+        QTRY_VERIFY_WITH_TIMEOUT(list->count() >= 1, 5000);
+        list->setCurrentRow(list->count() - 1);
+        QPushButton *use = nullptr;
+        for (auto *b : page.findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Use for generation")) use = b;
+        QVERIFY(use);
+        QSignalSpy handed(&page, &TrainPage::useForGeneration);
+        use->click();
+        QTRY_COMPARE_WITH_TIMEOUT(handed.size(), 1, 60000);
+        const QString pkg = handed.at(0).at(0).toString();
+        QVERIFY2(QFileInfo::exists(QDir(pkg).filePath(QStringLiteral("model.json"))), qPrintable(pkg));
+        GeneratePage gen;
+        QSignalSpy loaded(&gen, &GeneratePage::modelLoaded);
+        gen.setModelDir(pkg);
+        QTRY_VERIFY_WITH_TIMEOUT(!loaded.isEmpty() && loaded.back().at(0).toBool(), 30000);
     }
 };
 
