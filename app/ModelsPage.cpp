@@ -14,6 +14,7 @@
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonDocument>
+#include <QJsonArray>
 #include <QJsonObject>
 #include <QLabel>
 #include <QLineEdit>
@@ -56,8 +57,10 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_treeBox = new QGroupBox;
     auto *tv = new QVBoxLayout(m_treeBox);
     m_tree = new QTreeWidget;
-    m_tree->setColumnCount(2);
+    m_tree->setColumnCount(4);
     m_tree->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_tree->header()->setSectionResizeMode(2, QHeaderView::ResizeToContents);
+    m_tree->header()->setSectionResizeMode(3, QHeaderView::ResizeToContents);
     tv->addWidget(m_tree);
     split->addWidget(m_treeBox);
     auto *right = new QWidget;
@@ -126,7 +129,7 @@ void ModelsPage::retranslateUi()
     m_browse->setText(tr("Open…"));
     m_useButton->setText(tr("Use for generation"));
     m_treeBox->setTitle(tr("Architecture"));
-    m_tree->setHeaderLabels({tr("Module"), tr("Parameters")});
+    m_tree->setHeaderLabels({tr("Module / stage"), tr("Parameters"), tr("Input"), tr("Output")});
     m_filesBox->setTitle(tr("Files"));
     m_files->setHorizontalHeaderLabels({tr("File"), tr("Size")});
     m_importBox->setTitle(tr("Import a reference checkpoint"));
@@ -202,7 +205,8 @@ void ModelsPage::setModelDir(const QString &dir)
         m_summary->setText(tr("Cannot run %1: %2").arg(cliPath(), proc->errorString()));
         emit loaded(false);
     });
-    proc->start(cliPath(), {QStringLiteral("params"), QStringLiteral("--model"), dir, QStringLiteral("--json")});
+    proc->start(cliPath(), {QStringLiteral("params"), QStringLiteral("--model"), dir, QStringLiteral("--shapes"),
+                            QStringLiteral("--json")});
 }
 
 void ModelsPage::parseParams(const QByteArray &out)
@@ -212,6 +216,7 @@ void ModelsPage::parseParams(const QByteArray &out)
     m_total = 0;
     QMap<QString, QTreeWidgetItem *> nodes;
     QMap<QTreeWidgetItem *, qint64> sums;
+    QList<QJsonObject> stageLines;
     for (const QByteArray &line : out.split('\n')) {
         const QJsonDocument doc = QJsonDocument::fromJson(line.trimmed());
         if (!doc.isObject()) continue;
@@ -219,6 +224,10 @@ void ModelsPage::parseParams(const QByteArray &out)
         const QString module = o.value(QStringLiteral("module")).toString();
         const qint64 n = o.value(QStringLiteral("params")).toInteger();
         if (module.isEmpty()) continue;
+        if (o.contains(QStringLiteral("stage"))) {
+            stageLines << o;   // after the counts, under their module
+            continue;
+        }
         if (module == QLatin1String("total")) continue;
         // Each line is a leaf or a top-level component; build the path tree and sum upward.
         const QStringList parts = module.split(QLatin1Char('.'));
@@ -241,8 +250,24 @@ void ModelsPage::parseParams(const QByteArray &out)
         parent->setText(1, formatCount(n));
         parent->setData(1, Qt::UserRole, n);
     }
+    auto shape = [](const QJsonValue &v) {
+        QStringList dims;
+        for (const QJsonValue &d : v.toArray()) dims << QString::number(d.toInteger());
+        return QStringLiteral("(%1)").arg(dims.join(QLatin1Char(',')));
+    };
+    for (const QJsonObject &o : stageLines) {
+        QTreeWidgetItem *owner = nodes.value(o.value(QStringLiteral("module")).toString());
+        if (!owner) continue;
+        auto *item = new QTreeWidgetItem(owner);
+        item->setText(0, o.value(QStringLiteral("stage")).toString());
+        item->setText(2, shape(o.value(QStringLiteral("in"))));
+        item->setText(3, shape(o.value(QStringLiteral("out"))));
+        item->setData(0, Qt::UserRole, true);   // a stage, not a module: no parameter sum
+        item->setForeground(0, m_tree->palette().color(QPalette::Disabled, QPalette::Text));
+    }
     // Nodes without their own line show the sum of their children.
     std::function<qint64(QTreeWidgetItem *)> fill = [&](QTreeWidgetItem *item) -> qint64 {
+        if (item->data(0, Qt::UserRole).toBool()) return 0;
         qint64 s = 0;
         for (int i = 0; i < item->childCount(); ++i) s += fill(item->child(i));
         if (sums.contains(item)) return sums[item];

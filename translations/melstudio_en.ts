@@ -150,8 +150,8 @@
         <translation>Build a dataset</translation>
     </message>
     <message>
-        <source>Sample library (nested folders; files with "kick" in the name are kept)</source>
-        <translation>Sample library (nested folders; files with "kick" in the name are kept)</translation>
+        <source>Sample library (nested folders; files with &quot;kick&quot; in the name are kept)</source>
+        <translation>Sample library (nested folders; files with &quot;kick&quot; in the name are kept)</translation>
     </message>
     <message>
         <source>1. Aggregate</source>
@@ -231,7 +231,10 @@
     </message>
     <message numerus="yes">
         <source>%n file(s) in the dataset.</source>
-        <translation><numerusform>%n file in the dataset.</numerusform><numerusform>%n files in the dataset.</numerusform></translation>
+        <translation>
+            <numerusform>%n file in the dataset.</numerusform>
+            <numerusform>%n files in the dataset.</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -251,17 +254,17 @@
     <message>
         <source>To generate kicks you need a model package (a folder with model.json and .safetensors files).
 
-• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press &quot;Use for generation&quot; on a checkpoint.
 • Or build one from the command line, as the README shows:
-    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+    melstudio-cli package --preset tiny --vocab &quot;punchy,808,deep,short&quot; --out ~/kick-model
   and open that folder here.
 
 The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</source>
         <translation>To generate kicks you need a model package (a folder with model.json and .safetensors files).
 
-• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press &quot;Use for generation&quot; on a checkpoint.
 • Or build one from the command line, as the README shows:
-    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+    melstudio-cli package --preset tiny --vocab &quot;punchy,808,deep,short&quot; --out ~/kick-model
   and open that folder here.
 
 The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</translation>
@@ -428,7 +431,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Generated %n take(s) in %1 s.</source>
-        <translation><numerusform>Generated %n take in %1 s.</numerusform><numerusform>Generated %n takes in %1 s.</numerusform></translation>
+        <translation>
+            <numerusform>Generated %n take in %1 s.</numerusform>
+            <numerusform>Generated %n takes in %1 s.</numerusform>
+        </translation>
     </message>
     <message>
         <source>(unconditional)</source>
@@ -452,7 +458,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Export %n takes into a folder</source>
-        <translation><numerusform>Export %n take into a folder</numerusform><numerusform>Export %n takes into a folder</numerusform></translation>
+        <translation>
+            <numerusform>Export %n take into a folder</numerusform>
+            <numerusform>Export %n takes into a folder</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export failed: %1</source>
@@ -460,7 +469,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Exported %n take(s).</source>
-        <translation><numerusform>Exported %n take.</numerusform><numerusform>Exported %n takes.</numerusform></translation>
+        <translation>
+            <numerusform>Exported %n take.</numerusform>
+            <numerusform>Exported %n takes.</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -561,10 +573,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Architecture</translation>
     </message>
     <message>
-        <source>Module</source>
-        <translation>Module</translation>
-    </message>
-    <message>
         <source>Parameters</source>
         <translation>Parameters</translation>
     </message>
@@ -656,6 +664,18 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Choose the VAE and diffusion checkpoints and an output folder.</source>
         <translation>Choose the VAE and diffusion checkpoints and an output folder.</translation>
     </message>
+    <message>
+        <source>Module / stage</source>
+        <translation>Module / stage</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>Input</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>Output</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -696,8 +716,8 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Steps</translation>
     </message>
     <message>
-        <source>Training steps (— uses the recipe's default)</source>
-        <translation>Training steps (— uses the recipe's default)</translation>
+        <source>Training steps (— uses the recipe&apos;s default)</source>
+        <translation>Training steps (— uses the recipe&apos;s default)</translation>
     </message>
     <message>
         <source>Start</source>
@@ -820,10 +840,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Select a checkpoint first.</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</source>
-        <translation>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</translation>
-    </message>
-    <message>
         <source>Recipe options</source>
         <translation>Recipe options</translation>
     </message>
@@ -834,6 +850,26 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Extra flags for melstudio-cli train (see melstudio-cli train --help)</source>
         <translation>Extra flags for melstudio-cli train (see melstudio-cli train --help)</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
+        <translation>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</translation>
+    </message>
+    <message>
+        <source>Assembling a model package from step %1…</source>
+        <translation>Assembling a model package from step %1…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>Export failed: %1</translation>
+    </message>
+    <message>
+        <source>Package written to %1</source>
+        <translation>Package written to %1</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>Cannot run %1: %2</translation>
     </message>
 </context>
 <context>

@@ -150,7 +150,7 @@
         <translation>构建数据集</translation>
     </message>
     <message>
-        <source>Sample library (nested folders; files with "kick" in the name are kept)</source>
+        <source>Sample library (nested folders; files with &quot;kick&quot; in the name are kept)</source>
         <translation>采样库（可嵌套文件夹；保留文件名含“kick”的文件）</translation>
     </message>
     <message>
@@ -231,7 +231,9 @@
     </message>
     <message numerus="yes">
         <source>%n file(s) in the dataset.</source>
-        <translation><numerusform>数据集中有 %n 个文件。</numerusform></translation>
+        <translation>
+            <numerusform>数据集中有 %n 个文件。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Cannot read %1: %2</source>
@@ -251,9 +253,9 @@
     <message>
         <source>To generate kicks you need a model package (a folder with model.json and .safetensors files).
 
-• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press "Use for generation" on a checkpoint.
+• Train one on the Train page (VAE, then diffusion, then optionally the vocoder), then press &quot;Use for generation&quot; on a checkpoint.
 • Or build one from the command line, as the README shows:
-    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+    melstudio-cli package --preset tiny --vocab &quot;punchy,808,deep,short&quot; --out ~/kick-model
   and open that folder here.
 
 The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-default.</source>
@@ -261,7 +263,7 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
 
 • 在“训练”页面训练一个（先 VAE，再扩散模型，声码器可选），然后在检查点上点击“用于生成”。
 • 或者按 README 所示用命令行构建：
-    melstudio-cli package --preset tiny --vocab "punchy,808,deep,short" --out ~/kick-model
+    melstudio-cli package --preset tiny --vocab &quot;punchy,808,deep,short&quot; --out ~/kick-model
   然后在这里打开该文件夹。
 
 工作室也会在 $MELSTUDIO_MODEL_DIR 和 share/melstudio/models/kick-default 中查找。</translation>
@@ -428,7 +430,9 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Generated %n take(s) in %1 s.</source>
-        <translation><numerusform>在 %1 秒内生成了 %n 个结果。</numerusform></translation>
+        <translation>
+            <numerusform>在 %1 秒内生成了 %n 个结果。</numerusform>
+        </translation>
     </message>
     <message>
         <source>(unconditional)</source>
@@ -452,7 +456,9 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Export %n takes into a folder</source>
-        <translation><numerusform>将 %n 个结果导出到文件夹</numerusform></translation>
+        <translation>
+            <numerusform>将 %n 个结果导出到文件夹</numerusform>
+        </translation>
     </message>
     <message>
         <source>Export failed: %1</source>
@@ -460,7 +466,9 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
     <message numerus="yes">
         <source>Exported %n take(s).</source>
-        <translation><numerusform>已导出 %n 个结果。</numerusform></translation>
+        <translation>
+            <numerusform>已导出 %n 个结果。</numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -561,10 +569,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>架构</translation>
     </message>
     <message>
-        <source>Module</source>
-        <translation>模块</translation>
-    </message>
-    <message>
         <source>Parameters</source>
         <translation>参数量</translation>
     </message>
@@ -656,6 +660,18 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Choose the VAE and diffusion checkpoints and an output folder.</source>
         <translation>请选择 VAE 和扩散模型检查点以及输出文件夹。</translation>
     </message>
+    <message>
+        <source>Module / stage</source>
+        <translation>模块 / 阶段</translation>
+    </message>
+    <message>
+        <source>Input</source>
+        <translation>输入</translation>
+    </message>
+    <message>
+        <source>Output</source>
+        <translation>输出</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -696,7 +712,7 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>步数</translation>
     </message>
     <message>
-        <source>Training steps (— uses the recipe's default)</source>
+        <source>Training steps (— uses the recipe&apos;s default)</source>
         <translation>训练步数（— 表示使用配方默认值）</translation>
     </message>
     <message>
@@ -820,10 +836,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>请先选择一个检查点。</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component. Assemble a package from the VAE, diffusion and vocoder runs with melstudio-cli, then open it on the Generate page.</source>
-        <translation>此检查点只是单个组件。请用 melstudio-cli 将 VAE、扩散模型和声码器的运行组装成模型包，然后在“生成”页面打开。</translation>
-    </message>
-    <message>
         <source>Recipe options</source>
         <translation>配方选项</translation>
     </message>
@@ -834,6 +846,26 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Extra flags for melstudio-cli train (see melstudio-cli train --help)</source>
         <translation>传给 melstudio-cli train 的额外参数（见 melstudio-cli train --help）</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
+        <translation>此检查点只是单个组件（或其 VAE 检查点已不存在）。请用 melstudio-cli export 组装模型包，然后在“生成”页面打开。</translation>
+    </message>
+    <message>
+        <source>Assembling a model package from step %1…</source>
+        <translation>正在从第 %1 步组装模型包…</translation>
+    </message>
+    <message>
+        <source>Export failed: %1</source>
+        <translation>导出失败：%1</translation>
+    </message>
+    <message>
+        <source>Package written to %1</source>
+        <translation>模型包已写入 %1</translation>
+    </message>
+    <message>
+        <source>Cannot run %1: %2</source>
+        <translation>无法运行 %1：%2</translation>
     </message>
 </context>
 <context>

@@ -12,6 +12,7 @@
 #include "SpectrogramView.h"
 #include "audio/AudioFile.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
@@ -26,6 +27,7 @@
 #include <QTest>
 
 #include <cmath>
+#include <functional>
 
 using namespace ms::app;
 
@@ -256,6 +258,32 @@ private slots:
         }
         QVERIFY(topLevel > 0);
         QCOMPARE(page.totalParams(), topLevel);
+        // Stage shapes: every `params --shapes` stage sits under its module with the CLI's shapes.
+        const QString shapes = runCli({QStringLiteral("params"), QStringLiteral("--model"), pkg, QStringLiteral("--shapes"),
+                                       QStringLiteral("--json")});
+        QMap<QString, QString> stageOut;   // "module/stage" -> "(c,h,w)"
+        for (const QString &line : shapes.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
+            const QJsonObject o = QJsonDocument::fromJson(line.toUtf8()).object();
+            if (!o.contains(QStringLiteral("stage"))) continue;
+            QStringList dims;
+            for (const QJsonValue &d : o.value(QStringLiteral("out")).toArray()) dims << QString::number(d.toInteger());
+            stageOut[o.value(QStringLiteral("module")).toString() + QLatin1Char('/') + o.value(QStringLiteral("stage")).toString()] =
+                QStringLiteral("(%1)").arg(dims.join(QLatin1Char(',')));
+        }
+        QVERIFY(stageOut.size() >= 10);
+        QVERIFY(stageOut.contains(QStringLiteral("unet/out")));
+        int seen = 0;
+        std::function<void(QTreeWidgetItem *, QString)> walk = [&](QTreeWidgetItem *item, QString path) {
+            if (item->data(0, Qt::UserRole).toBool() && item->text(2).startsWith(QLatin1Char('('))) {
+                QCOMPARE(item->text(3), stageOut.value(path + QLatin1Char('/') + item->text(0)));
+                ++seen;
+                return;
+            }
+            path = path.isEmpty() ? item->text(0) : path + QLatin1Char('.') + item->text(0);
+            for (int i = 0; i < item->childCount(); ++i) walk(item->child(i), path);
+        };
+        for (int i = 0; i < page.tree()->topLevelItemCount(); ++i) walk(page.tree()->topLevelItem(i), QString());
+        QCOMPARE(seen, int(stageOut.size()));
     }
 
     void aTinyTrainingChildStartsGainsPointsStopsAndResumes()

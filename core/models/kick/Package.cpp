@@ -230,6 +230,66 @@ Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold
     return {};
 }
 
+namespace {
+std::vector<int64_t> itemShape(const torch::Tensor &t) { return {t.sizes().begin() + 1, t.sizes().end()}; }
+std::string shortType(const std::string &name) {
+    auto s = name.substr(name.rfind(':') == std::string::npos ? 0 : name.rfind(':') + 1);
+    if (s.size() > 4 && s.compare(s.size() - 4, 4, "Impl") == 0) s.resize(s.size() - 4);
+    return s;
+}
+} // namespace
+
+std::vector<StageShape> stageShapes(const KickModelConfig &c) {
+    c10::InferenceMode guard;
+    torch::manual_seed(0);
+    std::vector<StageShape> out;
+    KickVAE vae(c.vae);
+    vae->eval();
+    auto x = torch::randn({1, c.vae.inChannels, c.vae.nMels, c.vae.frames});
+    int i = 0;
+    for (auto &m : *vae->encoder->net) {
+        auto y = m.forward(x);
+        out.push_back({"vae.encoder", "net." + std::to_string(i++) + " (" + shortType(m.ptr()->name()) + ")",
+                       itemShape(x), itemShape(y)});
+        x = y;
+    }
+    auto mu = vae->encoder->conv_mu->forward(x);
+    out.push_back({"vae.encoder", "conv_mu / conv_logvar", itemShape(x), itemShape(mu)});
+    auto z = mu;
+    i = 0;
+    for (auto &m : *vae->decoder->net) {
+        auto y = m.forward(z);
+        out.push_back({"vae.decoder", "net." + std::to_string(i++) + " (" + shortType(m.ptr()->name()) + ")",
+                       itemShape(z), itemShape(y)});
+        z = y;
+    }
+    auto rec = vae->decode(mu);
+    out.push_back({"vae.decoder", "crop", itemShape(z), itemShape(rec)});
+
+    LatentUNet unet(c.unet);
+    unet->eval();
+    KeywordEncoder text(c.text);
+    text->eval();
+    auto ids = KeywordEncoderImpl::padIds({{0}});
+    auto cond = text->forward(ids);
+    out.push_back({"text", "keywords -> cond", {ids.size(1)}, itemShape(cond)});
+    auto lat = torch::randn({1, c.unet.latentChannels, mu.size(2), mu.size(3)});
+    std::vector<int64_t> prev = itemShape(lat);
+    for (const auto &[name, shape] : unet->traceShapes(lat, torch::tensor({int64_t(0)}), cond)) {
+        std::vector<int64_t> o(shape.begin() + 1, shape.end());
+        out.push_back({"unet", name, prev, o});
+        prev = o;
+    }
+    if (c.vocoder) {
+        HifiGanGenerator gen(*c.vocoder);
+        gen->eval();
+        auto mel = torch::randn({1, c.vae.nMels, c.vae.frames});
+        auto wave = gen->forward(mel);
+        out.push_back({"vocoder.generator", "mel -> waveform", itemShape(mel), itemShape(wave)});
+    }
+    return out;
+}
+
 std::vector<ModuleParams> parameterCounts(const KickModelConfig &c) {
     std::vector<ModuleParams> out;
     KickVAE vae(c.vae);

@@ -19,6 +19,15 @@ struct ModuleParams {
 // Parameter counts of the modules built from `config` (never typed in).
 std::vector<ModuleParams> parameterCounts(const KickModelConfig &config);
 
+// Input and output shapes of each stage, measured by running one item
+// through modules built from `config` (batch dimension left out).
+struct StageShape {
+    std::string module;   // "vae.encoder", "vae.decoder", "unet", "text", "vocoder.generator"
+    std::string stage;    // e.g. "net.3 (Conv2d)", "mid", "forward"
+    std::vector<int64_t> in, out;
+};
+std::vector<StageShape> stageShapes(const KickModelConfig &config);
+
 // Reads and validates a package's model.json.
 Result<KickModelConfig> readKickModelConfig(const std::string &dir);
 
