@@ -38,6 +38,33 @@ torch::Tensor LogMelTransform::melToMagnitude(const torch::Tensor &logMel) const
     return power.sqrt();
 }
 
+torch::Tensor LogMelTransform::stft(const torch::Tensor &wave) const {
+    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
+    auto x = torch::reflection_pad1d(wave.unsqueeze(1), {n / 2, n / 2}).squeeze(1);   // [B, T + n]
+    auto frames = x.unfold(-1, n, hop) * m_window;                                     // [B, frames, n]
+    return torch::fft::rfft(frames, n, -1).transpose(1, 2);                            // [B, nFreqs, frames]
+}
+
+torch::Tensor LogMelTransform::istft(const torch::Tensor &spec, int64_t length) const {
+    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
+    if (n % hop != 0)
+        return torch::istft(spec, n, hop, n, m_window, true, false, true, length, false);
+    const int64_t k = n / hop, B = spec.size(0), T = spec.size(2);
+    auto frames = torch::fft::irfft(spec.transpose(1, 2), n, -1) * m_window;   // [B, T, n]
+    auto chunks = frames.reshape({B, T, k, hop});
+    auto out = torch::zeros({B, T + k - 1, hop}, frames.options());
+    for (int64_t j = 0; j < k; ++j) out.narrow(1, j, T).add_(chunks.select(2, j));
+    // Window-square envelope, overlap-added the same way.
+    auto wsq = (m_window * m_window).reshape({k, hop});
+    auto env = torch::zeros({T + k - 1, hop}, frames.options());
+    for (int64_t j = 0; j < k; ++j) env.narrow(0, j, T).add_(wsq[j].expand({T, hop}));
+    auto y = out.reshape({B, (T + k - 1) * hop}).narrow(1, n / 2, std::min(length, (T - 1) * hop + n - n / 2));
+    auto e = env.reshape({(T + k - 1) * hop}).narrow(0, n / 2, y.size(1));
+    y = y / torch::where(e > 1e-11, e, torch::ones_like(e));
+    if (y.size(1) < length) y = torch::constant_pad_nd(y, {0, length - y.size(1)});
+    return y;
+}
+
 torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int iterations, int64_t length,
                                           double momentum, uint64_t seed) const {
     const bool batched = magnitude.dim() == 3;
@@ -47,15 +74,11 @@ torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int it
     phase = phase.to(mag.device());
     auto angles = torch::polar(torch::ones_like(phase), phase);
     torch::Tensor tprev = torch::zeros_like(angles);
-    auto istft = [&](const torch::Tensor &spec) {
-        return torch::istft(spec, m_cfg.nFft, m_cfg.hop, m_cfg.nFft, m_window, true, false, true, length,
-                            false);
-    };
+    auto istft = [&](const torch::Tensor &spec) { return this->istft(spec, length); };
     auto cmag = torch::complex(mag, torch::zeros_like(mag));
     for (int i = 0; i < iterations; ++i) {
         auto inverse = istft(cmag * angles);
-        auto rebuilt = torch::stft(inverse, m_cfg.nFft, m_cfg.hop, m_cfg.nFft, m_window, true, "reflect",
-                                   false, true, true);
+        auto rebuilt = stft(inverse);
         angles = rebuilt;
         if (momentum != 0.0) angles = angles - tprev * (momentum / (1.0 + momentum));
         angles = angles / (angles.abs() + 1e-16);

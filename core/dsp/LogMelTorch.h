@@ -21,6 +21,13 @@ public:
     torch::Tensor griffinLim(const torch::Tensor &magnitude, int iterations, int64_t length,
                              double momentum = 0.99, uint64_t seed = 0) const;
 
+    // Complex STFT / inverse with the transform's Hann window, centred framing
+    // and reflect padding: the same as torch::stft / torch::istft(center=true),
+    // but the overlap-add is hop-sized shifted adds instead of col2im (Griffin-
+    // Lim spends all its time here). wave [B, T] <-> spec [B, nFreqs, frames].
+    torch::Tensor stft(const torch::Tensor &wave) const;
+    torch::Tensor istft(const torch::Tensor &spec, int64_t length) const;
+
     const MelConfig &config() const { return m_cfg; }
     const torch::Tensor &filterbank() const { return m_fb; }   // [nFreqs, nMels]
     const torch::Tensor &window() const { return m_window; }
