@@ -66,10 +66,25 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     for (const char *k : {"prompt", "sample", "decode", "vocoder", "post"}) e2e.extra[std::string(k) + "_ms"] = median(t[k]);
     e2e.extra["hifigan"] = (*pipe)->hasVocoder() ? 1 : 0;
     rows.push_back(e2e);
-    rows.push_back({"unet_" + stepsName + "_cfg_batched", median(t["sample"]), dev, {{"unet_calls", o.steps}}});
+    rows.push_back({"unet_" + stepsName + "_cfg", median(t["sample"]), dev, {{"unet_calls", o.steps}, {"parallel_cfg", p.parallelCfg ? 1 : 0}}});
     rows.push_back({"vae_decode", median(t["decode"]), dev, {}});
     rows.push_back({(*pipe)->hasVocoder() ? "vocoder_hifigan" : "vocoder_griffinlim", median(t["vocoder"]), dev, {}});
 
+    if (o.samplerThreadsVariant && p.parallelCfg) {
+        // The same kick with the CFG branches stacked into one batch-2 call on one thread.
+        KickParams q = p;
+        q.parallelCfg = false;
+        std::map<std::string, std::vector<double>> t1;
+        for (int i = 0; i < std::max(1, o.reps); ++i) {
+            q.seed = uint64_t(i + 1);
+            auto r = (*pipe)->run(q);
+            if (!r) return Error{r.error()};
+            for (const auto &[k, v] : r->timingsMs) t1[k].push_back(v);
+        }
+        KickBenchRow v{"generate_" + stepsName + "_cfg_stackedcfg", median(t1["total"]), dev, {}};
+        for (const char *k : {"sample", "decode", "vocoder"}) v.extra[std::string(k) + "_ms"] = median(t1[k]);
+        rows.push_back(v);
+    }
     if (o.samplerThreadsVariant) {
         // The same kick with the denoising loop on every thread (vocoder and decoder unchanged).
         KickParams q = p;

@@ -12,6 +12,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <thread>
 #include <unistd.h>
 
 namespace ms::infer {
@@ -165,6 +166,8 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         opt.steps = params.steps;
         opt.eta = params.eta;
         opt.guidance = params.guidance;
+        opt.parallelBranches = params.parallelCfg && d->device.is_cpu() && params.samplerThreads == 1 &&
+                               std::thread::hardware_concurrency() >= 2;
         mk::LatentCallback cb;
         if (onStep)
             cb = [&](int step, int total, const torch::Tensor &x) {

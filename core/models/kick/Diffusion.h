@@ -38,12 +38,18 @@ struct SampleOptions {
     int steps = 50;          // DDIM steps (DDPM uses every timestep)
     double eta = 0.0;        // DDIM stochasticity
     double guidance = 3.0;   // CFG scale; 1 = conditional prediction only
+    // CPU: run the conditional and the unconditional branch as two batch-B
+    // calls on two threads (one intra-op thread each) instead of one batch-2B
+    // call. The UNet's ops are too small for intra-op threads to pay off.
+    bool parallelBranches = false;
 };
 
 // eps = u + g (c - u) with c and u from ONE UNet call on the stacked batch;
 // guidance == 1 or an undefined uncond gives the conditional prediction.
+// parallel: the two branches as separate calls on two threads (see SampleOptions).
 torch::Tensor guidedEps(LatentUNetImpl &unet, const torch::Tensor &x, const torch::Tensor &t,
-                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance);
+                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance,
+                        bool parallel = false);
 
 // Noise [B,...] with row i drawn from gens[i] (CPU), moved to `device`.
 torch::Tensor seededNoise(std::vector<at::Generator> &gens, c10::IntArrayRef rowShape, torch::Device device);

@@ -1,6 +1,9 @@
 // KickVAE, KeywordEncoder, LatentUNet, noise schedule and samplers: one
 // translation unit for the kick family's torch code (compile time).
 #include "models/kick/Diffusion.h"
+
+#include <exception>
+#include <thread>
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
 
@@ -266,8 +269,32 @@ std::vector<int> NoiseSchedule::ddimTimesteps(int steps) const {
 }
 
 torch::Tensor guidedEps(LatentUNetImpl &unet, const torch::Tensor &x, const torch::Tensor &t,
-                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance) {
+                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance, bool parallel) {
     if (!uncond.defined() || guidance == 1.0) return unet.forward(x, t, cond);
+    if (parallel && x.device().is_cpu()) {
+        torch::Tensor eu;
+        std::exception_ptr err;
+        const bool inference = c10::InferenceMode::is_enabled();
+        std::thread worker([&] {
+            try {
+                c10::InferenceMode guard(inference);
+                at::init_num_threads();   // this thread takes the caller's intra-op setting
+                eu = unet.forward(x, t, uncond);
+            } catch (...) {
+                err = std::current_exception();
+            }
+        });
+        torch::Tensor ec;
+        try {
+            ec = unet.forward(x, t, cond);
+        } catch (...) {
+            worker.join();
+            throw;
+        }
+        worker.join();
+        if (err) std::rethrow_exception(err);
+        return eu + guidance * (ec - eu);
+    }
     const int64_t b = x.size(0);
     auto eps = unet.forward(torch::cat({x, x}, 0), torch::cat({t, t}, 0), torch::cat({cond, uncond}, 0));
     auto ec = eps.narrow(0, 0, b), eu = eps.narrow(0, b, b);
@@ -306,7 +333,7 @@ torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
     for (size_t i = 0; i < ts.size(); ++i) {
         if (cancelled(cancel)) return {};
         const int t = ts[i];
-        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance);
+        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance, opt.parallelBranches);
         const double ab = s.alphaBar(t);
         const double abPrev = i + 1 < ts.size() ? s.alphaBar(ts[i + 1]) : 1.0;
         auto x0 = (x - std::sqrt(1.0 - ab) * eps) / std::sqrt(ab);
@@ -329,7 +356,7 @@ torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
     const int T = s.timesteps();
     for (int t = T - 1; t >= 0; --t) {
         if (cancelled(cancel)) return {};
-        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance);
+        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance, opt.parallelBranches);
         const double beta = s.beta(t), ab = s.alphaBar(t), abPrev = t > 0 ? s.alphaBar(t - 1) : 1.0;
         x = (x - (beta / std::sqrt(1.0 - ab)) * eps) / std::sqrt(1.0 - beta);
         if (t > 0) {
