@@ -12,7 +12,7 @@ if [ $# -lt 1 ]; then
   sed -n 2,10p "$0"
   exit 2
 fi
-W=$1 VAE_STEPS=${2:-800} DIFF_STEPS=${3:-4500}
+W=$1 VAE_STEPS=${2:-800} DIFF_STEPS=${3:-5783}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CLI=${MELSTUDIO_CLI:-$ROOT/build/trainer/melstudio-cli}
 mkdir -p "$W"

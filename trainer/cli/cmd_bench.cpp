@@ -14,9 +14,9 @@ const char *kUsage =
     "One kick end to end (DDIM 50 + CFG + VAE decode + vocoder), named generate_ddim50_cfg, with the\n"
     "stage split; the stages alone; kicks/s for a batch of 16. Without --model a randomly initialised\n"
     "package of the preset is timed (same cost as a trained one). The denoising loop runs on\n"
-    "--sampler-threads (default 1); with 1, the CFG's two UNet branches run on two threads (one core\n"
-    "each). The kick is also timed with the branches stacked into one call on one thread\n"
-    "(generate_ddim50_cfg_stackedcfg) and with the loop on every thread\n"
+    "--sampler-threads (default 1), the CFG's two branches stacked into one batch. The kick is also\n"
+    "timed with the branches as two calls on two threads (generate_ddim50_cfg_parallelcfg) and with\n"
+    "the loop on every thread\n"
     "(generate_ddim50_cfg_samplerallthreads). --json: one object per line.";
 
 int run(const std::vector<std::string> &argv) {
