@@ -99,7 +99,7 @@ bool renderScreenshots(MainWindow &window, const QString &dir)
     if (gen->hasModel()) {
         bool finished = false;
         QObject::connect(gen, &GeneratePage::generationFinished, gen, [&finished] { finished = true; });
-        gen->setParameters(QStringLiteral("punchy 808 sub"), 20, 2, 1234);
+        gen->setParameters(QStringLiteral("punchy short bright"), 20, 2, 1234);   // one word the default model lacks
         gen->generate();
         wait.restart();
         while (!finished && wait.elapsed() < 120000) settle(100);
