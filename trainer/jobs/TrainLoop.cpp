@@ -453,10 +453,10 @@ common:
   --seed N                   seed of init, data order, noise and dropout (0)
   --amp auto|on|off          fp16 autocast + loss scaling on CUDA (auto: vae, diffusion)
 vae:        --kl-start 1e-4 --kl-end 1e-3 --kl-anneal-epochs 20 --kl-reduction mean|sum
-            --weight-decay 0.01 --grad-clip 0
+            --weight-decay 0.01 --grad-clip 0 (off)
 diffusion:  --vae RUN_OR_PACKAGE (required) --accum 2 --ema 0.9999 --ema-warmup on|off
             --cfg-dropout 0.15 --min-count 5 --timesteps 1000 --beta-start 1e-4 --beta-end 0.02
-            --weight-decay 0.01 --grad-clip 1.0
+            --weight-decay 0.01 --grad-clip 0 (off)
 vocoder:    --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
             --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
 
