@@ -70,35 +70,31 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     rows.push_back({"vae_decode", median(t["decode"]), dev, {}});
     rows.push_back({(*pipe)->hasVocoder() ? "vocoder_hifigan" : "vocoder_griffinlim", median(t["vocoder"]), dev, {}});
 
+    // The same kick with one setting changed; the row carries the stage split.
+    auto variant = [&](KickParams q, const std::string &suffix) -> Status {
+        std::map<std::string, std::vector<double>> t1;
+        for (int i = 0; i < std::max(1, o.reps); ++i) {
+            q.seed = uint64_t(i + 1);
+            auto r = (*pipe)->run(q);
+            if (!r) return Error{r.error()};
+            for (const auto &[k, v] : r->timingsMs) t1[k].push_back(v);
+        }
+        KickBenchRow v{"generate_" + stepsName + "_cfg_" + suffix, median(t1["total"]), dev, {}};
+        for (const char *k : {"sample", "decode", "vocoder"}) v.extra[std::string(k) + "_ms"] = median(t1[k]);
+        rows.push_back(v);
+        return {};
+    };
     if (o.samplerThreadsVariant && !p.parallelCfg) {
-        // The same kick with the CFG branches as two calls on two threads.
+        // The CFG branches as two calls on two threads.
         KickParams q = p;
         q.parallelCfg = true;
-        std::map<std::string, std::vector<double>> t1;
-        for (int i = 0; i < std::max(1, o.reps); ++i) {
-            q.seed = uint64_t(i + 1);
-            auto r = (*pipe)->run(q);
-            if (!r) return Error{r.error()};
-            for (const auto &[k, v] : r->timingsMs) t1[k].push_back(v);
-        }
-        KickBenchRow v{"generate_" + stepsName + "_cfg_parallelcfg", median(t1["total"]), dev, {}};
-        for (const char *k : {"sample", "decode", "vocoder"}) v.extra[std::string(k) + "_ms"] = median(t1[k]);
-        rows.push_back(v);
+        if (auto st = variant(q, "parallelcfg"); !st) return Error{st.error()};
     }
     if (o.samplerThreadsVariant) {
-        // The same kick with the denoising loop on every thread (vocoder and decoder unchanged).
+        // The denoising loop on every thread (vocoder and decoder unchanged).
         KickParams q = p;
         q.samplerThreads = 0;
-        std::map<std::string, std::vector<double>> t1;
-        for (int i = 0; i < std::max(1, o.reps); ++i) {
-            q.seed = uint64_t(i + 1);
-            auto r = (*pipe)->run(q);
-            if (!r) return Error{r.error()};
-            for (const auto &[k, v] : r->timingsMs) t1[k].push_back(v);
-        }
-        KickBenchRow v{"generate_" + stepsName + "_cfg_samplerallthreads", median(t1["total"]), dev, {}};
-        for (const char *k : {"sample", "decode", "vocoder"}) v.extra[std::string(k) + "_ms"] = median(t1[k]);
-        rows.push_back(v);
+        if (auto st = variant(q, "samplerallthreads"); !st) return Error{st.error()};
     }
     if (o.batch > 1) {
         p.count = o.batch;

@@ -50,6 +50,13 @@ void finishKick(std::vector<float> &x, int sr) {
 }
 
 // Training-time preprocessing of a clip: 2 s, -1 dBFS peak, 0.2 s fade-out.
+// "<dir>: <what> failed: <first line of the exception>" (LibTorch appends a stack trace).
+Error failure(const std::string &dir, const char *what, const std::exception &e) {
+    std::string msg = e.what();
+    if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
+    return fail(dir + ": " + what + " failed: " + msg);
+}
+
 std::vector<float> prepareClip(const std::vector<float> &mono, int sr) {
     std::vector<float> x = mono;
     audio::padOrTrim(x, size_t(kSamples));
@@ -232,9 +239,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         res.timingsMs["post"] = msSince(t4);
         res.timingsMs["total"] = msSince(t0);
     } catch (const std::exception &e) {
-        std::string msg = e.what();
-        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-        return fail(d->dir + ": generation failed: " + msg);
+        return failure(d->dir, "generation", e);
     }
     return res;
 }
@@ -259,9 +264,7 @@ Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
         t.latent = toVector(mu[0]);
         return t;
     } catch (const std::exception &e) {
-        std::string msg = e.what();
-        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-        return fail(d->dir + ": reconstruction failed: " + msg);
+        return failure(d->dir, "reconstruction", e);
     }
 }
 
@@ -282,9 +285,7 @@ Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k) {
         t.frames = int(lm.size(3));
         return t;
     } catch (const std::exception &e) {
-        std::string msg = e.what();
-        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-        return fail(d->dir + ": vocoding failed: " + msg);
+        return failure(d->dir, "vocoding", e);
     }
 }
 
@@ -303,9 +304,7 @@ Result<std::vector<float>> KickPipeline::autoencodeMel(const std::vector<float> 
         auto rec = k.vae->decode(k.vae->encode(lm).first);
         return toVector(rec[0]);
     } catch (const std::exception &e) {
-        std::string msg = e.what();
-        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-        return fail(d->dir + ": autoencoding failed: " + msg);
+        return failure(d->dir, "autoencoding", e);
     }
 }
 
@@ -324,9 +323,7 @@ Result<std::vector<float>> KickPipeline::synthesizeMel(const std::vector<float> 
                       .to(d->device);
         return toVector(d->synthesize(lm, vocoder == "hifigan", glIters, seed)[0]);
     } catch (const std::exception &e) {
-        std::string msg = e.what();
-        if (auto nl = msg.find('\n'); nl != std::string::npos) msg.resize(nl);
-        return fail(d->dir + ": synthesis failed: " + msg);
+        return failure(d->dir, "synthesis", e);
     }
 }
 
