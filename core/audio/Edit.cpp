@@ -39,6 +39,12 @@ float normalizePeak(std::vector<float> &x, float dbfs) {
     return g;
 }
 
+void shapeClip(std::vector<float> &x, std::size_t samples, float peakDb, std::size_t fadeSamples) {
+    padOrTrim(x, samples);
+    normalizePeak(x, peakDb);
+    fadeOut(x, fadeSamples);
+}
+
 void fadeOut(std::vector<float> &x, std::size_t samples) {
     samples = std::min(samples, x.size());
     if (samples == 0) return;

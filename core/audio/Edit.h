@@ -24,6 +24,11 @@ float normalizePeak(std::vector<float> &x, float dbfs = -1.0f);
 
 // Linear ramp to zero over the last `samples` samples.
 void fadeOut(std::vector<float> &x, std::size_t samples);
+// A one-shot shaped like a training clip (design document 004): padded or
+// trimmed to `samples`, peak at peakDb, faded out over the last fadeSamples.
+// The pipeline's reconstruct/vocode and analyze's distances use it, so that
+// their inputs match what preprocess made.
+void shapeClip(std::vector<float> &x, std::size_t samples, float peakDb, std::size_t fadeSamples);
 // Linear ramp from zero over the first `samples` samples.
 void fadeIn(std::vector<float> &x, std::size_t samples);
 

@@ -59,9 +59,7 @@ Error failure(const std::string &dir, const char *what, const std::exception &e)
 
 std::vector<float> prepareClip(const std::vector<float> &mono, int sr) {
     std::vector<float> x = mono;
-    audio::padOrTrim(x, size_t(kSamples));
-    audio::normalizePeak(x, -1.0f);
-    audio::fadeOut(x, size_t(0.2 * sr));
+    audio::shapeClip(x, size_t(kSamples), -1.0f, size_t(0.2 * sr));
     return x;
 }
 

@@ -77,9 +77,7 @@ int run(const std::vector<std::string> &argv) {
         if (!ref.empty()) {
             // Prepared like preprocess prepares training clips (2 s, peak -1 dBFS,
             // 0.2 s fade), so that level differences do not count as distance.
-            ms::audio::padOrTrim(mono, 88200);
-            ms::audio::normalizePeak(mono, -1.0f);
-            ms::audio::fadeOut(mono, size_t(0.2 * 44100));
+            ms::audio::shapeClip(mono, 88200, -1.0f, size_t(0.2 * 44100));
             mels.push_back(ms::dsp::logMel(mono, mc).data);
         }
     }
