@@ -1,5 +1,7 @@
 #include "MainWindow.h"
 
+#include "device/Device.h"
+
 #include "AboutDialog.h"
 #include "ComparePage.h"
 #include "DatasetPage.h"
@@ -7,6 +9,7 @@
 #include "ModelsPage.h"
 #include "Screenshots.h"
 #include "TrainPage.h"
+#include "device/Device.h"
 
 #include <QAction>
 #include <QActionGroup>
@@ -214,6 +217,7 @@ void MainWindow::retranslateUi()
 
 int runStudio(int argc, char **argv)
 {
+    ms::device::configureThreads(0);   // Debian's LibTorch would run on one thread
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("melstudio"));
     QCoreApplication::setApplicationName(QStringLiteral("melstudio"));

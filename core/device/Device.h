@@ -10,8 +10,12 @@ namespace ms::device {
 // An unavailable CUDA request becomes an error message in `error`.
 std::string resolve(const std::string &requested, std::string *error = nullptr);
 
-// Sets intra-op threads (0: hardware_concurrency). Debian's LibTorch starts at 1.
+// Sets intra-op threads (0: hardware_concurrency; Debian's LibTorch starts at
+// 1) and tunes the allocator (tuneAllocator). Every program calls it first.
 void configureThreads(int threads = 0);
+// glibc: large blocks stay in the heap instead of mmap/munmap per tensor (once;
+// MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment win).
+void tuneAllocator();
 int threads();
 
 // "cpu", "cuda:0 (NVIDIA H100 ...)", ... as found at run time.

@@ -46,6 +46,7 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     p.steps = o.steps;
     p.guidance = o.guidance;
     p.samplerThreads = o.samplerThreads;
+    p.precision = o.precision;
     p.count = 1;
     // Warm-up (allocator, oneDNN primitive caches).
     for (int i = 0; i < 2; ++i) {
@@ -53,11 +54,13 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         if (!r) return Error{r.error()};
     }
     std::map<std::string, std::vector<double>> t;
+    std::string precisionUsed;
     for (int i = 0; i < std::max(1, o.reps); ++i) {
         p.seed = uint64_t(i + 1);
         auto r = (*pipe)->run(p);
         if (!r) return Error{r.error()};
         for (const auto &[k, v] : r->timingsMs) t[k].push_back(v);
+        precisionUsed = r->precisionUsed;
     }
     const std::string dev = (*pipe)->device();
     const std::string stepsName = "ddim" + std::to_string(o.steps);
@@ -65,14 +68,16 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     KickBenchRow e2e{"generate_" + stepsName + "_cfg", median(t["total"]), dev, {}};
     for (const char *k : {"prompt", "sample", "decode", "vocoder", "post"}) e2e.extra[std::string(k) + "_ms"] = median(t[k]);
     e2e.extra["hifigan"] = (*pipe)->hasVocoder() ? 1 : 0;
+    e2e.extra["bf16"] = precisionUsed == "bf16" ? 1 : 0;
     rows.push_back(e2e);
-    rows.push_back({"unet_" + stepsName + "_cfg", median(t["sample"]), dev, {{"unet_calls", o.steps}, {"parallel_cfg", p.parallelCfg ? 1 : 0}}});
+    rows.push_back({"unet_" + stepsName + "_cfg", median(t["sample"]), dev, {{"unet_calls", o.steps}, {"bf16", e2e.extra["bf16"]}}});
     rows.push_back({"vae_decode", median(t["decode"]), dev, {}});
     rows.push_back({(*pipe)->hasVocoder() ? "vocoder_hifigan" : "vocoder_griffinlim", median(t["vocoder"]), dev, {}});
 
     // The same kick with one setting changed; the row carries the stage split.
     auto variant = [&](KickParams q, const std::string &suffix) -> Status {
         std::map<std::string, std::vector<double>> t1;
+        if (auto w = (*pipe)->run(q); !w) return Error{w.error()};   // warm-up (builds the variant's weights)
         for (int i = 0; i < std::max(1, o.reps); ++i) {
             q.seed = uint64_t(i + 1);
             auto r = (*pipe)->run(q);
@@ -84,11 +89,11 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         rows.push_back(v);
         return {};
     };
-    if (o.samplerThreadsVariant && !p.parallelCfg) {
-        // The CFG branches as two calls on two threads.
+    if (o.precisionVariant && dev == "cpu") {
+        // The denoising loop in the other precision.
         KickParams q = p;
-        q.parallelCfg = true;
-        if (auto st = variant(q, "parallelcfg"); !st) return Error{st.error()};
+        q.precision = precisionUsed == "bf16" ? "fp32" : "bf16";
+        if (auto st = variant(q, q.precision); !st) return Error{st.error()};
     }
     if (o.samplerThreadsVariant) {
         // The denoising loop on every thread (vocoder and decoder unchanged).

@@ -19,6 +19,8 @@ struct KickBenchOptions {
     float guidance = 3.0f;
     int samplerThreads = 1;          // KickParams::samplerThreads for the main rows
     bool samplerThreadsVariant = true;   // also time the kick with the denoising loop on every thread
+    std::string precision = "auto";  // KickParams::precision for the main rows
+    bool precisionVariant = true;    // CPU: also time the kick with the other precision
 };
 
 struct KickBenchRow {
@@ -29,7 +31,9 @@ struct KickBenchRow {
 };
 
 // Runs: generate_ddim50_cfg (one kick end to end: DDIM + CFG + VAE decode +
-// vocoder, with the stage split), the stages alone, and generate_batch16 (kicks/s).
+// vocoder, with the stage split), the stages alone, the kick with the other
+// precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on every
+// thread (_samplerallthreads), and generate_batch16 (kicks/s).
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &options);
 
 } // namespace ms::infer

@@ -5,6 +5,7 @@
 #include "device/Device.h"
 #include "dsp/LogMelTorch.h"
 #include "models/kick/Diffusion.h"
+#include "models/kick/FrozenKick.h"
 #include "models/kick/Package.h"
 #include "util/Fs.h"
 
@@ -12,6 +13,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <thread>
 #include <unistd.h>
 
@@ -71,6 +73,28 @@ struct KickPipeline::Impl {
     std::unique_ptr<mk::NoiseSchedule> schedule;
     std::unique_ptr<dsp::LogMelTransform> mel;
     std::string dir, id;
+    // CPU inference copies, built on first use (models/kick/FrozenKick.h).
+    std::unique_ptr<mk::FrozenUNet> frozenUnet[2];   // by Precision
+    std::unique_ptr<mk::FrozenVaeDecoder> frozenDecoder;
+
+    std::mutex frozenMutex;   // guards building them
+
+    bool frozen() const { return device.is_cpu() && ms::models::frozenConvAvailable(); }
+
+    const mk::FrozenUNet &unetFor(ms::models::Precision p) {
+        std::lock_guard<std::mutex> lock(frozenMutex);
+        auto &f = frozenUnet[p == ms::models::Precision::BFloat16 ? 1 : 0];
+        if (!f) f = std::make_unique<mk::FrozenUNet>(*pkg.unet, p);
+        return *f;
+    }
+
+    // [B,latent,h,w] -> [B,1,nMels,frames].
+    torch::Tensor decode(const torch::Tensor &z) {
+        if (!frozen()) return pkg.vae->decode(z);
+        std::lock_guard<std::mutex> lock(frozenMutex);
+        if (!frozenDecoder) frozenDecoder = std::make_unique<mk::FrozenVaeDecoder>(*pkg.vae, ms::models::Precision::Float32);
+        return frozenDecoder->decode(z);
+    }
 
     // [B,1,nMels,frames] log-mel -> [B,kSamples] audio.
     torch::Tensor synthesize(const torch::Tensor &logMel, bool hifigan, int glIters, uint64_t seed) {
@@ -133,6 +157,10 @@ void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::strin
 const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
 bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
 std::string KickPipeline::device() const { return d->device.str(); }
+bool KickPipeline::supportsBf16() const { return d->frozen(); }
+std::string KickPipeline::autoPrecision() const {
+    return d->frozen() && ms::models::cpuHasNativeBf16() ? "bf16" : "fp32";
+}
 std::string KickPipeline::modelId() const { return d->id; }
 std::string KickPipeline::packageDir() const { return d->dir; }
 
@@ -147,6 +175,8 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         return fail(d->dir + ": this model has no vocoder; use --vocoder griffinlim or auto");
     if (params.sampler == "ddim" && (params.steps < 1 || params.steps > d->schedule->timesteps()))
         return fail("generate: steps must be between 1 and " + std::to_string(d->schedule->timesteps()));
+    if (params.precision != "auto" && params.precision != "fp32" && params.precision != "bf16")
+        return fail("generate: unknown precision '" + params.precision + "' (auto, fp32, bf16)");
 
     KickResult res;
     res.params = params;
@@ -171,8 +201,15 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         opt.steps = params.steps;
         opt.eta = params.eta;
         opt.guidance = params.guidance;
-        opt.parallelBranches = params.parallelCfg && d->device.is_cpu() && params.samplerThreads == 1 &&
-                               std::thread::hardware_concurrency() >= 2;
+        mk::EpsModel eps = mk::epsModel(*k.unet);
+        res.precisionUsed = "fp32";
+        if (d->frozen()) {
+            const auto prec =
+                ms::models::parsePrecision(params.precision == "auto" ? autoPrecision() : params.precision);
+            const auto &f = d->unetFor(prec);
+            eps = [&f](const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &c) { return f.forward(x, t, c); };
+            res.precisionUsed = ms::models::precisionName(prec);
+        }
         mk::LatentCallback cb;
         if (onStep)
             cb = [&](int step, int total, const torch::Tensor &x) {
@@ -189,8 +226,8 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         if (params.samplerThreads > 0 && d->device.is_cpu()) at::set_num_threads(params.samplerThreads);
         torch::Tensor x;
         try {
-            x = params.sampler == "ddim" ? mk::ddim(*k.unet, *d->schedule, cond, uncond, row, gens, opt, cb, cancel)
-                                         : mk::ddpm(*k.unet, *d->schedule, cond, uncond, row, gens, opt, cb, cancel);
+            x = params.sampler == "ddim" ? mk::ddim(eps, *d->schedule, cond, uncond, row, gens, opt, cb, cancel)
+                                         : mk::ddpm(eps, *d->schedule, cond, uncond, row, gens, opt, cb, cancel);
         } catch (...) {
             if (at::get_num_threads() != threadsBefore) at::set_num_threads(threadsBefore);
             throw;
@@ -209,7 +246,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         const auto t2 = Clock::now();
         std::vector<torch::Tensor> mels, waves;
         for (int64_t s = 0; s < b; s += chunk)
-            mels.push_back(k.vae->decode(x.narrow(0, s, std::min(chunk, b - s)) * k.config.latentScale));
+            mels.push_back(d->decode(x.narrow(0, s, std::min(chunk, b - s)) * k.config.latentScale));
         auto logMel = torch::cat(mels, 0);   // [B,1,nMels,frames]
         res.timingsMs["decode"] = msSince(t2);
         const auto t3 = Clock::now();
@@ -251,7 +288,7 @@ Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
         auto wave = torch::from_blob(clip.data(), {int64_t(clip.size())}, torch::kFloat32).clone().to(d->device);
         auto lm = (*d->mel)(wave).unsqueeze(0).unsqueeze(0);   // [1,1,nMels,frames]
         auto mu = k.vae->encode(lm).first;
-        auto rec = k.vae->decode(mu);
+        auto rec = d->decode(mu);
         auto audio = d->synthesize(rec, hasVocoder(), 64, 0);
         KickTake t;
         t.audio = toVector(audio[0]);
@@ -299,7 +336,7 @@ Result<std::vector<float>> KickPipeline::autoencodeMel(const std::vector<float> 
         c10::InferenceMode guard;
         auto &k = d->pkg;
         auto lm = torch::from_blob(const_cast<float *>(mel.data()), {1, 1, nm, nf}, torch::kFloat32).clone().to(d->device);
-        auto rec = k.vae->decode(k.vae->encode(lm).first);
+        auto rec = d->decode(k.vae->encode(lm).first);
         return toVector(rec[0]);
     } catch (const std::exception &e) {
         return failure(d->dir, "autoencoding", e);

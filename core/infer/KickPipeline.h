@@ -33,12 +33,10 @@ struct KickParams {
     // thread was faster in every measurement (OpenMP barrier stalls with 2),
     // so it is the default; decoder and vocoder keep every thread.
     int samplerThreads = 1;
-    // With samplerThreads == 1 on a CPU with 2+ cores: the CFG's conditional
-    // and unconditional UNet calls run on two threads (one core each) instead
-    // of as one stacked batch. Off by default: on the 2-core machine it was
-    // 4.5x slower than the stacked call (1654 vs 367 ms for 50 steps, same
-    // bench run), probably a new OpenMP team per worker thread.
-    bool parallelCfg = false;
+    // Arithmetic of the denoising loop on CPU: "fp32", "bf16", or "auto"
+    // (bf16 where the CPU has native bfloat16 units, else fp32). The VAE
+    // decoder and the vocoder always run in float32. GPU runs ignore it.
+    std::string precision = "auto";
 };
 
 struct KickTake {
@@ -57,6 +55,7 @@ struct KickResult {
     std::vector<std::string> unknownWords;   // prompt words not in the vocabulary
     std::string modelId;                     // package folder name + version
     std::string vocoderUsed;                 // "hifigan" or "griffinlim"
+    std::string precisionUsed;               // denoising loop: "fp32", "bf16" ("fp32" on GPU)
     std::map<std::string, double> timingsMs; // "sample", "decode", "vocoder", "total"
     bool cancelled = false;
 };
@@ -91,6 +90,10 @@ public:
     const std::vector<std::string> &vocabulary() const;
     bool hasVocoder() const;
     std::string device() const;
+    // The denoising loop can run in bf16 here (CPU with oneDNN), and what
+    // KickParams::precision "auto" resolves to ("bf16" or "fp32").
+    bool supportsBf16() const;
+    std::string autoPrecision() const;
     std::string modelId() const;
     std::string packageDir() const;
 

@@ -9,4 +9,5 @@ target_sources(melstudio_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/kick/Tools.h
   ${CMAKE_CURRENT_LIST_DIR}/kick/Import.h ${CMAKE_CURRENT_LIST_DIR}/kick/Import.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TorchCheckpoint.h ${CMAKE_CURRENT_LIST_DIR}/TorchCheckpoint.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Frozen.h ${CMAKE_CURRENT_LIST_DIR}/Frozen.cpp ${CMAKE_CURRENT_LIST_DIR}/kick/FrozenKick.h
 )

@@ -86,11 +86,17 @@ private slots:
         p.steps = 4;
         p.count = 2;
         p.seed = 10;
+        // Seeding is what this checks. In bf16 ("auto" on CPUs with native
+        // bfloat16) the batch size changes the rounding enough to move a tiny
+        // random model's latent by ~0.2 (on the shipped model: mel L1 0.027
+        // between a take alone and in a batch of 16, vs 1.47 between seeds).
+        p.precision = "fp32";
         auto both = (*pipe)->run(p);
         QVERIFY2(both.ok(), both.error().c_str());
         QCOMPARE(int(both->takes.size()), 2);
         QCOMPARE(both->keywordsUsed, std::vector<std::string>{"deep"});
         QCOMPARE(both->vocoderUsed, std::string("hifigan"));
+        QCOMPARE(both->precisionUsed, std::string("fp32"));
         for (const char *k : {"sample", "decode", "vocoder", "total"}) QVERIFY(both->timingsMs.count(k));
         p.count = 1;
         p.seed = 11;
@@ -108,6 +114,37 @@ private slots:
         const double same = maxDiff(one->takes[0].latent, both->takes[1].latent);
         QVERIFY2(same < 1e-3, qPrintable(QString::number(same)));
         QVERIFY(maxDiff(one->takes[0].latent, both->takes[0].latent) > 0.1);
+    }
+
+    void precisionIsChosenAndReported() {
+        auto pipe = KickPipeline::load(m_pkg.toStdString(), "cpu");
+        QVERIFY(pipe.ok());
+        KickParams p;
+        p.steps = 3;
+        p.precision = "fp16";
+        auto bad = (*pipe)->run(p);
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().find("unknown precision 'fp16'") != std::string::npos, bad.error().c_str());
+        p.precision = "bf16";
+        auto b = (*pipe)->run(p);
+        QVERIFY2(b.ok(), b.error().c_str());
+        p.precision = "fp32";
+        auto f = (*pipe)->run(p);
+        QVERIFY2(f.ok(), f.error().c_str());
+        QCOMPARE(f->precisionUsed, std::string("fp32"));
+        p.precision = "auto";
+        auto a = (*pipe)->run(p);
+        QVERIFY(a.ok());
+        QCOMPARE(a->precisionUsed, (*pipe)->autoPrecision());
+        if (!(*pipe)->supportsBf16()) QSKIP("LibTorch without oneDNN: the loop always runs in fp32");
+        QCOMPARE(b->precisionUsed, std::string("bf16"));
+        // Same seed, different arithmetic: close, not equal.
+        double diff = 0, scale = 0;
+        for (size_t i = 0; i < b->takes[0].latent.size(); ++i) {
+            diff = std::max(diff, double(std::abs(b->takes[0].latent[i] - f->takes[0].latent[i])));
+            scale = std::max(scale, double(std::abs(f->takes[0].latent[i])));
+        }
+        QVERIFY2(diff > 0 && diff < 0.25 * scale, qPrintable(QStringLiteral("%1 of %2").arg(diff).arg(scale)));
     }
 
     void cancelStopsWithinOneStep() {

@@ -10,13 +10,14 @@ namespace {
 
 const char *kUsage =
     "usage: melstudio-cli bench [--model PKG | --preset paper|tiny] [--json] [--threads N] [--device D]\n"
-    "                           [--reps N] [--batch N] [--steps N] [--sampler-threads N]\n\n"
+    "                           [--reps N] [--batch N] [--steps N] [--sampler-threads N]\n"
+    "                           [--precision auto|fp32|bf16]\n\n"
     "One kick end to end (DDIM 50 + CFG + VAE decode + vocoder), named generate_ddim50_cfg, with the\n"
     "stage split; the stages alone; kicks/s for a batch of 16. Without --model a randomly initialised\n"
     "package of the preset is timed (same cost as a trained one). The denoising loop runs on\n"
-    "--sampler-threads (default 1), the CFG's two branches stacked into one batch. The kick is also\n"
-    "timed with the branches as two calls on two threads (generate_ddim50_cfg_parallelcfg) and with\n"
-    "the loop on every thread\n"
+    "--sampler-threads (default 1), the CFG's two branches stacked into one batch, in --precision\n"
+    "(auto: bf16 where the CPU has native bfloat16, else fp32). On CPU the kick is also timed with the\n"
+    "other precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on every thread\n"
     "(generate_ddim50_cfg_samplerallthreads). --json: one object per line.";
 
 int run(const std::vector<std::string> &argv) {
@@ -29,6 +30,7 @@ int run(const std::vector<std::string> &argv) {
     o.batch = a.getInt("batch", 16);
     o.steps = a.getInt("steps", 50);
     o.samplerThreads = a.getInt("sampler-threads", 1);
+    o.precision = a.get("precision", "auto");
     const bool json = a.has("json");
     const int threads = a.getInt("threads", 0);
     if (!a.error().empty() || !a.unused().empty()) {

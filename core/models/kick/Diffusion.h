@@ -38,18 +38,19 @@ struct SampleOptions {
     int steps = 50;          // DDIM steps (DDPM uses every timestep)
     double eta = 0.0;        // DDIM stochasticity
     double guidance = 3.0;   // CFG scale; 1 = conditional prediction only
-    // CPU: run the conditional and the unconditional branch as two batch-B
-    // calls on two threads (one intra-op thread each) instead of one batch-2B
-    // call. The UNet's ops are too small for intra-op threads to pay off.
-    bool parallelBranches = false;
 };
 
-// eps = u + g (c - u) with c and u from ONE UNet call on the stacked batch;
+// What a sampler calls: eps(x [B,C,H,W], t [B] int64, cond [B,condDim]).
+// LatentUNetImpl::forward, or a FrozenUNet's on CPU.
+using EpsModel = std::function<torch::Tensor(const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &cond)>;
+EpsModel epsModel(LatentUNetImpl &unet);
+
+// eps = u + g (c - u) with c and u from ONE call on the stacked batch;
 // guidance == 1 or an undefined uncond gives the conditional prediction.
-// parallel: the two branches as separate calls on two threads (see SampleOptions).
+torch::Tensor guidedEps(const EpsModel &eps, const torch::Tensor &x, const torch::Tensor &t,
+                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance);
 torch::Tensor guidedEps(LatentUNetImpl &unet, const torch::Tensor &x, const torch::Tensor &t,
-                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance,
-                        bool parallel = false);
+                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance);
 
 // Noise [B,...] with row i drawn from gens[i] (CPU), moved to `device`.
 torch::Tensor seededNoise(std::vector<at::Generator> &gens, c10::IntArrayRef rowShape, torch::Device device);
@@ -58,11 +59,19 @@ std::vector<at::Generator> makeGenerators(uint64_t seed, int count);
 
 // DDIM sampling from x_T drawn from gens (row i from gens[i]); returns x_0, or
 // an undefined tensor when *cancel became true (checked before every step).
+torch::Tensor ddim(const EpsModel &eps, const NoiseSchedule &schedule, const torch::Tensor &cond,
+                   const torch::Tensor &uncond, c10::IntArrayRef rowShape, std::vector<at::Generator> &gens,
+                   const SampleOptions &opt, const LatentCallback &onStep = {},
+                   const std::atomic<bool> *cancel = nullptr);
 torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &schedule, const torch::Tensor &cond,
                    const torch::Tensor &uncond, c10::IntArrayRef rowShape, std::vector<at::Generator> &gens,
                    const SampleOptions &opt, const LatentCallback &onStep = {},
                    const std::atomic<bool> *cancel = nullptr);
 // Ancestral DDPM over all timesteps (posterior variance), same contract.
+torch::Tensor ddpm(const EpsModel &eps, const NoiseSchedule &schedule, const torch::Tensor &cond,
+                   const torch::Tensor &uncond, c10::IntArrayRef rowShape, std::vector<at::Generator> &gens,
+                   const SampleOptions &opt, const LatentCallback &onStep = {},
+                   const std::atomic<bool> *cancel = nullptr);
 torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &schedule, const torch::Tensor &cond,
                    const torch::Tensor &uncond, c10::IntArrayRef rowShape, std::vector<at::Generator> &gens,
                    const SampleOptions &opt, const LatentCallback &onStep = {},

@@ -36,14 +36,18 @@ public:
     // Freezes the effective weight for inference (forward stops re-normalising);
     // the parameters stay as they are.
     void fold();
-    void unfold() { m_folded = torch::Tensor(); }
+    void unfold() {
+        m_folded = m_foldedBias = torch::Tensor();
+        m_subpixelStride = 0;
+    }
     bool folded() const { return m_folded.defined(); }
 
     torch::Tensor weight_g, weight_v, weight_orig, weight_u, bias;
 
 private:
     NormConvOptions m_o;
-    torch::Tensor m_folded;
+    torch::Tensor m_folded, m_foldedBias;
+    int64_t m_subpixelStride = 0, m_subpixelPadding = 0;   // folded transposed conv in sub-pixel form
 };
 TORCH_MODULE(NormConv);
 

@@ -1,16 +1,17 @@
 // KickVAE, KeywordEncoder, LatentUNet, noise schedule and samplers: one
 // translation unit for the kick family's torch code (compile time).
 #include "models/kick/Diffusion.h"
+#include "models/kick/FrozenKick.h"
 
-#include <exception>
-#include <thread>
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
 
 #include <ATen/CPUGeneratorImpl.h>
 
+#include <array>
 #include <cmath>
 #include <stdexcept>
+#include <variant>
 
 namespace ms::models::kick {
 
@@ -268,37 +269,22 @@ std::vector<int> NoiseSchedule::ddimTimesteps(int steps) const {
     return ts;
 }
 
-torch::Tensor guidedEps(LatentUNetImpl &unet, const torch::Tensor &x, const torch::Tensor &t,
-                        const torch::Tensor &cond, const torch::Tensor &uncond, double guidance, bool parallel) {
-    if (!uncond.defined() || guidance == 1.0) return unet.forward(x, t, cond);
-    if (parallel && x.device().is_cpu()) {
-        torch::Tensor eu;
-        std::exception_ptr err;
-        const bool inference = c10::InferenceMode::is_enabled();
-        std::thread worker([&] {
-            try {
-                c10::InferenceMode guard(inference);
-                at::init_num_threads();   // this thread takes the caller's intra-op setting
-                eu = unet.forward(x, t, uncond);
-            } catch (...) {
-                err = std::current_exception();
-            }
-        });
-        torch::Tensor ec;
-        try {
-            ec = unet.forward(x, t, cond);
-        } catch (...) {
-            worker.join();
-            throw;
-        }
-        worker.join();
-        if (err) std::rethrow_exception(err);
-        return eu + guidance * (ec - eu);
-    }
+EpsModel epsModel(LatentUNetImpl &unet) {
+    return [&unet](const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &c) { return unet.forward(x, t, c); };
+}
+
+torch::Tensor guidedEps(const EpsModel &eps, const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &cond,
+                        const torch::Tensor &uncond, double guidance) {
+    if (!uncond.defined() || guidance == 1.0) return eps(x, t, cond);
     const int64_t b = x.size(0);
-    auto eps = unet.forward(torch::cat({x, x}, 0), torch::cat({t, t}, 0), torch::cat({cond, uncond}, 0));
-    auto ec = eps.narrow(0, 0, b), eu = eps.narrow(0, b, b);
+    auto e = eps(torch::cat({x, x}, 0), torch::cat({t, t}, 0), torch::cat({cond, uncond}, 0));
+    auto ec = e.narrow(0, 0, b), eu = e.narrow(0, b, b);
     return eu + guidance * (ec - eu);
+}
+
+torch::Tensor guidedEps(LatentUNetImpl &unet, const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &cond,
+                        const torch::Tensor &uncond, double guidance) {
+    return guidedEps(epsModel(unet), x, t, cond, uncond, guidance);
 }
 
 std::vector<at::Generator> makeGenerators(uint64_t seed, int count) {
@@ -323,7 +309,7 @@ bool cancelled(const std::atomic<bool> *cancel) { return cancel && cancel->load(
 
 } // namespace
 
-torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
+torch::Tensor ddim(const EpsModel &model, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
                    c10::IntArrayRef rowShape, std::vector<at::Generator> &gens, const SampleOptions &opt,
                    const LatentCallback &onStep, const std::atomic<bool> *cancel) {
     const auto dev = cond.device();
@@ -333,7 +319,7 @@ torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
     for (size_t i = 0; i < ts.size(); ++i) {
         if (cancelled(cancel)) return {};
         const int t = ts[i];
-        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance, opt.parallelBranches);
+        auto eps = guidedEps(model, x, timeBatch(t, b, dev), cond, uncond, opt.guidance);
         const double ab = s.alphaBar(t);
         const double abPrev = i + 1 < ts.size() ? s.alphaBar(ts[i + 1]) : 1.0;
         auto x0 = (x - std::sqrt(1.0 - ab) * eps) / std::sqrt(ab);
@@ -347,7 +333,7 @@ torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
     return x;
 }
 
-torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
+torch::Tensor ddpm(const EpsModel &model, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
                    c10::IntArrayRef rowShape, std::vector<at::Generator> &gens, const SampleOptions &opt,
                    const LatentCallback &onStep, const std::atomic<bool> *cancel) {
     const auto dev = cond.device();
@@ -356,7 +342,7 @@ torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
     const int T = s.timesteps();
     for (int t = T - 1; t >= 0; --t) {
         if (cancelled(cancel)) return {};
-        auto eps = guidedEps(unet, x, timeBatch(t, b, dev), cond, uncond, opt.guidance, opt.parallelBranches);
+        auto eps = guidedEps(model, x, timeBatch(t, b, dev), cond, uncond, opt.guidance);
         const double beta = s.beta(t), ab = s.alphaBar(t), abPrev = t > 0 ? s.alphaBar(t - 1) : 1.0;
         x = (x - (beta / std::sqrt(1.0 - ab)) * eps) / std::sqrt(1.0 - beta);
         if (t > 0) {
@@ -366,6 +352,182 @@ torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
         if (onStep) onStep(T - t, T, x);
     }
     return x;
+}
+
+torch::Tensor ddim(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
+                   c10::IntArrayRef rowShape, std::vector<at::Generator> &gens, const SampleOptions &opt,
+                   const LatentCallback &onStep, const std::atomic<bool> *cancel) {
+    return ddim(epsModel(unet), s, cond, uncond, rowShape, gens, opt, onStep, cancel);
+}
+
+torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Tensor &cond, const torch::Tensor &uncond,
+                   c10::IntArrayRef rowShape, std::vector<at::Generator> &gens, const SampleOptions &opt,
+                   const LatentCallback &onStep, const std::atomic<bool> *cancel) {
+    return ddpm(epsModel(unet), s, cond, uncond, rowShape, gens, opt, onStep, cancel);
+}
+
+// ---- Frozen CPU inference copies --------------------------------------------
+
+namespace {
+
+std::array<int64_t, 2> pair2(const torch::ExpandingArray<2> &a) { return {a->at(0), a->at(1)}; }
+
+// Explicit padding of a conv's options (a c10::variant in LibTorch 1.13, a
+// std::variant in 2.x: ADL finds the matching get_if).
+template <class Options>
+std::array<int64_t, 2> explicitPadding(const Options &o) {
+    using std::get_if;
+    const auto *pad = get_if<torch::ExpandingArray<2>>(&o.padding());
+    if (!pad) throw std::invalid_argument("freeze: only explicit convolution padding is supported");
+    return pair2(*pad);
+}
+
+FrozenConv2d freezeConv(nn::Conv2dImpl &c, Precision p) {
+    if (c.options.groups() != 1 || pair2(c.options.dilation()) != std::array<int64_t, 2>{1, 1})
+        throw std::invalid_argument("freeze: only groups 1 and dilation 1 are supported");
+    return FrozenConv2d(c.weight, c.bias, pair2(c.options.stride()), explicitPadding(c.options), p);
+}
+
+FrozenConv2d freezeConv(nn::ConvTranspose2dImpl &c, Precision p) {
+    const auto &o = c.options;
+    if (o.groups() != 1 || pair2(o.dilation()) != std::array<int64_t, 2>{1, 1} ||
+        pair2(o.output_padding()) != std::array<int64_t, 2>{0, 0})
+        throw std::invalid_argument("freeze: transposed convolution with groups, dilation or output padding");
+    return FrozenConv2d::transposed(c.weight, c.bias, pair2(o.stride()), explicitPadding(o), p);
+}
+
+torch::Tensor groupNorm(const nn::GroupNorm &g, const torch::Tensor &x) {
+    return torch::group_norm(x, g->options.num_groups(), g->weight, g->bias, g->options.eps());
+}
+
+struct FrozenResBlock {
+    nn::GroupNorm norm1{nullptr}, norm2{nullptr};
+    FrozenConv2d conv1, conv2;
+    FrozenResBlock() = default;
+    FrozenResBlock(CondResBlockImpl &b, Precision p)
+        : norm1(b.norm1), norm2(b.norm2), conv1(freezeConv(*b.conv1, p)), conv2(freezeConv(*b.conv2, p)) {}
+    // proj: this block's cond_proj(c) [B,C].
+    torch::Tensor operator()(const torch::Tensor &x, const torch::Tensor &proj) const {
+        auto h = conv1(F::silu(groupNorm(norm1, x))) + proj.unsqueeze(-1).unsqueeze(-1);
+        return x + conv2(F::silu(groupNorm(norm2, h)));
+    }
+};
+
+using Step = std::function<torch::Tensor(const torch::Tensor &)>;
+
+// The VAE decoder's Sequential, walked module by module.
+Step freezeStep(const std::shared_ptr<nn::Module> &m, Precision p) {
+    if (auto *c = dynamic_cast<nn::Conv2dImpl *>(m.get())) {
+        auto f = freezeConv(*c, p);
+        return [f](const torch::Tensor &x) { return f(x); };
+    }
+    if (auto *c = dynamic_cast<nn::ConvTranspose2dImpl *>(m.get())) {
+        auto f = freezeConv(*c, p);
+        return [f](const torch::Tensor &x) { return f(x); };
+    }
+    if (dynamic_cast<nn::GroupNormImpl *>(m.get())) {
+        auto keep = std::dynamic_pointer_cast<nn::GroupNormImpl>(m);
+        return [keep](const torch::Tensor &x) { return groupNorm(nn::GroupNorm(keep), x); };
+    }
+    if (dynamic_cast<nn::SiLUImpl *>(m.get())) return [](const torch::Tensor &x) { return F::silu(x); };
+    if (auto *r = dynamic_cast<VaeResBlockImpl *>(m.get())) {
+        auto inner = freezeStep(r->block.ptr(), p);
+        return [inner](const torch::Tensor &x) { return x + inner(x); };
+    }
+    if (auto *s = dynamic_cast<nn::SequentialImpl *>(m.get())) {
+        std::vector<Step> steps;
+        for (const auto &c : s->children()) steps.push_back(freezeStep(c, p));
+        return [steps](const torch::Tensor &x) {
+            auto h = x;
+            for (const auto &f : steps) h = f(h);
+            return h;
+        };
+    }
+    throw std::invalid_argument("freeze: no inference form for module " + m->name());
+}
+
+} // namespace
+
+struct FrozenUNet::Impl {
+    LatentUNetImpl &u;
+    Precision precision;
+    FrozenConv2d down_in, down_conv1, down_conv2, qkv, attn_out, up_conv2, up_reduce2, up_conv1, up_reduce1, out_conv;
+    FrozenResBlock down1, down2, mid1, mid2, up2, up1;
+    torch::Tensor projWeightT, projBias;   // the six cond_proj layers as one [condDim, sum C] product
+    std::vector<int64_t> projSizes;
+
+    Impl(LatentUNetImpl &net, Precision p) : u(net), precision(p) {
+        torch::NoGradGuard ng;
+        down_in = freezeConv(*u.down_in, p);
+        down_conv1 = freezeConv(*u.down_conv1, p);
+        down_conv2 = freezeConv(*u.down_conv2, p);
+        qkv = freezeConv(*u.mid_attn->qkv, p);
+        attn_out = freezeConv(*u.mid_attn->out, p);
+        up_conv2 = freezeConv(*u.up_conv2, p);
+        up_reduce2 = freezeConv(*u.up_reduce2, p);
+        up_conv1 = freezeConv(*u.up_conv1, p);
+        up_reduce1 = freezeConv(*u.up_reduce1, p);
+        out_conv = freezeConv(*u.out_conv, p);
+        down1 = FrozenResBlock(*u.down1, p);
+        down2 = FrozenResBlock(*u.down2, p);
+        mid1 = FrozenResBlock(*u.mid1, p);
+        mid2 = FrozenResBlock(*u.mid2, p);
+        up2 = FrozenResBlock(*u.up2, p);
+        up1 = FrozenResBlock(*u.up1, p);
+        std::vector<torch::Tensor> w, b;
+        for (auto *blk : {&u.down1, &u.down2, &u.mid1, &u.mid2, &u.up2, &u.up1}) {
+            w.push_back((*blk)->cond_proj->weight);
+            b.push_back((*blk)->cond_proj->bias);
+            projSizes.push_back((*blk)->cond_proj->weight.size(0));
+        }
+        projWeightT = torch::cat(w, 0).t().contiguous();
+        projBias = torch::cat(b, 0).contiguous();
+    }
+
+    torch::Tensor attention(const torch::Tensor &x) const {
+        const int64_t b = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3);
+        const int64_t heads = u.config().heads, hd = c / heads;
+        auto q3 = qkv(groupNorm(u.mid_attn->norm, x)).reshape({b, 3, heads, hd, h * w});
+        auto q = q3.select(1, 0), k = q3.select(1, 1), v = q3.select(1, 2);
+        auto attn = (torch::matmul(q.transpose(-1, -2), k) * std::pow(double(hd), -0.5)).softmax(-1);
+        auto o = torch::matmul(v, attn.transpose(-1, -2)).reshape({b, c, h, w});
+        return x + attn_out(o);
+    }
+
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &cond) const {
+        auto c = u.time_mlp->forward(sinusoidalEmbedding(t, u.config().timeDim)) + cond;
+        auto proj = torch::addmm(projBias, c, projWeightT).split_with_sizes(projSizes, 1);
+        auto h1 = down1(down_in(x), proj[0]);
+        auto h2 = down2(down_conv1(h1), proj[1]);
+        auto h3 = mid2(attention(mid1(down_conv2(h2), proj[2])), proj[3]);
+        auto h = up_conv2(h3).narrow(2, 0, h2.size(2)).narrow(3, 0, h2.size(3));
+        h = up_reduce2(up2(torch::cat({h, h2}, 1), proj[4]));
+        h = up_conv1(h).narrow(2, 0, h1.size(2)).narrow(3, 0, h1.size(3));
+        h = up_reduce1(up1(torch::cat({h, h1}, 1), proj[5]));
+        return out_conv(F::silu(groupNorm(u.out_norm, h)));
+    }
+};
+
+FrozenUNet::FrozenUNet(LatentUNetImpl &unet, Precision precision) : d(std::make_unique<Impl>(unet, precision)) {}
+FrozenUNet::~FrozenUNet() = default;
+
+torch::Tensor FrozenUNet::forward(const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &cond) const {
+    return d->forward(x, t, cond);
+}
+
+Precision FrozenUNet::precision() const { return d->precision; }
+
+FrozenVaeDecoder::FrozenVaeDecoder(KickVAEImpl &vae, Precision precision)
+    : m_nMels(vae.config().nMels), m_frames(vae.config().frames) {
+    torch::NoGradGuard ng;
+    m_net = freezeStep(vae.decoder->net.ptr(), precision);
+}
+
+FrozenVaeDecoder::~FrozenVaeDecoder() = default;
+
+torch::Tensor FrozenVaeDecoder::decode(const torch::Tensor &z) const {
+    auto out = m_net(z);
+    return out.narrow(2, 0, std::min(m_nMels, out.size(2))).narrow(3, 0, std::min(m_frames, out.size(3)));
 }
 
 } // namespace ms::models::kick
