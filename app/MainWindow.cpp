@@ -1,7 +1,5 @@
 #include "MainWindow.h"
 
-#include "device/Device.h"
-
 #include "AboutDialog.h"
 #include "ComparePage.h"
 #include "DatasetPage.h"
