@@ -1,6 +1,7 @@
 #include "analysis/Descriptors.h"
 
 #include "torch/Torch.h"
+#include "util/Stats.h"
 
 #include <algorithm>
 #include <cmath>
@@ -21,14 +22,7 @@ std::vector<float> envelopeDb(const std::vector<float> &x, int win) {
     return env;
 }
 
-float quantile(std::vector<float> v, float q) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const float pos = q * float(v.size() - 1);
-    const size_t i = size_t(pos);
-    const float f = pos - float(i);
-    return i + 1 < v.size() ? v[i] * (1 - f) + v[i + 1] * f : v[i];
-}
+using ms::util::quantile;
 
 } // namespace
 

@@ -3,6 +3,7 @@
 #include "infer/KickPipeline.h"
 #include "models/kick/Tools.h"
 #include "util/Fs.h"
+#include "util/Stats.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -10,12 +11,7 @@
 
 namespace ms::infer {
 
-namespace {
-double median(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v.empty() ? 0.0 : v[v.size() / 2];
-}
-} // namespace
+using ms::util::median;
 
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o) {
     namespace stdfs = std::filesystem;

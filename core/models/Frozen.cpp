@@ -1,5 +1,7 @@
 #include "models/Frozen.h"
 
+#include <fstream>
+#include <sstream>
 #include <stdexcept>
 
 namespace ms::models {
@@ -13,12 +15,21 @@ Precision parsePrecision(const std::string &name) {
 const char *precisionName(Precision p) { return p == Precision::BFloat16 ? "bf16" : "fp32"; }
 
 bool cpuHasNativeBf16() {
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512bf16") || __builtin_cpu_supports("amx-bf16");
-#else
-    return false;
-#endif
+    // The kernel's flags rather than __builtin_cpu_supports, whose feature
+    // names depend on the compiler version.
+    static const bool has = [] {
+        std::ifstream in("/proc/cpuinfo");
+        std::string line;
+        while (std::getline(in, line)) {
+            if (line.rfind("flags", 0) != 0) continue;
+            std::istringstream words(line);
+            for (std::string w; words >> w;)
+                if (w == "avx512_bf16" || w == "amx_bf16") return true;
+            return false;
+        }
+        return false;
+    }();
+    return has;
 }
 
 bool frozenConvAvailable() { return at::hasMKLDNN(); }

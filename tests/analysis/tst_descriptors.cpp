@@ -3,6 +3,7 @@
 #include "analysis/Descriptors.h"
 #include "audio/Edit.h"
 #include "augment/Augment.h"
+#include "util/Stats.h"
 
 #include <QtTest>
 
@@ -26,6 +27,17 @@ std::vector<float> kick(float f0, float tau, float delay = 0.0f, float clickAmp 
 class TestDescriptors : public QObject {
     Q_OBJECT
 private slots:
+    void quantilesInterpolateBetweenRanks() {
+        using ms::util::median;
+        using ms::util::quantile;
+        QCOMPARE(median(std::vector<double>{4, 1, 3, 2}), 2.5);   // mean of the middle two
+        QCOMPARE(median(std::vector<double>{5, 1, 3}), 3.0);
+        QCOMPARE(quantile(std::vector<float>{0, 10}, 0.25), 2.5f);
+        QCOMPARE(quantile(std::vector<float>{7, 2, 9}, 0.0), 2.0f);
+        QCOMPARE(quantile(std::vector<float>{7, 2, 9}, 1.0), 9.0f);
+        QCOMPARE(median(std::vector<double>{}), 0.0);
+    }
+
     void syntheticKicksMeasureAsBuilt_data() {
         QTest::addColumn<float>("f0");
         QTest::addColumn<float>("tau");

@@ -11,6 +11,7 @@
 #include "data/Dataset.h"
 #include "dsp/LogMel.h"
 #include "util/Fs.h"
+#include "util/Stats.h"
 
 #include <nlohmann/json.hpp>
 
@@ -109,10 +110,10 @@ int run(const std::vector<std::string> &argv) {
             }
         // Leave-one-out nearest neighbour inside the reference: how close real kicks are to each other.
         for (size_t j = 0; j < R.size(); ++j) refNN.push_back(nearest(R.mel(j), long(j)));
-        auto spread = [](std::vector<float> v) {
-            std::sort(v.begin(), v.end());
-            auto q = [&](float p) { return v.empty() ? 0.f : v[size_t(p * float(v.size() - 1))]; };
-            return json{{"median", q(0.5f)}, {"q1", q(0.25f)}, {"q3", q(0.75f)}, {"min", v.empty() ? 0.f : v.front()}};
+        auto spread = [](const std::vector<float> &v) {
+            using ms::util::quantile;
+            return json{{"median", quantile(v, 0.5)}, {"q1", quantile(v, 0.25)}, {"q3", quantile(v, 0.75)},
+                        {"min", quantile(v, 0.0)}};
         };
         out["nearest_neighbour_mel_l1"] = spread(nn);
         out["reference_leave_one_out_mel_l1"] = spread(refNN);

@@ -8,6 +8,7 @@
 #include "data/Dataset.h"
 #include "device/Device.h"
 #include "infer/KickPipeline.h"
+#include "util/Stats.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,12 +32,7 @@ const char *kUsage =
     "  stft_hifigan[_vae]      the same with the model's HiFi-GAN vocoder, when the package has one\n"
     "Prints the mean and the median of each over the clips (lower is better everywhere).";
 
-double median(std::vector<double> v) {
-    if (v.empty()) return 0;
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
+using ms::util::median;
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});
