@@ -38,11 +38,28 @@ torch::Tensor LogMelTransform::melToMagnitude(const torch::Tensor &logMel) const
     return power.sqrt();
 }
 
-torch::Tensor LogMelTransform::stft(const torch::Tensor &wave) const {
+torch::Tensor LogMelTransform::stftFrames(const torch::Tensor &wave) const {
     const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
     auto x = torch::reflection_pad1d(wave.unsqueeze(1), {n / 2, n / 2}).squeeze(1);   // [B, T + n]
     auto frames = x.unfold(-1, n, hop) * m_window;                                     // [B, frames, n]
-    return torch::fft::rfft(frames, n, -1).transpose(1, 2);                            // [B, nFreqs, frames]
+    return torch::fft::rfft(frames, n, -1);                                            // [B, frames, nFreqs]
+}
+
+torch::Tensor LogMelTransform::stft(const torch::Tensor &wave) const { return stftFrames(wave).transpose(1, 2); }
+
+torch::Tensor LogMelTransform::overlapAdd(const torch::Tensor &frames) const {
+    const int64_t hop = m_cfg.hop, k = m_cfg.nFft / hop, B = frames.size(0), T = frames.size(1);
+    auto chunks = frames.reshape({B, T, k, hop});
+    auto out = torch::zeros({B, T + k - 1, hop}, frames.options());
+    for (int64_t j = 0; j < k; ++j) out.narrow(1, j, T).add_(chunks.select(2, j));
+    return out.reshape({B, (T + k - 1) * hop});
+}
+
+torch::Tensor LogMelTransform::inverseEnvelope(int64_t T, int64_t length) const {
+    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
+    auto wsq = (m_window * m_window).reshape({1, 1, n}).expand({1, T, n});
+    auto e = overlapAdd(wsq).squeeze(0).narrow(0, n / 2, std::min(length, (T - 1) * hop + n - n / 2));
+    return torch::where(e > 1e-11, 1.0 / e, torch::ones_like(e));
 }
 
 torch::Tensor LogMelTransform::istft(const torch::Tensor &spec, int64_t length) const {
@@ -72,19 +89,42 @@ torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int it
     auto gen = at::detail::createCPUGenerator(seed);
     auto phase = torch::rand(mag.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32)) * (2 * M_PI);
     phase = phase.to(mag.device());
-    auto angles = torch::polar(torch::ones_like(phase), phase);
-    torch::Tensor tprev = torch::zeros_like(angles);
-    auto istft = [&](const torch::Tensor &spec) { return this->istft(spec, length); };
-    auto cmag = torch::complex(mag, torch::zeros_like(mag));
-    for (int i = 0; i < iterations; ++i) {
-        auto inverse = istft(cmag * angles);
-        auto rebuilt = stft(inverse);
-        angles = rebuilt;
-        if (momentum != 0.0) angles = angles - tprev * (momentum / (1.0 + momentum));
-        angles = angles / (angles.abs() + 1e-16);
-        tprev = rebuilt;
+    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
+    if (n % hop != 0) {
+        // General hop: torch's istft, complex layout [B, nFreqs, frames].
+        auto angles = torch::polar(torch::ones_like(phase), phase);
+        torch::Tensor tprev = torch::zeros_like(angles);
+        auto cmag = torch::complex(mag, torch::zeros_like(mag));
+        for (int i = 0; i < iterations; ++i) {
+            auto rebuilt = stft(istft(cmag * angles, length));
+            angles = rebuilt;
+            if (momentum != 0.0) angles = angles - tprev * (momentum / (1.0 + momentum));
+            angles = angles / (angles.abs() + 1e-16);
+            tprev = rebuilt;
+        }
+        auto out = istft(cmag * angles, length);
+        return batched ? out : out.squeeze(0);
     }
-    auto out = istft(cmag * angles);
+    // Frames-major and contiguous: [B, frames, nFreqs]. The spectrum carries the
+    // target magnitude directly: spec = a |X| / |a| (one real factor per bin).
+    const int64_t T = mag.size(2);
+    auto magTF = mag.transpose(1, 2).contiguous();
+    auto envInv = inverseEnvelope(T, length);
+    const int64_t kept = envInv.size(0);
+    auto inverse = [&](const torch::Tensor &specTF) {
+        auto y = overlapAdd(torch::fft::irfft(specTF, n, -1) * m_window).narrow(1, n / 2, kept) * envInv;
+        return y.size(1) < length ? torch::constant_pad_nd(y, {0, length - y.size(1)}) : y;
+    };
+    auto spec = torch::polar(magTF, phase.transpose(1, 2).contiguous());
+    torch::Tensor prev;
+    const double c = momentum / (1.0 + momentum);
+    for (int i = 0; i < iterations; ++i) {
+        auto rebuilt = stftFrames(inverse(spec));
+        auto a = momentum != 0.0 && prev.defined() ? rebuilt - prev * c : rebuilt;
+        spec = a * (magTF / (a.abs() + 1e-16)).to(a.scalar_type());
+        prev = rebuilt;
+    }
+    auto out = inverse(spec);
     return batched ? out : out.squeeze(0);
 }
 

@@ -33,6 +33,13 @@ public:
     const torch::Tensor &window() const { return m_window; }
 
 private:
+    // Frames-major forms used by Griffin-Lim: spec [B, frames, nFreqs] (what
+    // rfft gives, so the loop's elementwise work runs on contiguous memory) and
+    // an inverse that multiplies by a precomputed 1 / window-square envelope.
+    torch::Tensor stftFrames(const torch::Tensor &wave) const;
+    torch::Tensor overlapAdd(const torch::Tensor &frames) const;   // [B, T, n] -> [B, (T + n/hop - 1) hop]
+    torch::Tensor inverseEnvelope(int64_t frames, int64_t length) const;
+
     MelConfig m_cfg;
     torch::Tensor m_fb, m_fbPinv, m_window;
 };
