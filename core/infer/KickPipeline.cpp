@@ -14,8 +14,6 @@
 #include <cstdlib>
 #include <filesystem>
 #include <mutex>
-#include <thread>
-#include <unistd.h>
 
 namespace ms::infer {
 
@@ -91,9 +89,14 @@ struct KickPipeline::Impl {
     // [B,latent,h,w] -> [B,1,nMels,frames].
     torch::Tensor decode(const torch::Tensor &z) {
         if (!frozen()) return pkg.vae->decode(z);
-        std::lock_guard<std::mutex> lock(frozenMutex);
-        if (!frozenDecoder) frozenDecoder = std::make_unique<mk::FrozenVaeDecoder>(*pkg.vae, ms::models::Precision::Float32);
-        return frozenDecoder->decode(z);
+        const mk::FrozenVaeDecoder *dec = nullptr;
+        {
+            std::lock_guard<std::mutex> lock(frozenMutex);
+            if (!frozenDecoder)
+                frozenDecoder = std::make_unique<mk::FrozenVaeDecoder>(*pkg.vae, ms::models::Precision::Float32);
+            dec = frozenDecoder.get();
+        }
+        return dec->decode(z);
     }
 
     // [B,1,nMels,frames] log-mel -> [B,kSamples] audio.
