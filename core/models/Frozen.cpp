@@ -1,5 +1,6 @@
 #include "models/Frozen.h"
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
