@@ -55,29 +55,21 @@ torch::Tensor LogMelTransform::overlapAdd(const torch::Tensor &frames) const {
     return out.reshape({B, (T + k - 1) * hop});
 }
 
-torch::Tensor LogMelTransform::inverseEnvelope(int64_t T, int64_t length) const {
+torch::Tensor LogMelTransform::windowEnvelope(int64_t T, int64_t length) const {
     const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
     auto wsq = (m_window * m_window).reshape({1, 1, n}).expand({1, T, n});
     auto e = overlapAdd(wsq).squeeze(0).narrow(0, n / 2, std::min(length, (T - 1) * hop + n - n / 2));
-    return torch::where(e > 1e-11, 1.0 / e, torch::ones_like(e));
+    return torch::where(e > 1e-11, e, torch::ones_like(e));
 }
 
 torch::Tensor LogMelTransform::istft(const torch::Tensor &spec, int64_t length) const {
     const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
     if (n % hop != 0)
         return torch::istft(spec, n, hop, n, m_window, true, false, true, length, false);
-    const int64_t k = n / hop, B = spec.size(0), T = spec.size(2);
+    const int64_t T = spec.size(2);
     auto frames = torch::fft::irfft(spec.transpose(1, 2), n, -1) * m_window;   // [B, T, n]
-    auto chunks = frames.reshape({B, T, k, hop});
-    auto out = torch::zeros({B, T + k - 1, hop}, frames.options());
-    for (int64_t j = 0; j < k; ++j) out.narrow(1, j, T).add_(chunks.select(2, j));
-    // Window-square envelope, overlap-added the same way.
-    auto wsq = (m_window * m_window).reshape({k, hop});
-    auto env = torch::zeros({T + k - 1, hop}, frames.options());
-    for (int64_t j = 0; j < k; ++j) env.narrow(0, j, T).add_(wsq[j].expand({T, hop}));
-    auto y = out.reshape({B, (T + k - 1) * hop}).narrow(1, n / 2, std::min(length, (T - 1) * hop + n - n / 2));
-    auto e = env.reshape({(T + k - 1) * hop}).narrow(0, n / 2, y.size(1));
-    y = y / torch::where(e > 1e-11, e, torch::ones_like(e));
+    auto env = windowEnvelope(T, length);
+    auto y = overlapAdd(frames).narrow(1, n / 2, env.size(0)) / env;
     if (y.size(1) < length) y = torch::constant_pad_nd(y, {0, length - y.size(1)});
     return y;
 }
@@ -109,7 +101,7 @@ torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int it
     // target magnitude directly: spec = a |X| / |a| (one real factor per bin).
     const int64_t T = mag.size(2);
     auto magTF = mag.transpose(1, 2).contiguous();
-    auto envInv = inverseEnvelope(T, length);
+    auto envInv = 1.0 / windowEnvelope(T, length);
     const int64_t kept = envInv.size(0);
     auto inverse = [&](const torch::Tensor &specTF) {
         auto y = overlapAdd(torch::fft::irfft(specTF, n, -1) * m_window).narrow(1, n / 2, kept) * envInv;

@@ -33,12 +33,13 @@ public:
     const torch::Tensor &window() const { return m_window; }
 
 private:
-    // Frames-major forms used by Griffin-Lim: spec [B, frames, nFreqs] (what
-    // rfft gives, so the loop's elementwise work runs on contiguous memory) and
-    // an inverse that multiplies by a precomputed 1 / window-square envelope.
+    // Frames-major STFT, spec [B, frames, nFreqs] (what rfft gives, so Griffin-
+    // Lim's elementwise work runs on contiguous memory), and the inverse's two
+    // parts: hop-sized shifted adds, and the window-square envelope (centre
+    // trimmed to `length`, near-zero values replaced by 1) it is divided by.
     torch::Tensor stftFrames(const torch::Tensor &wave) const;
     torch::Tensor overlapAdd(const torch::Tensor &frames) const;   // [B, T, n] -> [B, (T + n/hop - 1) hop]
-    torch::Tensor inverseEnvelope(int64_t frames, int64_t length) const;
+    torch::Tensor windowEnvelope(int64_t frames, int64_t length) const;
 
     MelConfig m_cfg;
     torch::Tensor m_fb, m_fbPinv, m_window;

@@ -232,8 +232,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         if (d->frozen()) {
             const auto prec =
                 ms::models::parsePrecision(params.precision == "auto" ? autoPrecision() : params.precision);
-            const auto &f = d->unetFor(prec);
-            eps = [&f](const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &c) { return f.forward(x, t, c); };
+            eps = mk::epsModel(d->unetFor(prec));
             res.precisionUsed = ms::models::precisionName(prec);
         }
         mk::LatentCallback cb;

@@ -11,6 +11,14 @@
 using ms::infer::KickParams;
 using ms::infer::KickPipeline;
 
+namespace {
+double maxDiff(const std::vector<float> &a, const std::vector<float> &b) {
+    double m = 0;
+    for (size_t i = 0; i < a.size(); ++i) m = std::max(m, double(std::abs(a[i] - b[i])));
+    return m;
+}
+} // namespace
+
 class TestKickGenerate : public QObject {
     Q_OBJECT
 private slots:
@@ -105,11 +113,6 @@ private slots:
         QCOMPARE(one->takes[0].audio.size(), size_t(88200));
         QCOMPARE(one->takes[0].latent.size(), size_t(4 * 8 * 11));
         QCOMPARE(one->takes[0].mel.size(), size_t(128 * 173));
-        auto maxDiff = [](const std::vector<float> &a, const std::vector<float> &b) {
-            double m = 0;
-            for (size_t i = 0; i < a.size(); ++i) m = std::max(m, double(std::abs(a[i] - b[i])));
-            return m;
-        };
         // Tolerance: batch-size dependent kernel rounding, amplified over the DDIM steps.
         const double same = maxDiff(one->takes[0].latent, both->takes[1].latent);
         QVERIFY2(same < 1e-3, qPrintable(QString::number(same)));
@@ -139,11 +142,9 @@ private slots:
         if (!(*pipe)->supportsBf16()) QSKIP("LibTorch without oneDNN: the loop always runs in fp32");
         QCOMPARE(b->precisionUsed, std::string("bf16"));
         // Same seed, different arithmetic: close, not equal.
-        double diff = 0, scale = 0;
-        for (size_t i = 0; i < b->takes[0].latent.size(); ++i) {
-            diff = std::max(diff, double(std::abs(b->takes[0].latent[i] - f->takes[0].latent[i])));
-            scale = std::max(scale, double(std::abs(f->takes[0].latent[i])));
-        }
+        const double diff = maxDiff(b->takes[0].latent, f->takes[0].latent);
+        double scale = 0;
+        for (float v : f->takes[0].latent) scale = std::max(scale, double(std::abs(v)));
         QVERIFY2(diff > 0 && diff < 0.25 * scale, qPrintable(QStringLiteral("%1 of %2").arg(diff).arg(scale)));
     }
 

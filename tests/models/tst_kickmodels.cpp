@@ -34,6 +34,15 @@ int64_t count(const torch::nn::Module &m) {
     return n;
 }
 
+// The tiny preset's UNet (eval mode), keyword encoder and schedule, for the sampler tests.
+struct TinySampler {
+    KickModelConfig cfg = KickModelConfig::fromPreset("tiny", Vocab({"a"}));
+    LatentUNet unet{cfg.unet};
+    KeywordEncoder text{cfg.text};
+    NoiseSchedule sched{cfg.diffusion};
+    TinySampler() { unet->eval(); }
+};
+
 } // namespace
 
 class TestKickModels : public QObject {
@@ -241,11 +250,10 @@ private slots:
 
     void samplerIsDeterministicPerSeed() {
         torch::NoGradGuard ng;
-        auto cfg = KickModelConfig::fromPreset("tiny", Vocab({"a"}));
-        LatentUNet unet(cfg.unet);
-        KeywordEncoder text(cfg.text);
-        unet->eval();
-        NoiseSchedule sched(cfg.diffusion);
+        TinySampler tiny;
+        auto &unet = tiny.unet;
+        auto &text = tiny.text;
+        auto &sched = tiny.sched;
         auto c = text->forward(KeywordEncoderImpl::padIds({{0}})), u = text->nullCond(1);
         SampleOptions o;
         o.steps = 6;
@@ -290,11 +298,10 @@ private slots:
 
     void cancelStopsWithinOneStep() {
         torch::NoGradGuard ng;
-        auto cfg = KickModelConfig::fromPreset("tiny", Vocab({"a"}));
-        LatentUNet unet(cfg.unet);
-        KeywordEncoder text(cfg.text);
-        unet->eval();
-        NoiseSchedule sched(cfg.diffusion);
+        TinySampler tiny;
+        auto &unet = tiny.unet;
+        auto &text = tiny.text;
+        auto &sched = tiny.sched;
         std::atomic<bool> cancel{false};
         int calls = 0;
         auto g = makeGenerators(1, 1);
@@ -398,15 +405,12 @@ private slots:
 
     void frozenSamplerGivesTheModulesKick() {
         c10::InferenceMode im;
-        auto cfg = KickModelConfig::fromPreset("tiny", Vocab({"a"}));
-        LatentUNet unet(cfg.unet);
-        KeywordEncoder text(cfg.text);
-        unet->eval();
-        NoiseSchedule sched(cfg.diffusion);
+        TinySampler tiny;
+        auto &unet = tiny.unet;
+        auto &text = tiny.text;
+        auto &sched = tiny.sched;
         FrozenUNet f(*unet, ms::models::Precision::Float32);
-        EpsModel frozen = [&f](const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &c) {
-            return f.forward(x, t, c);
-        };
+        const EpsModel frozen = epsModel(f);
         SampleOptions o;
         o.steps = 10;
         auto c = text->forward(KeywordEncoderImpl::padIds({{0}}));

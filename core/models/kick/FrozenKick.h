@@ -7,6 +7,7 @@
 // source module must outlive the copy (GroupNorms and the time MLP are shared).
 
 #include "models/Frozen.h"
+#include "models/kick/Diffusion.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
 
@@ -27,6 +28,9 @@ private:
     struct Impl;
     std::unique_ptr<Impl> d;
 };
+
+// The sampler's view of a frozen UNet (it must outlive the returned function).
+EpsModel epsModel(const FrozenUNet &unet);
 
 class FrozenVaeDecoder {
 public:

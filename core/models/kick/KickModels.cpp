@@ -517,6 +517,10 @@ torch::Tensor FrozenUNet::forward(const torch::Tensor &x, const torch::Tensor &t
 
 Precision FrozenUNet::precision() const { return d->precision; }
 
+EpsModel epsModel(const FrozenUNet &unet) {
+    return [&unet](const torch::Tensor &x, const torch::Tensor &t, const torch::Tensor &c) { return unet.forward(x, t, c); };
+}
+
 FrozenVaeDecoder::FrozenVaeDecoder(KickVAEImpl &vae, Precision precision)
     : m_nMels(vae.config().nMels), m_frames(vae.config().frames) {
     torch::NoGradGuard ng;

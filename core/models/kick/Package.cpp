@@ -245,24 +245,21 @@ std::vector<StageShape> stageShapes(const KickModelConfig &c) {
     std::vector<StageShape> out;
     KickVAE vae(c.vae);
     vae->eval();
-    auto x = torch::randn({1, c.vae.inChannels, c.vae.nMels, c.vae.frames});
-    int i = 0;
-    for (auto &m : *vae->encoder->net) {
-        auto y = m.forward(x);
-        out.push_back({"vae.encoder", "net." + std::to_string(i++) + " (" + shortType(m.ptr()->name()) + ")",
-                       itemShape(x), itemShape(y)});
-        x = y;
-    }
-    auto mu = vae->encoder->conv_mu->forward(x);
-    out.push_back({"vae.encoder", "conv_mu / conv_logvar", itemShape(x), itemShape(mu)});
-    auto z = mu;
-    i = 0;
-    for (auto &m : *vae->decoder->net) {
-        auto y = m.forward(z);
-        out.push_back({"vae.decoder", "net." + std::to_string(i++) + " (" + shortType(m.ptr()->name()) + ")",
-                       itemShape(z), itemShape(y)});
-        z = y;
-    }
+    // One row per child of a Sequential, x running through it.
+    auto walk = [&out](const std::string &module, torch::nn::Sequential &net, torch::Tensor x) {
+        int i = 0;
+        for (auto &m : *net) {
+            auto y = m.forward(x);
+            out.push_back({module, "net." + std::to_string(i++) + " (" + shortType(m.ptr()->name()) + ")",
+                           itemShape(x), itemShape(y)});
+            x = y;
+        }
+        return x;
+    };
+    auto h = walk("vae.encoder", vae->encoder->net, torch::randn({1, c.vae.inChannels, c.vae.nMels, c.vae.frames}));
+    auto mu = vae->encoder->conv_mu->forward(h);
+    out.push_back({"vae.encoder", "conv_mu / conv_logvar", itemShape(h), itemShape(mu)});
+    auto z = walk("vae.decoder", vae->decoder->net, mu);
     auto rec = vae->decode(mu);
     out.push_back({"vae.decoder", "crop", itemShape(z), itemShape(rec)});
 
