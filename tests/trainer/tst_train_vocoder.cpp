@@ -1,5 +1,6 @@
 // train vocoder (tiny preset, CPU): the mel L1 falls, resume is bit-exact with
-// both optimisers and the per-epoch ExponentialLR.
+// both optimisers and the per-epoch ExponentialLR; the mel-only warm-up
+// (--disc-start) and energy-weighted segments (--segments energy).
 #include "TrainTestUtil.h"
 
 #include <QTemporaryDir>
@@ -59,6 +60,64 @@ private slots:
             QVERIFY(!wa.empty());
             for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
         }
+    }
+
+    void energyStartsFollowTheEnergy() {
+        // 20000 samples, hop 512, segment 2048: starts 0..35. A burst in
+        // [10240, 10752) lies inside the segments starting at 17..20.
+        const int hop = 512, segment = 2048;
+        const int64_t samples = 20000, maxStart = (samples - segment) / hop;
+        std::vector<float> audio(samples, 0.0f);
+        const auto silent = jobs::energyStartCdf(audio.data(), samples, hop, segment, maxStart);
+        QCOMPARE(int64_t(silent.size()), maxStart + 1);
+        for (int64_t f = 0; f <= maxStart; ++f) QVERIFY(qAbs(silent[size_t(f)] - float(f + 1) / 36.0f) < 1e-6f);
+        for (int s = 10240; s < 10752; ++s) audio[size_t(s)] = (s % 2) ? 0.5f : -0.5f;
+        const auto cdf = jobs::energyStartCdf(audio.data(), samples, hop, segment, maxStart);
+        QCOMPARE(cdf.back(), 1.0f);
+        for (size_t f = 1; f < cdf.size(); ++f) QVERIFY(cdf[f] >= cdf[f - 1]);
+        QVERIFY(qAbs((cdf[20] - cdf[16]) - (0.5f + 0.5f * 4.0f / 36.0f)) < 1e-5f);
+        int hits = 0;
+        const int draws = 10000;
+        for (int i = 0; i < draws; ++i) {
+            const int64_t f = jobs::drawStart(cdf, (i + 0.5) / draws);
+            QVERIFY(f >= 0 && f <= maxStart);
+            hits += (f >= 17 && f <= 20);
+        }
+        QVERIFY2(qAbs(hits / double(draws) - 0.5556) < 0.01, std::to_string(hits).c_str());
+        QCOMPARE(jobs::drawStart(cdf, 0.0), int64_t(0));
+        QCOMPARE(jobs::drawStart(cdf, 0.999999), maxStart);
+        QVERIFY(jobs::energyStartCdf(audio.data(), samples, hop, segment, maxStart + 1).empty());   // past the end
+    }
+
+    void discStartTrainsTheGeneratorAloneFirstAndResumesExactly() {
+        const std::string a = dir("warm_a"), b = dir("warm_b");
+        const std::vector<std::string> extra{"--checkpoint-every", "3", "--disc-start", "4", "--segments", "energy"};
+        QCOMPARE(train("vocoder", plus(plus(common(a), extra), {"--steps", "5"})), 0);
+        QCOMPARE(int(testing::losses(a, "mel_l1").size()), 5);
+        QCOMPARE(int(testing::losses(a, "d_total").size()), 1);   // only step 5 ran the discriminators
+        auto snap = jobs::RunReader::read(a);
+        QVERIFY(snap.ok());
+        QCOMPARE(snap->run["recipe"]["disc_start"].get<int>(), 4);
+        QCOMPARE(snap->run["recipe"]["segments"].get<std::string>(), std::string("energy"));
+        // Stopped inside the warm-up (step 3) and resumed past its end: the same weights.
+        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
+        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
+        for (const char *f : {"generator.safetensors", "mpd.safetensors", "msd.safetensors"}) {
+            auto wa = testing::tensorBytes(a + "/checkpoints/5/" + f);
+            auto wb = testing::tensorBytes(b + "/checkpoints/5/" + f);
+            QVERIFY(!wa.empty());
+            for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
+        }
+    }
+
+    void badVocoderOptionsAreUsageErrors() {
+        // Refused before a run folder exists ("--segments must be uniform or energy, not 'loud'").
+        QCOMPARE(train("vocoder", plus(common(dir("badseg")), {"--steps", "1", "--segments", "loud"})),
+                 int(jobs::kTrainUsage));
+        QVERIFY(!std::filesystem::exists(dir("badseg")));
+        QCOMPARE(train("vocoder", plus(common(dir("baddisc")), {"--steps", "1", "--disc-start", "-1"})),
+                 int(jobs::kTrainUsage));
+        QVERIFY(!std::filesystem::exists(dir("baddisc")));
     }
 
     void datasetWithoutAudioIsRefused() {

@@ -3,6 +3,7 @@
 #include "data/Dataset.h"
 #include "util/Fs.h"
 
+#include <algorithm>
 #include <cmath>
 #include <filesystem>
 #include <random>
@@ -86,6 +87,33 @@ Result<std::unique_ptr<TrainData>> openTrainData(const std::string &dir) {
 
 std::unique_ptr<TrainData> syntheticTrainData(size_t n, uint64_t seed, bool withAudio) {
     return std::make_unique<SyntheticData>(n, seed, withAudio);
+}
+
+std::vector<float> energyStartCdf(const float *audio, int64_t samples, int hop, int segment, int64_t maxStart) {
+    const int64_t n = maxStart + 1;
+    if (n <= 0 || maxStart * hop + segment > samples) return {};
+    std::vector<double> prefix(size_t(samples) + 1, 0.0);
+    for (int64_t s = 0; s < samples; ++s) prefix[size_t(s) + 1] = prefix[size_t(s)] + double(audio[s]) * audio[s];
+    std::vector<double> energy(static_cast<size_t>(n));
+    double sum = 0;
+    for (int64_t f = 0; f < n; ++f) {
+        energy[size_t(f)] = prefix[size_t(f * hop + segment)] - prefix[size_t(f * hop)];
+        sum += energy[size_t(f)];
+    }
+    std::vector<float> cdf(static_cast<size_t>(n));
+    double acc = 0;
+    for (int64_t f = 0; f < n; ++f) {
+        acc += 0.5 / double(n) + (sum > 0 ? 0.5 * energy[size_t(f)] / sum : 0.5 / double(n));
+        cdf[size_t(f)] = float(acc);
+    }
+    cdf.back() = 1.0f;
+    return cdf;
+}
+
+int64_t drawStart(const std::vector<float> &cdf, double u) {
+    if (cdf.empty()) return 0;
+    const auto it = std::upper_bound(cdf.begin(), cdf.end(), float(u));
+    return std::min<int64_t>(int64_t(it - cdf.begin()), int64_t(cdf.size()) - 1);
 }
 
 } // namespace ms::jobs

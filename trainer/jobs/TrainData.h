@@ -31,4 +31,13 @@ Result<std::unique_ptr<TrainData>> openTrainData(const std::string &dir);
 // Random mels/audio/keywords of the document's shapes (benchmarks, tests).
 std::unique_ptr<TrainData> syntheticTrainData(size_t n, uint64_t seed = 1, bool withAudio = true);
 
+// Segment starts weighted by energy (train vocoder --segments energy): the
+// cumulative distribution over starts f = 0..maxStart (in hops) of
+//   p(f) = 0.5 / (maxStart + 1) + 0.5 * E(f) / sum E,
+// E(f) the sum of squares of audio[f*hop, f*hop + segment). A silent item gets
+// the uniform distribution. The last value is exactly 1.
+std::vector<float> energyStartCdf(const float *audio, int64_t samples, int hop, int segment, int64_t maxStart);
+// The start a uniform draw u in [0, 1) picks from such a distribution.
+int64_t drawStart(const std::vector<float> &cdf, double u);
+
 } // namespace ms::jobs

@@ -459,6 +459,8 @@ diffusion:  --vae RUN_OR_PACKAGE (required) --accum 2 --ema 0.9999 --ema-warmup 
             --weight-decay 0.01 --grad-clip 0 (off)
 vocoder:    --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
             --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
+            --disc-start 0 (steps of mel-only generator warm-up before the discriminators join)
+            --segments uniform|energy (energy: half the segments drawn by their energy)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;

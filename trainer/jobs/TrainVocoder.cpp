@@ -3,6 +3,15 @@
 // 2 x feature matching + 45 x L1 of log-mels (ms::dsp::LogMelTransform), D loss
 // LS-GAN; AdamW 2e-4 betas (0.8, 0.99) for both, ExponentialLR 0.999 per
 // epoch; random 8192-sample segments with their 16 mel frames; fp32.
+//
+// Two options the document does not have, both off by default:
+// --disc-start N  trains the generator on the mel loss alone for the first N
+//                 steps (the discriminators wait), a common HiFi-GAN / Parallel
+//                 WaveGAN warm-up that gets the spectral envelope right cheaply;
+// --segments energy  draws half of the segments in proportion to their energy.
+//                 One-shots are mostly decay and silence: with uniform starts
+//                 over a 2 s kick, about one segment in ten holds the attack and
+//                 the fundamental, and the generator learns the noise floor.
 #include "jobs/TrainLoop.h"
 
 #include "audio/AudioFile.h"
@@ -52,6 +61,11 @@ public:
         m_segment = a.getInt("segment", 8192);
         m_lambdaFm = a.getDouble("lambda-fm", 2.0);
         m_lambdaMel = a.getDouble("lambda-mel", 45.0);
+        m_discStart = a.getInt("disc-start", 0);
+        m_segments = a.get("segments", "uniform");
+        if (m_discStart < 0) return fail("--disc-start must be 0 or more");
+        if (m_segments != "uniform" && m_segments != "energy")
+            return fail("--segments must be uniform or energy, not '" + m_segments + "'");
         if (c.amp == "on") return fail("--amp on: the vocoder trains in fp32 (design document 004, GAN stability)");
         try {
             m_cfg = VocoderConfig::preset(c.preset);
@@ -75,6 +89,7 @@ public:
         if (m_maxFrame < 0)
             return fail("items are shorter than one segment of " + std::to_string(m_segment) + " samples");
         m_device = device;
+        if (m_segments == "energy") buildEnergyTables(data);
         m_mel = std::make_unique<dsp::LogMelTransform>(dsp::MelConfig{}, device);
         if (m_mel->config().hop != hop) return fail("the vocoder's hop differs from the log-mel hop");
         m_gen = HifiGanGenerator(m_cfg);
@@ -91,14 +106,35 @@ public:
 
     int samplesPerStep() const override { return m_batch; }
 
+    // --segments energy: one start distribution per item (see energyStartCdf).
+    void buildEnergyTables(const TrainData &data) {
+        m_startCdf.clear();
+        for (size_t i = 0; i < data.size(); ++i)
+            m_startCdf.push_back(energyStartCdf(data.audio(i), data.audioSamples(), m_cfg.hop(), m_segment, m_maxFrame));
+    }
+
+    // Segment starts (mel frames) for the items, from the torch RNG (so that
+    // a resumed run draws the same ones).
+    std::vector<int64_t> segmentStarts(const std::vector<size_t> &idx) const {
+        std::vector<int64_t> out(idx.size());
+        if (m_startCdf.empty()) {
+            auto s = torch::randint(0, m_maxFrame + 1, {int64_t(idx.size())}, torch::kLong);
+            for (size_t b = 0; b < idx.size(); ++b) out[b] = s[int64_t(b)].item<int64_t>();
+            return out;
+        }
+        auto u = torch::rand({int64_t(idx.size())}, torch::kDouble);
+        for (size_t b = 0; b < idx.size(); ++b) out[b] = drawStart(m_startCdf[idx[b]], u[int64_t(b)].item<double>());
+        return out;
+    }
+
     // Random aligned segments: mel [B,nMels,segFrames], audio [B,1,segment].
     std::pair<torch::Tensor, torch::Tensor> segments(const TrainData &data, const std::vector<size_t> &idx) const {
         const int64_t nm = data.nMels(), nf = data.frames();
-        auto starts = torch::randint(0, m_maxFrame + 1, {int64_t(idx.size())}, torch::kLong);
+        const auto starts = segmentStarts(idx);
         auto mel = torch::empty({int64_t(idx.size()), nm, m_segFrames});
         auto wav = torch::empty({int64_t(idx.size()), 1, m_segment});
         for (size_t b = 0; b < idx.size(); ++b) {
-            const int64_t f = starts[int64_t(b)].item<int64_t>();
+            const int64_t f = starts[b];
             auto full = torch::from_blob(const_cast<float *>(data.mel(idx[b])), {nm, nf});
             mel[int64_t(b)].copy_(full.narrow(1, f, m_segFrames));
             auto au = torch::from_blob(const_cast<float *>(data.audio(idx[b])), {data.audioSamples()});
@@ -107,7 +143,7 @@ public:
         return {mel.to(m_device), wav.to(m_device)};
     }
 
-    std::map<std::string, double> step(const TrainData &data, const std::vector<size_t> &idx, long long,
+    std::map<std::string, double> step(const TrainData &data, const std::vector<size_t> &idx, long long step,
                                        double epoch) override {
         m_lrNow = m_lr * std::pow(m_gamma, std::floor(epoch));
         setLearningRate(*m_optG, m_lrNow);
@@ -117,6 +153,15 @@ public:
         m_msd->train();
         auto [mel, y] = segments(data, idx);
         auto yg = m_gen->forward(mel);
+
+        if (step < m_discStart) {   // warm-up: the generator alone, on the mel loss
+            m_optG->zero_grad();
+            auto melL1 = torch::l1_loss((*m_mel)(yg.squeeze(1)), (*m_mel)(y.squeeze(1)));
+            auto lossG = checkLoss(m_lambdaMel * melL1, "generator");
+            lossG.backward();
+            m_optG->step();
+            return {{"g_total", lossG.item<double>()}, {"mel_l1", melL1.item<double>()}};
+        }
 
         // Discriminators. Real and generated audio go through each discriminator
         // in ONE call (concatenated batch): a spectral-norm forward updates its
@@ -200,7 +245,8 @@ public:
         return {{"batch", m_batch}, {"lr", m_lr}, {"optimizer", "AdamW"}, {"betas", {m_beta1, m_beta2}},
                 {"weight_decay", m_wd}, {"lr_schedule", "ExponentialLR per epoch"}, {"gamma", m_gamma},
                 {"segment", m_segment}, {"segment_frames", m_segFrames}, {"lambda_fm", m_lambdaFm},
-                {"lambda_mel", m_lambdaMel}, {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel)"},
+                {"lambda_mel", m_lambdaMel}, {"disc_start", m_discStart}, {"segments", m_segments},
+                {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel)"},
                 {"loss_d", "lsgan"}, {"mixed_precision", "fp32"}, {"config", {{"vocoder", m_cfg.toJson()}}}};
     }
     std::string component() const override { return "vocoder"; }
@@ -210,6 +256,9 @@ private:
     int m_batch = 4, m_segment = 8192, m_segFrames = 16, m_maxFrame = 0;
     double m_lr = 2e-4, m_lrNow = 2e-4, m_beta1 = 0.8, m_beta2 = 0.99, m_wd = 0.01, m_gamma = 0.999;
     double m_lambdaFm = 2.0, m_lambdaMel = 45.0;
+    long long m_discStart = 0;
+    std::string m_segments = "uniform";
+    std::vector<std::vector<float>> m_startCdf;   // per item, --segments energy
     torch::Device m_device = torch::kCPU;
     std::unique_ptr<dsp::LogMelTransform> m_mel;
     HifiGanGenerator m_gen{nullptr};
