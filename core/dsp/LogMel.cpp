@@ -3,6 +3,7 @@
 #include "dsp/LogMelTorch.h"
 
 #include <algorithm>
+#include <functional>
 #include <stdexcept>
 
 namespace ms::dsp {
@@ -81,32 +82,22 @@ torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int it
     auto gen = at::detail::createCPUGenerator(seed);
     auto phase = torch::rand(mag.sizes(), gen, torch::TensorOptions().dtype(torch::kFloat32)) * (2 * M_PI);
     phase = phase.to(mag.device());
-    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
-    if (n % hop != 0) {
-        // General hop: torch's istft, complex layout [B, nFreqs, frames].
-        auto angles = torch::polar(torch::ones_like(phase), phase);
-        torch::Tensor tprev = torch::zeros_like(angles);
-        auto cmag = torch::complex(mag, torch::zeros_like(mag));
-        for (int i = 0; i < iterations; ++i) {
-            auto rebuilt = stft(istft(cmag * angles, length));
-            angles = rebuilt;
-            if (momentum != 0.0) angles = angles - tprev * (momentum / (1.0 + momentum));
-            angles = angles / (angles.abs() + 1e-16);
-            tprev = rebuilt;
-        }
-        auto out = istft(cmag * angles, length);
-        return batched ? out : out.squeeze(0);
-    }
     // Frames-major and contiguous: [B, frames, nFreqs]. The spectrum carries the
     // target magnitude directly: spec = a |X| / |a| (one real factor per bin).
+    const int64_t n = m_cfg.nFft, hop = m_cfg.hop;
     const int64_t T = mag.size(2);
     auto magTF = mag.transpose(1, 2).contiguous();
-    auto envInv = 1.0 / windowEnvelope(T, length);
-    const int64_t kept = envInv.size(0);
-    auto inverse = [&](const torch::Tensor &specTF) {
-        auto y = overlapAdd(torch::fft::irfft(specTF, n, -1) * m_window).narrow(1, n / 2, kept) * envInv;
-        return y.size(1) < length ? torch::constant_pad_nd(y, {0, length - y.size(1)}) : y;
-    };
+    std::function<torch::Tensor(const torch::Tensor &)> inverse;
+    if (n % hop == 0) {
+        auto envInv = 1.0 / windowEnvelope(T, length);
+        const int64_t kept = envInv.size(0);
+        inverse = [this, n, kept, envInv, length](const torch::Tensor &specTF) {
+            auto y = overlapAdd(torch::fft::irfft(specTF, n, -1) * m_window).narrow(1, n / 2, kept) * envInv;
+            return y.size(1) < length ? torch::constant_pad_nd(y, {0, length - y.size(1)}) : y;
+        };
+    } else {   // a hop that does not divide nFft: torch's istft
+        inverse = [this, length](const torch::Tensor &specTF) { return istft(specTF.transpose(1, 2), length); };
+    }
     auto spec = torch::polar(magTF, phase.transpose(1, 2).contiguous());
     torch::Tensor prev;
     const double c = momentum / (1.0 + momentum);
