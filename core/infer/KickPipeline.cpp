@@ -32,8 +32,21 @@ std::vector<float> toVector(const torch::Tensor &t) {
     return std::vector<float>(c.data_ptr<float>(), c.data_ptr<float>() + c.numel());
 }
 
-// The reference generate.py finish: peak 0.95, cubic fade 1.0-1.75 s, silence to the end.
+} // namespace
+
 void finishKick(std::vector<float> &x, int sr) {
+    // y[n] = x[n] - x[n-1] + r y[n-1], r = exp(-2 pi 10 / sr), from rest at 0:
+    // an offset c becomes a transient c r^n at the onset (time constant 16 ms).
+    if (sr > 0) {
+        const double r = std::exp(-2.0 * M_PI * 10.0 / double(sr));
+        double prevX = 0.0, prevY = 0.0;
+        for (float &v : x) {
+            const double y = double(v) - prevX + r * prevY;
+            prevX = v;
+            prevY = y;
+            v = float(y);
+        }
+    }
     float peak = 0;
     for (float v : x) peak = std::max(peak, std::abs(v));
     if (peak > 0)
@@ -49,7 +62,8 @@ void finishKick(std::vector<float> &x, int sr) {
     }
 }
 
-// Training-time preprocessing of a clip: 2 s, -1 dBFS peak, 0.2 s fade-out.
+namespace {
+
 // "<dir>: <what> failed: <first line of the exception>" (LibTorch appends a stack trace).
 Error failure(const std::string &dir, const char *what, const std::exception &e) {
     std::string msg = e.what();

@@ -25,8 +25,8 @@ struct KickParams {
     float eta = 0.0f;            // DDIM eta (0 = deterministic)
     std::string vocoder = "auto";   // "auto" (model's vocoder if present), "hifigan", "griffinlim"
     int griffinLimIterations = 64;
-    // The reference post-processing: peak to 0.95, cubic fade-out 1.0-1.75 s,
-    // silence after. Off: the raw decoder/vocoder output (trimmed to 2 s).
+    // The reference post-processing plus a DC blocker (finishKick below). Off:
+    // the raw decoder/vocoder output (trimmed to 2 s).
     bool finish = true;
     // Intra-op threads for the denoising loop only (0: keep the current
     // setting). The UNet's ops are small: on the shared 2-core machine one
@@ -122,5 +122,11 @@ private:
 // <exe>/../share/melstudio/models/kick-default, then the source tree's
 // resources/models/kick-default. Empty when none is installed.
 std::string defaultKickModelDir();
+
+// The finish of a generated kick, in place: a DC blocker (one-pole high-pass
+// at 10 Hz: -0.2 dB at 40 Hz; a vocoder trained on mel losses alone can leave
+// an offset the mels do not see), then the reference generate.py finish:
+// peak to 0.95, cubic fade-out 1.0-1.75 s, silence after.
+void finishKick(std::vector<float> &x, int sampleRate);
 
 } // namespace ms::infer

@@ -170,6 +170,39 @@ private slots:
         QCOMPARE(calls, 2);
     }
 
+    void finishRemovesDcAndKeepsTheKick() {
+        // A 50 Hz kick body riding on a DC offset of 0.3 (what a vocoder trained
+        // on mel losses alone can leave).
+        const int sr = 44100;
+        std::vector<float> x(2 * sr);
+        for (size_t i = 0; i < x.size(); ++i)
+            x[i] = 0.3f + 0.5f * float(std::exp(-double(i) / sr / 0.3) * std::sin(2 * M_PI * 50.0 * double(i) / sr));
+        auto y = x;
+        ms::infer::finishKick(y, sr);
+        float peak = 0;
+        for (float v : y) peak = std::max(peak, std::abs(v));
+        QVERIFY(std::abs(peak - 0.95f) < 1e-6f);
+        // The offset is gone after the blocker's transient (16 ms time constant)...
+        double mean = 0;
+        for (int i = sr / 4; i < sr; ++i) mean += y[size_t(i)] / double(sr - sr / 4);
+        QVERIFY2(std::abs(mean) < 0.01, std::to_string(mean).c_str());
+        // ...and the 50 Hz body keeps its shape: compare one cycle at 0.5 s with
+        // the offset-free input scaled the same way (within 3 % of the peak).
+        double num = 0, den = 0;
+        for (int i = sr / 2; i < sr / 2 + sr / 50; ++i) {
+            const double body = x[size_t(i)] - 0.3;
+            num += y[size_t(i)] * body;
+            den += body * body;
+        }
+        const double gain = num / den;   // least-squares scale of the body in the output
+        double err = 0;
+        for (int i = sr / 2; i < sr / 2 + sr / 50; ++i)
+            err = std::max(err, std::abs(y[size_t(i)] - gain * (x[size_t(i)] - 0.3)));
+        QVERIFY2(err < 0.03 * 0.95, std::to_string(err).c_str());
+        // The reference fade: silence from 1.75 s.
+        for (size_t i = size_t(1.75 * sr); i < y.size(); ++i) QCOMPARE(y[i], 0.0f);
+    }
+
     void griffinLimFallbackAndBeforeAfterChecks() {
         auto pipe = KickPipeline::load(m_pkg.toStdString(), "cpu");
         QVERIFY(pipe.ok());

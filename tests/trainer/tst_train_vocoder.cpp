@@ -1,6 +1,6 @@
 // train vocoder (tiny preset, CPU): the mel L1 falls, resume is bit-exact with
 // both optimisers and the per-epoch ExponentialLR; the mel-only warm-up
-// (--disc-start) and energy-weighted segments (--segments energy).
+// (--disc-start), energy-weighted segments and the spectral convergence term.
 #include "TrainTestUtil.h"
 
 #include <QTemporaryDir>
@@ -91,14 +91,19 @@ private slots:
 
     void discStartTrainsTheGeneratorAloneFirstAndResumesExactly() {
         const std::string a = dir("warm_a"), b = dir("warm_b");
-        const std::vector<std::string> extra{"--checkpoint-every", "3", "--disc-start", "4", "--segments", "energy"};
+        const std::vector<std::string> extra{"--checkpoint-every", "3", "--disc-start", "4", "--segments", "energy",
+                                             "--lambda-stft", "45"};
         QCOMPARE(train("vocoder", plus(plus(common(a), extra), {"--steps", "5"})), 0);
         QCOMPARE(int(testing::losses(a, "mel_l1").size()), 5);
         QCOMPARE(int(testing::losses(a, "d_total").size()), 1);   // only step 5 ran the discriminators
+        const auto sc = testing::losses(a, "stft_sc");             // logged in both phases
+        QCOMPARE(int(sc.size()), 5);
+        for (double v : sc) QVERIFY(std::isfinite(v) && v > 0);
         auto snap = jobs::RunReader::read(a);
         QVERIFY(snap.ok());
         QCOMPARE(snap->run["recipe"]["disc_start"].get<int>(), 4);
         QCOMPARE(snap->run["recipe"]["segments"].get<std::string>(), std::string("energy"));
+        QCOMPARE(snap->run["recipe"]["lambda_stft"].get<double>(), 45.0);
         // Stopped inside the warm-up (step 3) and resumed past its end: the same weights.
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
@@ -118,6 +123,8 @@ private slots:
         QCOMPARE(train("vocoder", plus(common(dir("baddisc")), {"--steps", "1", "--disc-start", "-1"})),
                  int(jobs::kTrainUsage));
         QVERIFY(!std::filesystem::exists(dir("baddisc")));
+        QCOMPARE(train("vocoder", plus(common(dir("badstft")), {"--steps", "1", "--lambda-stft", "-1"})),
+                 int(jobs::kTrainUsage));
     }
 
     void datasetWithoutAudioIsRefused() {

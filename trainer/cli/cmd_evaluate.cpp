@@ -7,6 +7,7 @@
 #include "cli/Progress.h"
 #include "data/Dataset.h"
 #include "device/Device.h"
+#include "dsp/LogMel.h"
 #include "infer/KickPipeline.h"
 #include "util/Stats.h"
 
@@ -30,6 +31,8 @@ const char *kUsage =
     "  stft_griffinlim         multi-resolution STFT distance of Griffin-Lim(mel) to the clip\n"
     "  stft_griffinlim_vae     the same for Griffin-Lim(VAE(mel)): the model's round trip without a vocoder\n"
     "  stft_hifigan[_vae]      the same with the model's HiFi-GAN vocoder, when the package has one\n"
+    "  resynth_mel_l1_griffinlim  log-mel L1 of Griffin-Lim(mel) to the clip's mel (what the vocoder lost)\n"
+    "  resynth_mel_l1_hifigan     the same for HiFi-GAN(mel)\n"
     "Prints the mean and the median of each over the clips (lower is better everywhere).";
 
 using ms::util::median;
@@ -117,6 +120,13 @@ int run(const std::vector<std::string> &argv) {
                 std::vector<float> x(audio->begin(), audio->begin() + len), y(clip.begin(), clip.begin() + len);
                 put(("stft_" + v + (throughVae ? "_vae" : "")).c_str(),
                     ms::analysis::multiResolutionStftDistance(x, y));
+                if (!throughVae) {
+                    std::vector<float> full(*audio);
+                    full.resize(clip.size(), 0.0f);
+                    const auto back = ms::dsp::logMel(full);
+                    if (back.data.size() >= cells)
+                        put(("resynth_mel_l1_" + v).c_str(), ms::analysis::melL1(back.data.data(), mel.data(), cells));
+                }
             }
         }
         items.push_back(row);

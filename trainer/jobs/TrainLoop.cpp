@@ -461,6 +461,7 @@ vocoder:    --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 -
             --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
             --disc-start 0 (steps of mel-only generator warm-up before the discriminators join)
             --segments uniform|energy (energy: half the segments drawn by their energy)
+            --lambda-stft 0 (weight of a multi-resolution spectral convergence loss; 0 = off)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
