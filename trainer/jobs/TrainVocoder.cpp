@@ -13,12 +13,15 @@
 //                 over a 2 s kick, about one segment in ten holds the attack and
 //                 the fundamental, and the generator learns the noise floor;
 // --lambda-stft X adds X times a multi-resolution spectral convergence loss
-//                 (symmetric: the difference over the sum of both norms)
-//                 (FFT 512, 1024, 2048, hop FFT/4, linear magnitudes) to the
-//                 generator's. The log-mel L1 weighs each of 128 bins alike,
-//                 so a kick's fundamental (below 100 Hz: 4 of the 128 bins, but
-//                 most of the energy) and any DC offset barely count; the linear
-//                 magnitudes weigh them by energy.
+//                 (symmetric: the difference over the sum of both norms) to
+//                 the generator's, on linear magnitudes at FFT 2048, 4096 and
+//                 8192 (hop FFT/4). The log-mel L1 weighs each of 128 bins
+//                 alike, so a kick's fundamental (below 100 Hz: 4 of the 128
+//                 bins, but most of the energy) and any DC offset barely count;
+//                 linear magnitudes weigh them by energy. The FFTs are long on
+//                 purpose: at 512 or 1024 points a 50-60 Hz body shares a bin
+//                 with 86 Hz, the hop rate (44100 / 512), and a first run with
+//                 those sizes learned a buzz at 86 and 172 Hz instead of the body.
 #include "jobs/TrainLoop.h"
 
 #include "audio/AudioFile.h"
@@ -55,6 +58,8 @@ std::pair<DiscOutput, DiscOutput> splitBatch(const DiscOutput &o, int64_t B) {
     return {a, b};
 }
 
+constexpr int kStftFfts[3] = {2048, 4096, 8192};   // --lambda-stft resolutions
+
 class VocoderTrainer : public Trainer {
 public:
     Status configure(const cli::Args &a, CommonOptions &c) override {
@@ -71,6 +76,8 @@ public:
         m_discStart = a.getInt("disc-start", 0);
         m_lambdaStft = a.getDouble("lambda-stft", 0.0);
         if (m_lambdaStft < 0) return fail("--lambda-stft must be 0 or more");
+        if (m_lambdaStft > 0 && m_segment < kStftFfts[2])
+            return fail("--lambda-stft needs segments of at least " + std::to_string(kStftFfts[2]) + " samples");
         m_segments = a.get("segments", "uniform");
         if (m_discStart < 0) return fail("--disc-start must be 0 or more");
         if (m_segments != "uniform" && m_segments != "energy")
@@ -152,12 +159,12 @@ public:
         return {mel.to(m_device), wav.to(m_device)};
     }
 
-    // Mean over FFT sizes 512, 1024, 2048 of || |Y| - |G| ||_F / (|| |Y| ||_F + || |G| ||_F)
+    // Mean over FFT sizes 2048, 4096, 8192 of || |Y| - |G| ||_F / (|| |Y| ||_F + || |G| ||_F)
     // (whole batch), Hann window, hop FFT/4, centred. Magnitudes are
     // sqrt(re^2 + im^2 + 1e-9): finite gradients on silence.
     torch::Tensor spectralConvergence(const torch::Tensor &g, const torch::Tensor &y) {
         torch::Tensor total;
-        for (int fft : {512, 1024, 2048}) {
+        for (int fft : kStftFfts) {
             auto &w = m_windows[fft];
             if (!w.defined()) w = torch::hann_window(fft, torch::TensorOptions().dtype(torch::kFloat32)).to(m_device);
             auto mag = [&](const torch::Tensor &x) {
@@ -296,7 +303,7 @@ public:
                 {"segment", m_segment}, {"segment_frames", m_segFrames}, {"lambda_fm", m_lambdaFm},
                 {"lambda_mel", m_lambdaMel}, {"disc_start", m_discStart}, {"segments", m_segments},
                 {"lambda_stft", m_lambdaStft},
-                {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel) + lambda_stft * SC(512,1024,2048)"},
+                {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel) + lambda_stft * SC(2048,4096,8192)"},
                 {"loss_d", "lsgan"}, {"mixed_precision", "fp32"}, {"config", {{"vocoder", m_cfg.toJson()}}}};
     }
     std::string component() const override { return "vocoder"; }
