@@ -9,9 +9,9 @@
 //                 steps (the discriminators wait), a common HiFi-GAN / Parallel
 //                 WaveGAN warm-up that gets the spectral envelope right cheaply;
 // --segments energy  draws half of the segments in proportion to their energy.
-//                 One-shots are mostly decay and silence: with uniform starts
-//                 over a 2 s kick, about one segment in ten holds the attack and
-//                 the fundamental, and the generator learns the noise floor;
+//                 One-shots are mostly decay and silence: of the 157 uniform
+//                 starts over a 2 s kick, only the first ~25 (0.3 s) reach the
+//                 body, and only start 0 holds the attack;
 // --lambda-stft X adds X times a multi-resolution spectral convergence loss
 //                 (symmetric: the difference over the sum of both norms) to
 //                 the generator's, on linear magnitudes at FFT 2048, 4096 and
