@@ -19,6 +19,16 @@ class TestTrainVocoder : public QObject {
         return {"--data", m_data, "--run", run, "--preset", "tiny", "--device", "cpu", "--threads", "1",
                 "--batch", "2", "--log-every", "1", "--seed", "3", "--preview-every", "0"};
     }
+    // The generator and both discriminators of checkpoint `step` are bit-identical in two runs.
+    static void sameCheckpointWeights(const std::string &a, const std::string &b, int step) {
+        const std::string ck = "/checkpoints/" + std::to_string(step) + "/";
+        for (const char *f : {"generator.safetensors", "mpd.safetensors", "msd.safetensors"}) {
+            auto wa = testing::tensorBytes(a + ck + f);
+            auto wb = testing::tensorBytes(b + ck + f);
+            QVERIFY(!wa.empty());
+            for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
+        }
+    }
     static std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
         a.insert(a.end(), b.begin(), b.end());
         return a;
@@ -54,12 +64,7 @@ private slots:
         QCOMPARE(train("vocoder", plus(plus(common(a), extra), {"--steps", "5"})), 0);
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
-        for (const char *f : {"generator.safetensors", "mpd.safetensors", "msd.safetensors"}) {
-            auto wa = testing::tensorBytes(a + "/checkpoints/5/" + f);
-            auto wb = testing::tensorBytes(b + "/checkpoints/5/" + f);
-            QVERIFY(!wa.empty());
-            for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
-        }
+        sameCheckpointWeights(a, b, 5);
     }
 
     void energyStartsFollowTheEnergy() {
@@ -107,12 +112,7 @@ private slots:
         // Stopped inside the warm-up (step 3) and resumed past its end: the same weights.
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
         QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
-        for (const char *f : {"generator.safetensors", "mpd.safetensors", "msd.safetensors"}) {
-            auto wa = testing::tensorBytes(a + "/checkpoints/5/" + f);
-            auto wb = testing::tensorBytes(b + "/checkpoints/5/" + f);
-            QVERIFY(!wa.empty());
-            for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
-        }
+        sameCheckpointWeights(a, b, 5);
     }
 
     void badVocoderOptionsAreUsageErrors() {

@@ -182,6 +182,29 @@ public:
         return total / 3.0;
     }
 
+    // base + lambda_mel * L1(log-mel) [+ lambda_stft * SC] (base may be undefined),
+    // in that order; logs mel_l1 and stft_sc.
+    torch::Tensor addSpectralLosses(const torch::Tensor &base, const torch::Tensor &yg, const torch::Tensor &y,
+                                    std::map<std::string, double> &out) {
+        auto melL1 = torch::l1_loss((*m_mel)(yg.squeeze(1)), (*m_mel)(y.squeeze(1)));
+        out["mel_l1"] = melL1.item<double>();
+        auto loss = base.defined() ? base + m_lambdaMel * melL1 : m_lambdaMel * melL1;
+        if (m_lambdaStft > 0) {
+            auto sc = spectralConvergence(yg.squeeze(1), y.squeeze(1));
+            out["stft_sc"] = sc.item<double>();
+            loss = loss + m_lambdaStft * sc;
+        }
+        return loss;
+    }
+
+    // NaN guard, backward and the generator's optimiser step; logs g_total.
+    void stepGenerator(const torch::Tensor &lossG, std::map<std::string, double> &out) {
+        auto loss = checkLoss(lossG, "generator");
+        loss.backward();
+        m_optG->step();
+        out["g_total"] = loss.item<double>();
+    }
+
     std::map<std::string, double> step(const TrainData &data, const std::vector<size_t> &idx, long long step,
                                        double epoch) override {
         m_lrNow = m_lr * std::pow(m_gamma, std::floor(epoch));
@@ -195,18 +218,8 @@ public:
 
         if (step < m_discStart) {   // warm-up: the generator alone, on the mel loss
             m_optG->zero_grad();
-            auto melL1 = torch::l1_loss((*m_mel)(yg.squeeze(1)), (*m_mel)(y.squeeze(1)));
-            auto lossG = m_lambdaMel * melL1;
-            torch::Tensor sc;
-            if (m_lambdaStft > 0) {
-                sc = spectralConvergence(yg.squeeze(1), y.squeeze(1));
-                lossG = lossG + m_lambdaStft * sc;
-            }
-            lossG = checkLoss(lossG, "generator");
-            lossG.backward();
-            m_optG->step();
-            std::map<std::string, double> out{{"g_total", lossG.item<double>()}, {"mel_l1", melL1.item<double>()}};
-            if (sc.defined()) out["stft_sc"] = sc.item<double>();
+            std::map<std::string, double> out;
+            stepGenerator(addSpectralLosses({}, yg, y, out), out);
             return out;
         }
 
@@ -231,20 +244,9 @@ public:
         auto [msdRealG, msdFake] = splitBatch(m_msd->forward(bothG), B);
         auto adv = generatorAdvLoss(mpdFake) + generatorAdvLoss(msdFake);
         auto fm = featureMatchingLoss(mpdRealG, mpdFake) + featureMatchingLoss(msdRealG, msdFake);
-        auto melL1 = torch::l1_loss((*m_mel)(yg.squeeze(1)), (*m_mel)(y.squeeze(1)));
-        auto lossG = adv + m_lambdaFm * fm + m_lambdaMel * melL1;
-        torch::Tensor sc;
-        if (m_lambdaStft > 0) {
-            sc = spectralConvergence(yg.squeeze(1), y.squeeze(1));
-            lossG = lossG + m_lambdaStft * sc;
-        }
-        lossG = checkLoss(lossG, "generator");
-        lossG.backward();
-        m_optG->step();
-        std::map<std::string, double> out{{"g_total", lossG.item<double>()}, {"g_adv", adv.item<double>()},
-                                          {"g_fm", fm.item<double>()}, {"mel_l1", melL1.item<double>()},
+        std::map<std::string, double> out{{"g_adv", adv.item<double>()}, {"g_fm", fm.item<double>()},
                                           {"d_total", lossD.item<double>()}};
-        if (sc.defined()) out["stft_sc"] = sc.item<double>();
+        stepGenerator(addSpectralLosses(adv + m_lambdaFm * fm, yg, y, out), out);
         return out;
     }
 
