@@ -11,8 +11,15 @@ namespace ms::device {
 std::string resolve(const std::string &requested, std::string *error = nullptr);
 
 // Sets intra-op threads (0: hardware_concurrency; Debian's LibTorch starts at
-// 1) and tunes the allocator (tuneAllocator). Every program calls it first.
+// 1), OpenBLAS to one thread (configureBlasThreads) and tunes the allocator
+// (tuneAllocator). Every program calls it first.
 void configureThreads(int threads = 0);
+// OpenBLAS, when it is the BLAS LibTorch calls: one thread of its own, since
+// LibTorch already calls it from its parallel regions (OPENBLAS_NUM_THREADS in
+// the environment wins). Nothing happens under another BLAS.
+void configureBlasThreads();
+// OpenBLAS's thread count, or -1 when the BLAS in use is not OpenBLAS.
+int blasThreads();
 // glibc: large blocks stay in the heap instead of mmap/munmap per tensor (once;
 // MALLOC_MMAP_THRESHOLD_ / MALLOC_TRIM_THRESHOLD_ in the environment win).
 void tuneAllocator();
