@@ -15,6 +15,7 @@ if [ $# -lt 1 ]; then
   exit 2
 fi
 W=$1 VAE_STEPS=${2:-800} DIFF_STEPS=${3:-5783} VOC_STEPS=${4:-0} DISC_START=${5:-6000}
+DIFF_LR=${DIFF_LR:-2e-4}   # the diffusion learning rate (the document's is 1e-4)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CLI=${MELSTUDIO_CLI:-$ROOT/build/trainer/melstudio-cli}
 mkdir -p "$W"
@@ -34,7 +35,7 @@ fi
 "$CLI" train vae --data "$W/aug" --run "$W/runs/vae" --preset paper --steps "$VAE_STEPS" \
   --checkpoint-every 100 --seed 1
 "$CLI" train diffusion --data "$W/aug" --run "$W/runs/diffusion" --vae "$W/runs/vae" --preset paper \
-  --steps "$DIFF_STEPS" --checkpoint-every 500 --min-count 55 --lr 2e-4 --seed 1
+  --steps "$DIFF_STEPS" --checkpoint-every 500 --min-count 55 --lr "$DIFF_LR" --seed 1
 # 5. The vocoder: HiFi-GAN on the waveforms, its generator first alone on the
 #    mel + spectral convergence losses, then against the discriminators.
 VOC_ARGS=()

@@ -51,6 +51,12 @@ inline int train(const std::string &kind, const std::vector<std::string> &argv) 
     return jobs::runTrain(kind, args);
 }
 
+// a followed by b: a job's common arguments plus one test's own.
+inline std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
+
 // The named loss of every metrics line of a run.
 inline std::vector<double> losses(const std::string &runDir, const std::string &name) {
     std::vector<double> out;

@@ -20,10 +20,6 @@ class TestTrainDiffusion : public QObject {
         return {"--data", m_data, "--run", run, "--preset", "tiny", "--device", "cpu", "--threads", "1",
                 "--batch", "4", "--log-every", "1", "--seed", "5", "--vae", m_vae, "--min-count", "2"};
     }
-    static std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-    }
 
 private slots:
     void initTestCase() {
@@ -38,7 +34,7 @@ private slots:
 
     void diffusionLossFallsInAFewSteps() {
         const std::string run = dir("falls");
-        QCOMPARE(train("diffusion", plus(common(run), {"--steps", "40", "--lr", "3e-3"})), 0);
+        QCOMPARE(train("diffusion", testing::plus(common(run), {"--steps", "40", "--lr", "3e-3"})), 0);
         auto l = testing::losses(run, "mse");
         QCOMPARE(int(l.size()), 40);
         const double first = testing::meanOf(l, 0, 5), last = testing::meanOf(l, 30, 40);
@@ -58,9 +54,9 @@ private slots:
     void resumeAfterNStepsEqualsUninterruptedRun() {
         const std::string a = dir("uninterrupted"), b = dir("resumed");
         const std::vector<std::string> extra{"--lr", "1e-3", "--checkpoint-every", "2", "--preview-every", "0"};
-        QCOMPARE(train("diffusion", plus(plus(common(a), extra), {"--steps", "5"})), 0);
-        QCOMPARE(train("diffusion", plus(plus(common(b), extra), {"--steps", "2"})), 0);
-        QCOMPARE(train("diffusion", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
+        QCOMPARE(train("diffusion", testing::plus(testing::plus(common(a), extra), {"--steps", "5"})), 0);
+        QCOMPARE(train("diffusion", testing::plus(testing::plus(common(b), extra), {"--steps", "2"})), 0);
+        QCOMPARE(train("diffusion", testing::plus(testing::plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
         for (const char *f : {"unet.safetensors", "unet_ema.safetensors", "text.safetensors", "text_ema.safetensors"}) {
             auto wa = testing::tensorBytes(a + "/checkpoints/5/" + f);
             auto wb = testing::tensorBytes(b + "/checkpoints/5/" + f);

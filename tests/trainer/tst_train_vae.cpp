@@ -18,10 +18,6 @@ class TestTrainVae : public QObject {
         return {"--data", data, "--run", run, "--preset", "tiny", "--device", "cpu", "--threads", "1",
                 "--batch", "4", "--log-every", "1", "--seed", "7"};
     }
-    static std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-    }
 
 private slots:
     void initTestCase() {
@@ -34,7 +30,7 @@ private slots:
 
     void vaeLossFallsInAFewSteps() {
         const std::string run = dir("falls");
-        QCOMPARE(train("vae", plus(common(run, m_data), {"--steps", "20", "--lr", "2e-3"})), 0);
+        QCOMPARE(train("vae", testing::plus(common(run, m_data), {"--steps", "20", "--lr", "2e-3"})), 0);
         auto l = testing::losses(run, "total");
         QCOMPARE(int(l.size()), 20);
         const double first = testing::meanOf(l, 0, 3), last = testing::meanOf(l, 17, 20);
@@ -56,7 +52,7 @@ private slots:
         // One batch of 4 mels (values in about [-11, -1]); the initial MSE is ~60-120.
         // Threshold: MSE below 1.0 after 150 steps (measured 0.75).
         const std::string run = dir("overfit");
-        QCOMPARE(train("vae", plus(common(run, m_one), {"--steps", "150", "--lr", "3e-3", "--log-every", "10"})), 0);
+        QCOMPARE(train("vae", testing::plus(common(run, m_one), {"--steps", "150", "--lr", "3e-3", "--log-every", "10"})), 0);
         auto mse = testing::losses(run, "mse");
         QVERIFY(!mse.empty());
         qInfo("vae overfit mse first %.4f last %.4f", mse.front(), mse.back());
@@ -66,9 +62,9 @@ private slots:
     void resumeAfterNStepsEqualsUninterruptedRun() {
         const std::string a = dir("uninterrupted"), b = dir("resumed");
         const std::vector<std::string> extra{"--lr", "1e-3", "--checkpoint-every", "3", "--keep", "0"};
-        QCOMPARE(train("vae", plus(plus(common(a, m_data), extra), {"--steps", "7"})), 0);
-        QCOMPARE(train("vae", plus(plus(common(b, m_data), extra), {"--steps", "3"})), 0);
-        QCOMPARE(train("vae", plus(plus(common(b, m_data), extra), {"--steps", "7", "--resume"})), 0);
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(a, m_data), extra), {"--steps", "7"})), 0);
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(b, m_data), extra), {"--steps", "3"})), 0);
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(b, m_data), extra), {"--steps", "7", "--resume"})), 0);
         auto wa = testing::tensorBytes(a + "/checkpoints/7/vae.safetensors");
         auto wb = testing::tensorBytes(b + "/checkpoints/7/vae.safetensors");
         QVERIFY(!wa.empty());
@@ -81,7 +77,7 @@ private slots:
 
     void nanLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
         const std::string run = dir("nan");
-        const int rc = train("vae", plus(common(run, m_data),
+        const int rc = train("vae", testing::plus(common(run, m_data),
                                          {"--steps", "10", "--checkpoint-every", "2", "--debug-nan-at-step", "5"}));
         QCOMPARE(rc, int(jobs::kTrainNonFinite));
         auto snap = jobs::RunReader::read(run);
@@ -95,13 +91,13 @@ private slots:
         QVERIFY(log.ok() && log->find("NaN") != std::string::npos);
         QCOMPARE(int(testing::losses(run, "total").size()), 4);
         // Resuming continues from the good checkpoint.
-        QCOMPARE(train("vae", plus(common(run, m_data), {"--steps", "6", "--resume"})), 0);
+        QCOMPARE(train("vae", testing::plus(common(run, m_data), {"--steps", "6", "--resume"})), 0);
         QCOMPARE(jobs::RunReader::read(run)->newestCheckpoint(), 6LL);
     }
 
     void badDatasetFolderGivesAClearMessage() {
         const std::string run = dir("bad");
-        QCOMPARE(train("vae", plus(common(run, dir("no-such-data")), {"--steps", "1"})), int(jobs::kTrainFailed));
+        QCOMPARE(train("vae", testing::plus(common(run, dir("no-such-data")), {"--steps", "1"})), int(jobs::kTrainFailed));
         auto snap = jobs::RunReader::read(run);
         QVERIFY(snap.ok());
         QCOMPARE(snap->lastEvent(), std::string("failed"));
@@ -111,18 +107,18 @@ private slots:
         const std::string empty = dir("empty-data");
         std::filesystem::create_directories(empty);
         const std::string run2 = dir("bad2");
-        QCOMPARE(train("vae", plus(common(run2, empty), {"--steps", "1"})), int(jobs::kTrainFailed));
+        QCOMPARE(train("vae", testing::plus(common(run2, empty), {"--steps", "1"})), int(jobs::kTrainFailed));
         const std::string r2 = jobs::RunReader::read(run2)->events.back()["reason"].get<std::string>();
         QVERIFY2(r2.find("index.json") != std::string::npos && r2.find("preprocess") != std::string::npos, r2.c_str());
     }
 
     void existingRunWithoutResumeAndUnknownFlagsAreRefused() {
         const std::string run = dir("falls");   // written by the first test
-        QCOMPARE(train("vae", plus(common(run, m_data), {"--steps", "1"})), int(jobs::kTrainUsage));
-        QCOMPARE(train("vae", plus(common(dir("flags"), m_data), {"--steps", "1", "--lr-typo", "1"})),
+        QCOMPARE(train("vae", testing::plus(common(run, m_data), {"--steps", "1"})), int(jobs::kTrainUsage));
+        QCOMPARE(train("vae", testing::plus(common(dir("flags"), m_data), {"--steps", "1", "--lr-typo", "1"})),
                  int(jobs::kTrainUsage));
         QVERIFY(!std::filesystem::exists(dir("flags")));
-        QCOMPARE(train("vae", plus(common(dir("flags2"), m_data), {"--steps", "abc"})), int(jobs::kTrainUsage));
+        QCOMPARE(train("vae", testing::plus(common(dir("flags2"), m_data), {"--steps", "abc"})), int(jobs::kTrainUsage));
         QCOMPARE(train("gan", common(dir("flags3"), m_data)), int(jobs::kTrainUsage));
     }
 };

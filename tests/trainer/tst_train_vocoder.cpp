@@ -29,10 +29,6 @@ class TestTrainVocoder : public QObject {
             for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, (std::string(f) + ": " + name).c_str());
         }
     }
-    static std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
-        a.insert(a.end(), b.begin(), b.end());
-        return a;
-    }
 
 private slots:
     void initTestCase() {
@@ -43,7 +39,7 @@ private slots:
 
     void vocoderMelLossFallsInAFewSteps() {
         const std::string run = dir("falls");
-        QCOMPARE(train("vocoder", plus(common(run), {"--steps", "16", "--lr", "2e-3", "--preview-every", "16"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(common(run), {"--steps", "16", "--lr", "2e-3", "--preview-every", "16"})), 0);
         auto mel = testing::losses(run, "mel_l1");
         QCOMPARE(int(mel.size()), 16);
         const double first = testing::meanOf(mel, 0, 3), last = testing::meanOf(mel, 13, 16);
@@ -61,9 +57,9 @@ private slots:
     void resumeAfterNStepsEqualsUninterruptedRun() {
         const std::string a = dir("uninterrupted"), b = dir("resumed");
         const std::vector<std::string> extra{"--checkpoint-every", "2"};
-        QCOMPARE(train("vocoder", plus(plus(common(a), extra), {"--steps", "5"})), 0);
-        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
-        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(a), extra), {"--steps", "5"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(b), extra), {"--steps", "3"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
         sameCheckpointWeights(a, b, 5);
     }
 
@@ -98,7 +94,7 @@ private slots:
         const std::string a = dir("warm_a"), b = dir("warm_b");
         const std::vector<std::string> extra{"--checkpoint-every", "3", "--disc-start", "4", "--segments", "energy",
                                              "--lambda-stft", "45"};
-        QCOMPARE(train("vocoder", plus(plus(common(a), extra), {"--steps", "5"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(a), extra), {"--steps", "5"})), 0);
         QCOMPARE(int(testing::losses(a, "mel_l1").size()), 5);
         QCOMPARE(int(testing::losses(a, "d_total").size()), 1);   // only step 5 ran the discriminators
         const auto sc = testing::losses(a, "stft_sc");             // logged in both phases
@@ -110,20 +106,20 @@ private slots:
         QCOMPARE(snap->run["recipe"]["segments"].get<std::string>(), std::string("energy"));
         QCOMPARE(snap->run["recipe"]["lambda_stft"].get<double>(), 45.0);
         // Stopped inside the warm-up (step 3) and resumed past its end: the same weights.
-        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "3"})), 0);
-        QCOMPARE(train("vocoder", plus(plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(b), extra), {"--steps", "3"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(common(b), extra), {"--steps", "5", "--resume"})), 0);
         sameCheckpointWeights(a, b, 5);
     }
 
     void badVocoderOptionsAreUsageErrors() {
         // Refused before a run folder exists ("--segments must be uniform or energy, not 'loud'").
-        QCOMPARE(train("vocoder", plus(common(dir("badseg")), {"--steps", "1", "--segments", "loud"})),
+        QCOMPARE(train("vocoder", testing::plus(common(dir("badseg")), {"--steps", "1", "--segments", "loud"})),
                  int(jobs::kTrainUsage));
         QVERIFY(!std::filesystem::exists(dir("badseg")));
-        QCOMPARE(train("vocoder", plus(common(dir("baddisc")), {"--steps", "1", "--disc-start", "-1"})),
+        QCOMPARE(train("vocoder", testing::plus(common(dir("baddisc")), {"--steps", "1", "--disc-start", "-1"})),
                  int(jobs::kTrainUsage));
         QVERIFY(!std::filesystem::exists(dir("baddisc")));
-        QCOMPARE(train("vocoder", plus(common(dir("badstft")), {"--steps", "1", "--lambda-stft", "-1"})),
+        QCOMPARE(train("vocoder", testing::plus(common(dir("badstft")), {"--steps", "1", "--lambda-stft", "-1"})),
                  int(jobs::kTrainUsage));
     }
 
