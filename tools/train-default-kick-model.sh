@@ -5,17 +5,17 @@
 #
 # usage: tools/train-default-kick-model.sh WORK_DIR [VAE_STEPS] [DIFFUSION_STEPS] [VOCODER_STEPS] [DISC_START]
 #   WORK_DIR gets corpora/, kickset/, aug/, holdout/, train0/, runs/, package/, measure/
-# The shipped model used the steps its card names (about 40 + 50 minutes on a
+# The defaults are the shipped model's steps (about 33 + 37 minutes on a
 # 2-core CPU) and no vocoder: VOCODER_STEPS defaults to 0 (Griffin-Lim). A
-# vocoder run on CPU (~0.45 s per warm-up step, ~3.5 s per GAN step) did not
+# vocoder run on CPU (~0.45 s per warm-up step, ~3 s per GAN step) did not
 # yet reproduce the kicks' fundamental after 6000 steps; see DEVELOPERS.md.
 set -euo pipefail
 if [ $# -lt 1 ]; then
   sed -n 2,11p "$0"
   exit 2
 fi
-W=$1 VAE_STEPS=${2:-800} DIFF_STEPS=${3:-5783} VOC_STEPS=${4:-0} DISC_START=${5:-6000}
-DIFF_LR=${DIFF_LR:-2e-4}   # the diffusion learning rate (the document's is 1e-4)
+W=$1 VAE_STEPS=${2:-1600} DIFF_STEPS=${3:-16000} VOC_STEPS=${4:-0} DISC_START=${5:-6000}
+DIFF_LR=${DIFF_LR:-1e-4}   # the diffusion learning rate (the document's)
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 CLI=${MELSTUDIO_CLI:-$ROOT/build/trainer/melstudio-cli}
 mkdir -p "$W"
