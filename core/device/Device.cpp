@@ -108,10 +108,11 @@ std::string torchVersion() {
 
 std::string threadSummary() {
     auto env = [](const char *k) { const char *v = std::getenv(k); return std::string(k) + "=" + (v ? v : "unset"); };
+    const int blas = blasThreads();
     return "torch threads=" + std::to_string(at::get_num_threads()) + " interop=" +
            std::to_string(at::get_num_interop_threads()) + " " + env("OMP_NUM_THREADS") + " " +
            env("OMP_PROC_BIND") + " " + env("OMP_WAIT_POLICY") +
-           (blasThreads() > 0 ? " openblas=" + std::to_string(blasThreads()) : std::string()) + " hw=" +
+           (blas > 0 ? " openblas=" + std::to_string(blas) : std::string()) + " hw=" +
            std::to_string(std::thread::hardware_concurrency());
 }
 

@@ -33,6 +33,7 @@
 #include "util/Fs.h"
 
 #include <cmath>
+#include <iterator>
 
 namespace ms::jobs {
 
@@ -179,7 +180,7 @@ public:
             auto sc = (my - mg).norm() / (my.norm() + mg.norm()).clamp_min(1e-6);
             total = total.defined() ? total + sc : sc;
         }
-        return total / 3.0;
+        return total / double(std::size(kStftFfts));
     }
 
     // base + lambda_mel * L1(log-mel) [+ lambda_stft * SC] (base may be undefined),
