@@ -42,7 +42,7 @@ private slots:
         QVERIFY2(last < 0.8 * first, "the eps-prediction loss did not fall by 20% in 40 steps");
         auto ref = jobs::RunReader::resolveCheckpoint(run);
         QVERIFY(ref.ok());
-        QVERIFY(ref->state["latent_scale"].get<double>() > 0);
+        QVERIFY(ref->state["latent_std"].get<double>() > 0);
         QVERIFY(ref->state["ema"]["updates"].get<long long>() == 40);
         for (const char *f : {"unet.safetensors", "unet_ema.safetensors", "text.safetensors", "text_ema.safetensors",
                               "optimizer.pt", "vocab.json", "rng.safetensors"})
@@ -82,10 +82,25 @@ private slots:
         QVERIFY(!ema.empty());
         for (const auto &[name, bytes] : ema) QVERIFY2(out[name] == bytes, name.c_str());
         auto ref = jobs::RunReader::resolveCheckpoint(run);
-        // The trainer multiplies latents by 1/std; the package (and the pipeline, which decodes
-        // x * latent_scale) stores the std itself.
-        QCOMPARE(loaded->config.latentScale, 1.0 / ref->state["latent_scale"].get<double>());
+        // The run's latent_std is the package's latent_scale (the pipeline decodes x * latent_scale).
+        const double sd = ref->state["latent_std"].get<double>();
+        QCOMPARE(loaded->config.latentScale, sd);
         QVERIFY(std::filesystem::exists(pkg + "/CARD.md"));
+
+        // A run from before latent_std recorded the reciprocal as latent_scale.
+        const std::string old = dir("old-run"), oldPkg = dir("old-pkg");
+        std::filesystem::copy(run, old, std::filesystem::copy_options::recursive);
+        auto state = ref->state;
+        state.erase("latent_std");
+        state["latent_scale"] = 1.0 / sd;
+        QVERIFY(fs::writeFileAtomic(old + "/checkpoints/40/state.json", state.dump()).ok());
+        p.diffusionRun = old;
+        p.out = oldPkg;
+        st = jobs::exportPackage(p);
+        QVERIFY2(st.ok(), st.error().c_str());
+        auto oldLoaded = models::kick::loadKickPackage(oldPkg);
+        QVERIFY2(oldLoaded.ok(), oldLoaded.error().c_str());
+        QVERIFY(std::abs(oldLoaded->config.latentScale - sd) < 1e-9 * sd);
     }
 
     void missingVaeIsRefused() {

@@ -94,8 +94,10 @@ Status exportPackage(const ExportParams &p) {
         auto vocabText = fs::readFile(fs::u8path(diff->dir) / "vocab.json");
         if (!vocabText) return fail(vocabText.error());
         cfg.vocab = Vocab::fromJson(nlohmann::json::parse(*vocabText));
-        // The trainer stores 1/std (it multiplies latents by it); the package stores the std.
-        cfg.latentScale = 1.0 / diff->state.value("latent_scale", 1.0);
+        // The package's latent_scale is the latents' std, which runs record as latent_std;
+        // runs before that recorded its reciprocal as latent_scale.
+        cfg.latentScale = diff->state.contains("latent_std") ? diff->state.value("latent_std", 1.0)
+                                                             : 1.0 / diff->state.value("latent_scale", 1.0);
         cfg.preset = diff->run.is_object() ? diff->run.value("preset", std::string("paper")) : std::string("paper");
         if (voc) {
             auto c = stateConfig(*voc, "vocoder", "--vocoder");

@@ -1,7 +1,7 @@
 // train diffusion: design document 004 "Diffusion Model Training". Latents are
 // pre-encoded once with the frozen VAE encoder (mu) and cached in the run
-// folder; the UNet predicts eps on z * latent_scale (latent_scale = 1/std of the
-// latents); linear betas 1e-4..0.02 over 1000 steps, AdamW 1e-4, batch 16 x
+// folder; the UNet predicts eps on z / latent_std (the std of the latents, the
+// number a package stores as latent_scale); linear betas 1e-4..0.02 over 1000 steps, AdamW 1e-4, batch 16 x
 // gradient accumulation 2, EMA 0.9999 (with warm-up), 15% keyword dropout.
 #include "jobs/TrainLoop.h"
 
@@ -160,7 +160,8 @@ public:
             auto t = io::loadTensors(fs::u8string(cache));
             if (t && t->count("latents") && t->at("latents").size(0) == int64_t(data.size())) {
                 m_latents = t->at("latents").to(m_device);
-                m_latentScale = 1.0 / m_latents.std().item<double>();
+                m_latentStd = m_latents.std().item<double>();
+                m_latentScale = 1.0 / m_latentStd;
                 return {};
             }
         }
@@ -177,13 +178,14 @@ public:
             return fail("the VAE (" + m_vaeDesc + ") gives non-finite latents for this dataset");
         const double sd = m_latents.std().item<double>();
         if (!(sd > 0)) return fail("the VAE latents have zero spread; is the VAE trained?");
+        m_latentStd = sd;
         m_latentScale = 1.0 / sd;
         if (run) {
             Status st = io::saveTensors(fs::u8string(cache), {{"latents", m_latents}},
-                                        {{"vae", m_vaeDesc}, {"latent_scale", std::to_string(m_latentScale)}});
+                                        {{"vae", m_vaeDesc}, {"latent_std", std::to_string(m_latentStd)}});
             if (!st) return st;
-            run->log("encoded " + std::to_string(data.size()) + " latents with the frozen VAE encoder; latent_scale " +
-                     std::to_string(m_latentScale));
+            run->log("encoded " + std::to_string(data.size()) + " latents with the frozen VAE encoder; latent_std " +
+                     std::to_string(m_latentStd));
         }
         return {};
     }
@@ -251,7 +253,7 @@ public:
         state["ema"] = {{"decay", m_emaDecay}, {"warmup", m_emaWarmup}, {"updates", m_ema->updates()},
                         {"current_decay", m_ema->currentDecay()}};
         state["scaler"] = m_scaler.state();
-        state["latent_scale"] = m_latentScale;
+        state["latent_std"] = m_latentStd;
         state["vae_source"] = m_vaeDesc;
         state["config"] = {{"vae", m_vaeCfg.toJson()}, {"unet", m_unetCfg.toJson()}, {"text", m_textCfg.toJson()},
                            {"diffusion", m_diff.toJson()}};
@@ -299,7 +301,7 @@ public:
                 {"weight_decay", m_wd}, {"ema", m_emaDecay},
                 {"ema_warmup", m_emaWarmup ? "decay_t = min(ema, (1+t)/(10+t))" : "off"},
                 {"cfg_dropout", m_cfgDrop}, {"min_count", m_minCount}, {"grad_clip", m_clip},
-                {"loss", "eps-prediction mse"}, {"vae", m_vaeDesc}, {"latent_scale", m_latentScale},
+                {"loss", "eps-prediction mse"}, {"vae", m_vaeDesc}, {"latent_std", m_latentStd},
                 {"vocab_size", m_vocab.size()},
                 {"mixed_precision", m_useAmp ? "fp16 autocast + loss scaling" : "fp32"},
                 {"config", {{"unet", m_unetCfg.toJson()}, {"text", m_textCfg.toJson()}, {"diffusion", m_diff.toJson()},
@@ -313,7 +315,9 @@ private:
     VaeConfig m_vaeCfg;
     DiffusionConfig m_diff;
     int m_batch = 16, m_accum = 2, m_minCount = 5;
-    double m_lr = 1e-4, m_wd = 0.01, m_emaDecay = 0.9999, m_cfgDrop = 0.15, m_clip = 0, m_latentScale = 1;
+    double m_lr = 1e-4, m_wd = 0.01, m_emaDecay = 0.9999, m_cfgDrop = 0.15, m_clip = 0;
+    // The latents' std and its reciprocal, the factor the UNet's inputs are multiplied by.
+    double m_latentStd = 1, m_latentScale = 1;
     bool m_emaWarmup = true, m_useAmp = false;
     std::string m_vaeSource, m_vaeDesc, m_preset, m_amp = "auto";
     torch::Device m_device = torch::kCPU;
