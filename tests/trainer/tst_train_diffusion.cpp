@@ -86,13 +86,26 @@ private slots:
         const double sd = ref->state["latent_std"].get<double>();
         QCOMPARE(loaded->config.latentScale, sd);
         QVERIFY(std::filesystem::exists(pkg + "/CARD.md"));
+        QVERIFY(ref->state.contains("vae_checkpoint"));
 
-        // A run from before latent_std recorded the reciprocal as latent_scale.
+        // Without --vae, the VAE checkpoint the run recorded: the same package.
+        const std::string inferred = dir("pkg-inferred");
+        p.vaeRun.clear();
+        p.out = inferred;
+        st = jobs::exportPackage(p);
+        QVERIFY2(st.ok(), st.error().c_str());
+        for (const char *f : {"vae.safetensors", "unet.safetensors", "text.safetensors"})
+            QVERIFY2(testing::tensorBytes(inferred + "/" + f) == testing::tensorBytes(pkg + "/" + f), f);
+
+        // A run from before latent_std and vae_checkpoint: the std was recorded
+        // as its reciprocal latent_scale, the VAE only in vae_source's text.
         const std::string old = dir("old-run"), oldPkg = dir("old-pkg");
         std::filesystem::copy(run, old, std::filesystem::copy_options::recursive);
         auto state = ref->state;
         state.erase("latent_std");
+        state.erase("vae_checkpoint");
         state["latent_scale"] = 1.0 / sd;
+        QVERIFY(state.value("vae_source", std::string()).rfind("run checkpoint ", 0) == 0);
         QVERIFY(fs::writeFileAtomic(old + "/checkpoints/40/state.json", state.dump()).ok());
         p.diffusionRun = old;
         p.out = oldPkg;
@@ -101,6 +114,49 @@ private slots:
         auto oldLoaded = models::kick::loadKickPackage(oldPkg);
         QVERIFY2(oldLoaded.ok(), oldLoaded.error().c_str());
         QVERIFY(std::abs(oldLoaded->config.latentScale - sd) < 1e-9 * sd);
+        QVERIFY(testing::tensorBytes(oldPkg + "/vae.safetensors") == testing::tensorBytes(pkg + "/vae.safetensors"));
+
+        // One that records no VAE at all is refused with a message that says so.
+        state.erase("vae_source");
+        QVERIFY(fs::writeFileAtomic(old + "/checkpoints/40/state.json", state.dump()).ok());
+        p.overwrite = true;
+        st = jobs::exportPackage(p);
+        QVERIFY(!st.ok());
+        QVERIFY2(st.error().find("does not record the VAE") != std::string::npos, st.error().c_str());
+    }
+
+    // generate/reconstruct/vocode --model: a package as is, a diffusion run assembled.
+    void inferenceModelTakesPackagesAndDiffusionRuns() {
+        const std::string run = dir("falls"), pkg = dir("pkg");
+        jobs::ScratchDir scratch("melstudio-test");
+        QVERIFY(!scratch.path().empty());
+        auto same = jobs::inferenceModel(pkg, "", scratch.path());
+        QVERIFY2(same.ok(), same.error().c_str());
+        QCOMPARE(*same, pkg);
+        std::string note;
+        auto assembled = jobs::inferenceModel(run, "", scratch.path(), &note);
+        QVERIFY2(assembled.ok(), assembled.error().c_str());
+        QCOMPARE(*assembled, scratch.path() + "/falls@40");
+        QVERIFY2(note.find(m_vae) != std::string::npos, note.c_str());
+        for (const char *f : {"vae.safetensors", "unet.safetensors", "text.safetensors"})
+            QVERIFY2(testing::tensorBytes(*assembled + "/" + f) == testing::tensorBytes(pkg + "/" + f), f);
+        // A checkpoint folder works too; a VAE run, a package with a vocoder run and a
+        // missing folder do not.
+        QVERIFY(jobs::inferenceModel(run + "/checkpoints/40", "", scratch.path()).ok());
+        auto vae = jobs::inferenceModel(m_vae, "", scratch.path());
+        QVERIFY(!vae.ok());
+        QVERIFY2(vae.error().find("is a vae run") != std::string::npos, vae.error().c_str());
+        QVERIFY(!jobs::inferenceModel(pkg, run, scratch.path()).ok());
+        auto missing = jobs::inferenceModel(dir("no-such"), "", scratch.path());
+        QVERIFY(!missing.ok());
+        QVERIFY2(missing.error().find("does not exist") != std::string::npos, missing.error().c_str());
+        std::string gone;
+        {
+            jobs::ScratchDir s2("melstudio-test");
+            gone = s2.path();
+            QVERIFY(std::filesystem::is_directory(gone));
+        }
+        QVERIFY(!std::filesystem::exists(gone));
     }
 
     void missingVaeIsRefused() {

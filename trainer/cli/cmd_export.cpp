@@ -8,12 +8,13 @@
 namespace {
 
 const char *kUsage =
-    "usage: melstudio-cli export --vae RUN --diffusion RUN [--vocoder RUN] --out PACKAGE_DIR\n"
+    "usage: melstudio-cli export --diffusion RUN [--vae RUN] [--vocoder RUN] --out PACKAGE_DIR\n"
     "                            [--vae-step N] [--diffusion-step N] [--vocoder-step N] [--overwrite]\n"
     "                            [--half]\n\n"
     "Assembles a model package (model.json, vae/unet/text[/vocoder].safetensors, CARD.md) from the\n"
     "newest complete checkpoint of each run folder (or the given steps); the UNet and text encoder\n"
-    "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP).\n"
+    "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP). Without --vae:\n"
+    "the VAE checkpoint (or package) the diffusion run was trained with.\n"
     "--half stores the weights as float16 (half the size; they are computed in float32 after loading).";
 
 int run(const std::vector<std::string> &argv) {

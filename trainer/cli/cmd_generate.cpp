@@ -5,6 +5,7 @@
 #include "cli/Progress.h"
 #include "device/Device.h"
 #include "infer/KickPipeline.h"
+#include "jobs/Train.h"
 #include "util/Fs.h"
 
 #include <cstdio>
@@ -13,7 +14,8 @@
 namespace {
 
 const char *kUsage =
-    "usage: melstudio-cli generate [--model PKG] [--prompt TEXT] [--count N] [--steps N] [--cfg S]\n"
+    "usage: melstudio-cli generate [--model PKG|RUN] [--vocoder-run RUN] [--prompt TEXT] [--count N]\n"
+    "                              [--steps N] [--cfg S]\n"
     "                              [--seed N] [--sampler ddim|ddpm] [--eta E] [--vocoder auto|hifigan|griffinlim]\n"
     "                              [--raw] --out DIR [--overwrite] [--device auto|cpu|cuda] [--threads N]\n"
     "                              [--sampler-threads N] [--precision auto|fp32|bf16]\n\n"
@@ -22,7 +24,10 @@ const char *kUsage =
     "Prompt words missing from the model's vocabulary are reported and ignored. --raw skips the\n"
     "reference post-processing (peak 0.95, fade 1.0-1.75 s). --precision is the denoising loop's arithmetic\n"
     "on CPU (auto: bf16 where the CPU has native bfloat16 units, else fp32; decoder and vocoder stay fp32).\n"
-    "Defaults: count 1, steps 50, cfg 3, seed 1.";
+    "Defaults: count 1, steps 50, cfg 3, seed 1.\n\n"
+    "--model is a model package, or a diffusion run folder (or one of its checkpoints): its newest\n"
+    "checkpoint's EMA weights with the VAE it was trained with, and Griffin-Lim unless --vocoder-run names\n"
+    "a vocoder run. Without --model: the bundled default model.";
 
 std::string slug(const std::vector<std::string> &words) {
     std::string s;
@@ -37,6 +42,7 @@ int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"overwrite", "raw"});
     ms::infer::KickParams p;
     std::string model = a.get("model");
+    const std::string vocoderRun = a.get("vocoder-run");
     p.prompt = a.get("prompt");
     p.count = a.getInt("count", 1);
     p.steps = a.getInt("steps", 50);
@@ -65,7 +71,15 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "generate: no model installed; pass --model PKG (a kick-ldm package folder)\n");
         return 1;
     }
-    auto pipe = ms::infer::KickPipeline::load(model, device);
+    ms::jobs::ScratchDir scratch("melstudio-generate");
+    std::string note;
+    auto folder = ms::jobs::inferenceModel(model, vocoderRun, scratch.path(), &note);
+    if (!folder) {
+        std::fprintf(stderr, "generate: %s\n", folder.error().c_str());
+        return 1;
+    }
+    if (!note.empty()) std::fprintf(stderr, "generate: model = %s\n", note.c_str());
+    auto pipe = ms::infer::KickPipeline::load(*folder, device);
     if (!pipe) {
         std::fprintf(stderr, "generate: %s\n", pipe.error().c_str());
         return 1;

@@ -6,6 +6,7 @@
 #include "cli/Command.h"
 #include "device/Device.h"
 #include "infer/KickPipeline.h"
+#include "jobs/Train.h"
 
 #include <cstdio>
 
@@ -14,6 +15,7 @@ namespace {
 int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae, const char *usage) {
     ms::cli::Args a(argv, {"overwrite"});
     std::string model = a.get("model");
+    const std::string vocoderRun = a.get("vocoder-run");
     const std::string device = a.get("device", "auto");
     const bool overwrite = a.has("overwrite");
     ms::device::configureThreads(a.getInt("threads", 0));
@@ -45,7 +47,15 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
         }
         mono = std::move(*r);
     }
-    auto pipe = ms::infer::KickPipeline::load(model, device);
+    ms::jobs::ScratchDir scratch(std::string("melstudio-") + name);
+    std::string note;
+    auto folder = ms::jobs::inferenceModel(model, vocoderRun, scratch.path(), &note);
+    if (!folder) {
+        std::fprintf(stderr, "%s: %s\n", name, folder.error().c_str());
+        return 1;
+    }
+    if (!note.empty()) std::fprintf(stderr, "%s: model = %s\n", name, note.c_str());
+    auto pipe = ms::infer::KickPipeline::load(*folder, device);
     if (!pipe) {
         std::fprintf(stderr, "%s: %s\n", name, pipe.error().c_str());
         return 1;
@@ -70,12 +80,16 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
 }
 
 const char *kRecUsage =
-    "usage: melstudio-cli reconstruct [--model PKG] [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
+    "usage: melstudio-cli reconstruct [--model PKG|RUN] [--vocoder-run RUN] [--device D] [--threads N]\n"
+    "                                 [--overwrite] IN.wav OUT.wav\n\n"
     "Audio -> log-mel -> VAE (mu) -> log-mel -> vocoder (Griffin-Lim without one) -> OUT.wav.\n"
-    "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).";
+    "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).\n"
+    "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
 const char *kVocUsage =
-    "usage: melstudio-cli vocode [--model PKG] [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
-    "Audio -> log-mel -> vocoder (Griffin-Lim without one) -> OUT.wav: the vocoder alone.";
+    "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--device D] [--threads N]\n"
+    "                            [--overwrite] IN.wav OUT.wav\n\n"
+    "Audio -> log-mel -> vocoder (Griffin-Lim without one) -> OUT.wav: the vocoder alone.\n"
+    "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
 
 ms::cli::Registrar regRec({"reconstruct", "audio -> VAE -> vocoder round trip of a kick model",
                            kRecUsage, [](const std::vector<std::string> &a) { return runWith("reconstruct", a, true, kRecUsage); }});

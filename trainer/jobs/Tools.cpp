@@ -9,9 +9,12 @@
 #include "models/kick/Package.h"
 #include "util/Fs.h"
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <sstream>
+
+#include <unistd.h>
 
 namespace ms::jobs {
 
@@ -41,7 +44,10 @@ std::string cardText(const CheckpointRef &vae, const CheckpointRef &diff, const 
     o << "# kick-ldm model\n\nExported by melstudio-cli " << MELSTUDIO_VERSION << " export.\n\n"
       << "## Data\n\n" << dataset(diff) << "\n\n"
       << "## Components\n\n"
-      << "- VAE: " << vae.dir << " (step " << vae.step << "), last losses " << lastLosses(vae.runDir) << "\n"
+      << "- VAE: " << vae.dir
+      << (vae.step >= 0 ? " (step " + std::to_string(vae.step) + "), last losses " + lastLosses(vae.runDir)
+                        : std::string(" (a package's VAE)"))
+      << "\n"
       << "- UNet + text encoder (EMA weights): " << diff.dir << " (step " << diff.step << "), last losses "
       << lastLosses(diff.runDir) << "\n";
     if (voc) o << "- Vocoder: " << voc->dir << " (step " << voc->step << "), last losses " << lastLosses(voc->runDir) << "\n";
@@ -56,18 +62,50 @@ std::string cardText(const CheckpointRef &vae, const CheckpointRef &diff, const 
     return o.str();
 }
 
+// The VAE a diffusion checkpoint was trained with: the run checkpoint or the
+// package its state records (runs from before those keys: parsed from
+// vae_source). A package's VAE comes back as a reference with step -1.
+Result<CheckpointRef> trainedWithVae(const CheckpointRef &diff) {
+    std::string ckpt = diff.state.value("vae_checkpoint", std::string());
+    std::string pkg = diff.state.value("vae_package", std::string());
+    const std::string desc = diff.state.value("vae_source", std::string());
+    const std::string runPrefix = "run checkpoint ", pkgPrefix = "package ";
+    if (ckpt.empty() && pkg.empty()) {
+        if (desc.rfind(runPrefix, 0) == 0) ckpt = desc.substr(runPrefix.size());
+        else if (desc.rfind(pkgPrefix, 0) == 0) pkg = desc.substr(pkgPrefix.size());
+        else return fail(diff.dir + " does not record the VAE it was trained with" +
+                         (desc.empty() ? std::string() : " ('" + desc + "')") + "; pass --vae RUN");
+    }
+    if (!ckpt.empty()) {
+        auto r = RunReader::resolveCheckpoint(ckpt);
+        if (!r) return fail("the diffusion run was trained with the VAE checkpoint " + ckpt + ", which is gone (" +
+                            r.error() + "); pass --vae RUN");
+        return r;
+    }
+    auto text = fs::readFile(fs::u8path(pkg) / "model.json");
+    if (!text) return fail("the diffusion run was trained with the VAE of the package " + pkg + ": " + text.error());
+    auto j = nlohmann::json::parse(*text, nullptr, false);
+    if (j.is_discarded() || !j.contains("components") || !j["components"].contains("vae"))
+        return fail(pkg + "/model.json has no components.vae");
+    CheckpointRef r;
+    r.dir = pkg;
+    r.state = {{"config", {{"vae", j["components"]["vae"]}}}};
+    return r;
+}
+
 } // namespace
 
 Status exportPackage(const ExportParams &p) {
-    if (p.vaeRun.empty() || p.diffusionRun.empty() || p.out.empty())
-        return fail("export needs --vae RUN, --diffusion RUN and --out PACKAGE_DIR");
+    if (p.diffusionRun.empty() || p.out.empty()) return fail("export needs --diffusion RUN and --out PACKAGE_DIR");
     std::error_code ec;
     if (stdfs::exists(fs::u8path(p.out), ec) && !p.overwrite)
         return fail(p.out + " already exists; pass --overwrite to replace it");
-    auto vae = RunReader::resolveCheckpoint(p.vaeRun, p.vaeStep);
-    if (!vae) return fail("--vae: " + vae.error());
     auto diff = RunReader::resolveCheckpoint(p.diffusionRun, p.diffusionStep);
     if (!diff) return fail("--diffusion: " + diff.error());
+    if (!diff->state.contains("config") || !diff->state["config"].contains("unet"))
+        return fail(diff->dir + " is not a diffusion checkpoint (its state.json has no UNet config)");
+    auto vae = p.vaeRun.empty() ? trainedWithVae(*diff) : RunReader::resolveCheckpoint(p.vaeRun, p.vaeStep);
+    if (!vae) return fail("--vae: " + vae.error());
     std::optional<CheckpointRef> voc;
     if (!p.vocoderRun.empty()) {
         auto v = RunReader::resolveCheckpoint(p.vocoderRun, p.vocoderStep);
@@ -121,6 +159,60 @@ Status exportPackage(const ExportParams &p) {
     if (!st) return st;
     pkg.card = cardText(*vae, *diff, voc ? &*voc : nullptr, cfg);
     return saveKickPackage(pkg, p.out, false, p.half);
+}
+
+Result<std::string> inferenceModel(const std::string &dir, const std::string &vocoderRun,
+                                   const std::string &scratchDir, std::string *note) {
+    if (note) note->clear();
+    std::error_code ec;
+    const stdfs::path root = fs::u8path(dir);
+    if (stdfs::exists(root / "model.json", ec)) {
+        if (!vocoderRun.empty())
+            return fail("--vocoder-run combines with a diffusion run, not with the package " + dir +
+                        " (export a package with the vocoder instead)");
+        return dir;
+    }
+    if (!stdfs::exists(root, ec)) return fail(dir + " does not exist");
+    auto diff = RunReader::resolveCheckpoint(dir);
+    if (!diff)
+        return fail(dir + " is neither a model package (no model.json) nor a training run: " + diff.error());
+    if (!diff->state.contains("config") || !diff->state["config"].contains("unet")) {
+        const std::string job = diff->run.is_object() ? diff->run.value("job", std::string("?")) : std::string("?");
+        return fail(dir + " is a " + job + " run; --model takes a package or a diffusion run");
+    }
+    if (scratchDir.empty()) return fail("cannot create a temporary folder to assemble " + dir + " in");
+    std::string name = fs::u8string(fs::u8path(diff->runDir.empty() ? diff->dir : diff->runDir).lexically_normal().filename());
+    if (name.empty()) name = "run";
+    const std::string out = fs::u8string(fs::u8path(scratchDir) / (name + "@" + std::to_string(diff->step)));
+    ExportParams p;
+    p.diffusionRun = diff->dir;
+    p.vocoderRun = vocoderRun;
+    p.out = out;
+    p.overwrite = true;
+    Status st = exportPackage(p);
+    if (!st) return fail(dir + ": " + st.error());
+    if (note) {
+        auto vae = trainedWithVae(*diff);
+        *note = "diffusion checkpoint " + diff->dir + " (EMA weights) with the VAE " +
+                (vae ? vae->dir : std::string("?")) +
+                (vocoderRun.empty() ? std::string(" and Griffin-Lim") : " and the vocoder " + vocoderRun);
+    }
+    return out;
+}
+
+ScratchDir::ScratchDir(const std::string &prefix) {
+    std::error_code ec;
+    const stdfs::path base = stdfs::temp_directory_path(ec);
+    static std::atomic<unsigned> counter{0};
+    for (int attempt = 0; attempt < 100 && m_path.empty(); ++attempt) {
+        const stdfs::path p = base / (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+        if (stdfs::create_directory(p, ec)) m_path = fs::u8string(p);
+    }
+}
+
+ScratchDir::~ScratchDir() {
+    std::error_code ec;
+    if (!m_path.empty()) stdfs::remove_all(fs::u8path(m_path), ec);
 }
 
 // ---------------------------------------------------------------- bench

@@ -27,14 +27,37 @@ int runTrain(const std::string &kind, const cli::Args &args);
 std::string trainUsage();
 
 // Assembles a model package from run folders (newest or chosen checkpoints).
+// Without vaeRun, the VAE the diffusion run was trained with (its state
+// records the checkpoint or package).
 struct ExportParams {
-    std::string vaeRun, diffusionRun, vocoderRun;   // vocoder optional
+    std::string vaeRun, diffusionRun, vocoderRun;   // VAE and vocoder optional
     long long vaeStep = -1, diffusionStep = -1, vocoderStep = -1;   // -1: newest
     std::string out;
     bool overwrite = false;
     bool half = false;   // F16 weights in the package
 };
 Status exportPackage(const ExportParams &params);
+
+// A model folder for inference from what a user passes as --model: a package
+// is returned as it is; a diffusion run folder (or one of its checkpoints) is
+// exported (EMA weights, float32, the VAE it was trained with, vocoderRun's
+// generator when given) into scratchDir/<run>@<step>, which is returned.
+// `note` gets a line saying what was assembled ("" for a package).
+Result<std::string> inferenceModel(const std::string &dir, const std::string &vocoderRun,
+                                   const std::string &scratchDir, std::string *note = nullptr);
+
+// A fresh folder under the system's temporary folder, removed with the object.
+class ScratchDir {
+public:
+    explicit ScratchDir(const std::string &prefix);
+    ~ScratchDir();
+    ScratchDir(const ScratchDir &) = delete;
+    ScratchDir &operator=(const ScratchDir &) = delete;
+    const std::string &path() const { return m_path; }
+
+private:
+    std::string m_path;
+};
 
 // One training-step timing per model: {"name","ms","device","batch",...} lines.
 struct BenchTrainParams {

@@ -24,6 +24,8 @@ struct VaeSource {
     KickVAE vae{nullptr};
     VaeConfig config;
     std::string description;
+    std::string checkpoint;   // absolute checkpoint folder ("" for a package)
+    std::string package;      // absolute package folder ("" for a run checkpoint)
 };
 
 // A frozen VAE from a model package (model.json + vae.safetensors), a VAE run
@@ -43,6 +45,7 @@ Result<VaeSource> loadVaeSource(const std::string &path, torch::Device device) {
             out.config = VaeConfig::fromJson(j["components"]["vae"]);
             weights = fs::u8string(root / "vae.safetensors");
             out.description = "package " + path;
+            out.package = fs::u8string(stdfs::absolute(root, ec).lexically_normal());
         } else {
             auto ref = RunReader::resolveCheckpoint(path);
             if (!ref) return fail("--vae: " + ref.error());
@@ -51,6 +54,7 @@ Result<VaeSource> loadVaeSource(const std::string &path, torch::Device device) {
             out.config = VaeConfig::fromJson(ref->state["config"]["vae"]);
             weights = fs::u8string(fs::u8path(ref->dir) / "vae.safetensors");
             out.description = "run checkpoint " + ref->dir;
+            out.checkpoint = fs::u8string(stdfs::absolute(fs::u8path(ref->dir), ec).lexically_normal());
         }
     } catch (const std::exception &e) {
         return fail("--vae " + path + ": " + e.what());
@@ -109,6 +113,8 @@ public:
             m_vae = vae->vae;
             m_vaeCfg = vae->config;
             m_vaeDesc = vae->description;
+            m_vaeCheckpoint = vae->checkpoint;
+            m_vaePackage = vae->package;
         }
         m_vae->eval();
         Status st = encodeLatents(data, run);
@@ -255,6 +261,9 @@ public:
         state["scaler"] = m_scaler.state();
         state["latent_std"] = m_latentStd;
         state["vae_source"] = m_vaeDesc;
+        // Where the VAE is, for `export` and `generate --model RUN` without --vae.
+        if (!m_vaeCheckpoint.empty()) state["vae_checkpoint"] = m_vaeCheckpoint;
+        if (!m_vaePackage.empty()) state["vae_package"] = m_vaePackage;
         state["config"] = {{"vae", m_vaeCfg.toJson()}, {"unet", m_unetCfg.toJson()}, {"text", m_textCfg.toJson()},
                            {"diffusion", m_diff.toJson()}};
         state["files"] = {"unet.safetensors", "text.safetensors", "unet_ema.safetensors", "text_ema.safetensors",
@@ -319,7 +328,7 @@ private:
     // The latents' std and its reciprocal, the factor the UNet's inputs are multiplied by.
     double m_latentStd = 1, m_latentScale = 1;
     bool m_emaWarmup = true, m_useAmp = false;
-    std::string m_vaeSource, m_vaeDesc, m_preset, m_amp = "auto";
+    std::string m_vaeSource, m_vaeDesc, m_vaeCheckpoint, m_vaePackage, m_preset, m_amp = "auto";
     torch::Device m_device = torch::kCPU;
     std::unique_ptr<NoiseSchedule> m_schedule;
     KickVAE m_vae{nullptr};
