@@ -5,6 +5,7 @@
 #include "audio/Resample.h"
 #include "data/Csv.h"
 #include "data/ShardWriter.h"
+#include "device/Device.h"
 #include "dsp/LogMel.h"
 #include "io/SafeTensors.h"
 #include "util/Fs.h"
@@ -165,7 +166,7 @@ Result<PreprocessResult> preprocess(const PreprocessParams &p, const PreprocessP
     size_t consumed = 0;
     std::atomic<size_t> next{0};
     std::atomic<bool> stop{false};
-    res.threads = p.threads > 0 ? p.threads : int(std::max(1u, std::thread::hardware_concurrency()));
+    res.threads = p.threads > 0 ? p.threads : device::usableCores();
     const size_t window = size_t(res.threads) * 4;
 
     auto work = [&] {

@@ -7,6 +7,9 @@
 #include <thread>
 
 #include <dlfcn.h>
+#if defined(__linux__)
+#include <sched.h>
+#endif
 
 #if defined(__GLIBC__)
 #include <malloc.h>
@@ -81,10 +84,19 @@ void configureBlasThreads() {
     if (auto set = openblasSetThreads()) set(1);
 }
 
+int usableCores() {
+#if defined(__linux__)
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+#endif
+    return int(std::max(1u, std::thread::hardware_concurrency()));
+}
+
 void configureThreads(int n) {
     tuneAllocator();
     configureBlasThreads();
-    if (n <= 0) n = int(std::max(1u, std::thread::hardware_concurrency()));
+    if (n <= 0) n = usableCores();
     at::set_num_threads(n);
 }
 
@@ -112,8 +124,8 @@ std::string threadSummary() {
     return "torch threads=" + std::to_string(at::get_num_threads()) + " interop=" +
            std::to_string(at::get_num_interop_threads()) + " " + env("OMP_NUM_THREADS") + " " +
            env("OMP_PROC_BIND") + " " + env("OMP_WAIT_POLICY") +
-           (blas > 0 ? " openblas=" + std::to_string(blas) : std::string()) + " hw=" +
-           std::to_string(std::thread::hardware_concurrency());
+           (blas > 0 ? " openblas=" + std::to_string(blas) : std::string()) + " cores=" +
+           std::to_string(usableCores()) + " hw=" + std::to_string(std::thread::hardware_concurrency());
 }
 
 } // namespace ms::device

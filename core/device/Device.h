@@ -10,10 +10,12 @@ namespace ms::device {
 // An unavailable CUDA request becomes an error message in `error`.
 std::string resolve(const std::string &requested, std::string *error = nullptr);
 
-// Sets intra-op threads (0: hardware_concurrency; Debian's LibTorch starts at
-// 1), OpenBLAS to one thread (configureBlasThreads) and tunes the allocator
+// Sets intra-op threads (0: usableCores(); Debian's LibTorch starts at 1), OpenBLAS to one thread (configureBlasThreads) and tunes the allocator
 // (tuneAllocator). Every program calls it first.
 void configureThreads(int threads = 0);
+// The CPUs this process may run on (its affinity mask: taskset, a container's
+// cpuset), else hardware_concurrency. More threads than that only contend.
+int usableCores();
 // OpenBLAS, when it is the BLAS LibTorch calls: one thread of its own, since
 // LibTorch already calls it from its parallel regions (OPENBLAS_NUM_THREADS in
 // the environment wins). Nothing happens under another BLAS.
