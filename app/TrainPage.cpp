@@ -455,29 +455,27 @@ void TrainPage::packageCheckpoint()
             emit useForGeneration(candidate);
             return;
         }
-    // A diffusion checkpoint names the VAE checkpoint its latents came from:
-    // assemble a package from the two with `melstudio-cli export`.
-    QString vaeSource;
+    // A diffusion checkpoint records the VAE its latents came from; `melstudio-cli
+    // export` finds it and assembles a package from the two.
+    bool diffusion = false;
     {
         QFile f(QDir(ckpt).filePath(QStringLiteral("state.json")));
         if (f.open(QIODevice::ReadOnly)) {
             const QJsonObject state = QJsonDocument::fromJson(f.readAll()).object();
-            const QString src = state.value(QStringLiteral("vae_source")).toString();
-            const QString prefix = QStringLiteral("run checkpoint ");
-            if (src.startsWith(prefix)) vaeSource = src.mid(prefix.size());
+            diffusion = state.value(QStringLiteral("config")).toObject().contains(QStringLiteral("unet"));
         }
     }
-    if (vaeSource.isEmpty() || !QFileInfo::exists(QDir(vaeSource).filePath(QStringLiteral("vae.safetensors")))) {
-        m_state->setText(tr("This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a "
-                            "package with melstudio-cli export, then open it on the Generate page."));
+    if (!diffusion) {
+        m_state->setText(tr("This checkpoint is a single component. Assemble a package with melstudio-cli export, "
+                            "then open it on the Generate page."));
         emit message(m_state->text());
         return;
     }
     const QString out = QDir(m_watcher->runDir()).filePath(QStringLiteral("package-%1").arg(step));
     auto *proc = new QProcess(this);
     proc->setProgram(cliPath());
-    proc->setArguments({QStringLiteral("export"), QStringLiteral("--vae"), vaeSource, QStringLiteral("--diffusion"), ckpt,
-                        QStringLiteral("--out"), out, QStringLiteral("--overwrite")});
+    proc->setArguments({QStringLiteral("export"), QStringLiteral("--diffusion"), ckpt, QStringLiteral("--out"), out,
+                        QStringLiteral("--overwrite")});
     proc->setProcessChannelMode(QProcess::MergedChannels);
     m_useButton->setEnabled(false);
     m_state->setText(tr("Assembling a model package from step %1…").arg(step));

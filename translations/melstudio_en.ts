@@ -852,10 +852,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Extra flags for melstudio-cli train (see melstudio-cli train --help)</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
-        <translation>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</translation>
-    </message>
-    <message>
         <source>Assembling a model package from step %1…</source>
         <translation>Assembling a model package from step %1…</translation>
     </message>
@@ -870,6 +866,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Cannot run %1: %2</source>
         <translation>Cannot run %1: %2</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
+        <translation>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</translation>
     </message>
 </context>
 <context>

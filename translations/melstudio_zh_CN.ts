@@ -848,10 +848,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>传给 melstudio-cli train 的额外参数（见 melstudio-cli train --help）</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component (or its VAE checkpoint is gone). Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
-        <translation>此检查点只是单个组件（或其 VAE 检查点已不存在）。请用 melstudio-cli export 组装模型包，然后在“生成”页面打开。</translation>
-    </message>
-    <message>
         <source>Assembling a model package from step %1…</source>
         <translation>正在从第 %1 步组装模型包…</translation>
     </message>
@@ -866,6 +862,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Cannot run %1: %2</source>
         <translation>无法运行 %1：%2</translation>
+    </message>
+    <message>
+        <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
+        <translation>此检查点只是单个组件。请用 melstudio-cli export 组装模型包，然后在“生成”页面打开。</translation>
     </message>
 </context>
 <context>
