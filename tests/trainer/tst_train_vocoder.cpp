@@ -3,6 +3,8 @@
 // (--disc-start), energy-weighted segments and the spectral convergence term.
 #include "TrainTestUtil.h"
 
+#include "models/kick/Tools.h"
+
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -121,6 +123,37 @@ private slots:
         QVERIFY(!std::filesystem::exists(dir("baddisc")));
         QCOMPARE(train("vocoder", testing::plus(common(dir("badstft")), {"--steps", "1", "--lambda-stft", "-1"})),
                  int(jobs::kTrainUsage));
+    }
+
+    // --model PKG --vocoder-run RUN: a copy of the package with the run's generator.
+    void aPackageTakesAVocoderRunsGenerator() {
+        const std::string run = dir("falls"), pkg = dir("pkg-gl");
+        auto cfg = models::kick::KickModelConfig::fromPreset("tiny", models::kick::Vocab({"a", "b"}), false);
+        QVERIFY(models::kick::writeRandomKickPackage(cfg, pkg, 1).ok());
+        jobs::ScratchDir scratch("melstudio-test");
+        std::string note;
+        auto out = jobs::inferenceModel(pkg, run, scratch.path(), &note);
+        QVERIFY2(out.ok(), out.error().c_str());
+        QCOMPARE(*out, scratch.path() + "/pkg-gl+falls@16");
+        QVERIFY2(note.find(run) != std::string::npos, note.c_str());
+        auto loaded = models::kick::readKickModelConfig(*out);
+        QVERIFY2(loaded.ok(), loaded.error().c_str());
+        QVERIFY(loaded->vocoder.has_value());
+        auto gen = testing::tensorBytes(run + "/checkpoints/16/generator.safetensors");
+        auto voc = testing::tensorBytes(*out + "/vocoder.safetensors");
+        QVERIFY(!gen.empty());
+        QCOMPARE(voc.size(), gen.size());
+        for (const auto &[name, bytes] : gen) QVERIFY2(voc[name] == bytes, name.c_str());
+        for (const char *f : {"vae.safetensors", "unet.safetensors", "text.safetensors"})
+            QVERIFY2(testing::tensorBytes(*out + "/" + f) == testing::tensorBytes(pkg + "/" + f), f);
+        // A vocoder whose upsampling does not match the package's hop is refused.
+        auto other = models::kick::KickModelConfig::fromPreset("tiny", models::kick::Vocab({"a"}), false);
+        other.mel.hop = 256;
+        const std::string pkg256 = dir("pkg-hop256");
+        QVERIFY(models::kick::writeRandomKickPackage(other, pkg256, 1).ok());
+        auto bad = jobs::inferenceModel(pkg256, run, scratch.path());
+        QVERIFY(!bad.ok());
+        QVERIFY2(bad.error().find("does not fit") != std::string::npos, bad.error().c_str());
     }
 
     void datasetWithoutAudioIsRefused() {

@@ -26,8 +26,9 @@ const char *kUsage =
     "on CPU (auto: bf16 where the CPU has native bfloat16 units, else fp32; decoder and vocoder stay fp32).\n"
     "Defaults: count 1, steps 50, cfg 3, seed 1.\n\n"
     "--model is a model package, or a diffusion run folder (or one of its checkpoints): its newest\n"
-    "checkpoint's EMA weights with the VAE it was trained with, and Griffin-Lim unless --vocoder-run names\n"
-    "a vocoder run. Without --model: the bundled default model.";
+    "checkpoint's EMA weights with the VAE it was trained with. Without --model: the bundled default\n"
+    "model. --vocoder-run RUN uses the generator of a vocoder run's newest checkpoint as the vocoder\n"
+    "(with a package too: e.g. the default model with a vocoder you are training).";
 
 std::string slug(const std::vector<std::string> &words) {
     std::string s;

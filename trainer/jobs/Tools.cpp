@@ -161,16 +161,48 @@ Status exportPackage(const ExportParams &p) {
     return saveKickPackage(pkg, p.out, false, p.half);
 }
 
+// A copy of the package `dir` whose vocoder is the generator of vocoderRun's
+// newest checkpoint, written (float32) into scratchDir/<package>+<run>@<step>.
+static Result<std::string> withVocoder(const std::string &dir, const std::string &vocoderRun, const std::string &scratchDir,
+                                std::string *note) {
+    if (scratchDir.empty()) return fail("cannot create a temporary folder to assemble " + dir + " in");
+    auto voc = RunReader::resolveCheckpoint(vocoderRun);
+    if (!voc) return fail("--vocoder-run: " + voc.error());
+    auto vc = stateConfig(*voc, "vocoder", "--vocoder-run");
+    if (!vc) return fail(vc.error());
+    auto pkg = loadKickPackage(dir);
+    if (!pkg) return fail(pkg.error());
+    try {
+        pkg->config.vocoder = VocoderConfig::fromJson(*vc);
+    } catch (const std::exception &e) {
+        return fail("--vocoder-run: bad vocoder config in " + voc->dir + ": " + e.what());
+    }
+    const std::string bad = pkg->config.validate();
+    if (!bad.empty()) return fail("the vocoder of " + voc->dir + " does not fit the package " + dir + ": " + bad);
+    pkg->vocoder = HifiGanGenerator(*pkg->config.vocoder);
+    Status st = io::loadModule(*pkg->vocoder, fs::u8string(fs::u8path(voc->dir) / "generator.safetensors"));
+    if (!st) return fail("--vocoder-run: " + st.error());
+    auto name = [](const std::string &d) {
+        std::string n = fs::u8string(fs::u8path(d).lexically_normal().filename());
+        return n.empty() ? fs::u8string(fs::u8path(d).lexically_normal().parent_path().filename()) : n;
+    };
+    const std::string out = fs::u8string(fs::u8path(scratchDir) / (name(dir) + "+" + name(voc->runDir.empty() ? voc->dir : voc->runDir) +
+                                                                    "@" + std::to_string(voc->step)));
+    pkg->card += "\n\nVocoder replaced by the generator of " + voc->dir + " (step " + std::to_string(voc->step) + ").\n";
+    st = saveKickPackage(*pkg, out);
+    if (!st) return fail(st.error());
+    if (note) *note = "package " + dir + " with the vocoder " + voc->dir;
+    return out;
+}
+
 Result<std::string> inferenceModel(const std::string &dir, const std::string &vocoderRun,
                                    const std::string &scratchDir, std::string *note) {
     if (note) note->clear();
     std::error_code ec;
     const stdfs::path root = fs::u8path(dir);
     if (stdfs::exists(root / "model.json", ec)) {
-        if (!vocoderRun.empty())
-            return fail("--vocoder-run combines with a diffusion run, not with the package " + dir +
-                        " (export a package with the vocoder instead)");
-        return dir;
+        if (vocoderRun.empty()) return dir;
+        return withVocoder(dir, vocoderRun, scratchDir, note);
     }
     if (!stdfs::exists(root, ec)) return fail(dir + " does not exist");
     auto diff = RunReader::resolveCheckpoint(dir);

@@ -41,7 +41,9 @@ Status exportPackage(const ExportParams &params);
 // A model folder for inference from what a user passes as --model: a package
 // is returned as it is; a diffusion run folder (or one of its checkpoints) is
 // exported (EMA weights, float32, the VAE it was trained with, vocoderRun's
-// generator when given) into scratchDir/<run>@<step>, which is returned.
+// generator when given) into scratchDir/<run>@<step>, which is returned. A
+// package with a vocoderRun is copied into scratchDir with that run's
+// generator as its vocoder.
 // `note` gets a line saying what was assembled ("" for a package).
 Result<std::string> inferenceModel(const std::string &dir, const std::string &vocoderRun,
                                    const std::string &scratchDir, std::string *note = nullptr);
