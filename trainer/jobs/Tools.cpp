@@ -163,8 +163,8 @@ Status exportPackage(const ExportParams &p) {
 
 // A copy of the package `dir` whose vocoder is the generator of vocoderRun's
 // newest checkpoint, written (float32) into scratchDir/<package>+<run>@<step>.
-static Result<std::string> withVocoder(const std::string &dir, const std::string &vocoderRun, const std::string &scratchDir,
-                                std::string *note) {
+static Result<std::string> withVocoder(const std::string &dir, const std::string &vocoderRun,
+                                       const std::string &scratchDir, std::string *note) {
     if (scratchDir.empty()) return fail("cannot create a temporary folder to assemble " + dir + " in");
     auto voc = RunReader::resolveCheckpoint(vocoderRun);
     if (!voc) return fail("--vocoder-run: " + voc.error());
@@ -186,9 +186,11 @@ static Result<std::string> withVocoder(const std::string &dir, const std::string
         std::string n = fs::u8string(fs::u8path(d).lexically_normal().filename());
         return n.empty() ? fs::u8string(fs::u8path(d).lexically_normal().parent_path().filename()) : n;
     };
-    const std::string out = fs::u8string(fs::u8path(scratchDir) / (name(dir) + "+" + name(voc->runDir.empty() ? voc->dir : voc->runDir) +
-                                                                    "@" + std::to_string(voc->step)));
-    pkg->card += "\n\nVocoder replaced by the generator of " + voc->dir + " (step " + std::to_string(voc->step) + ").\n";
+    const std::string runName = name(voc->runDir.empty() ? voc->dir : voc->runDir);
+    const std::string out =
+        fs::u8string(fs::u8path(scratchDir) / (name(dir) + "+" + runName + "@" + std::to_string(voc->step)));
+    pkg->card += "\n\nVocoder replaced by the generator of " + voc->dir + " (step " + std::to_string(voc->step) +
+                 ").\n";
     st = saveKickPackage(*pkg, out);
     if (!st) return fail(st.error());
     if (note) *note = "package " + dir + " with the vocoder " + voc->dir;
@@ -213,7 +215,8 @@ Result<std::string> inferenceModel(const std::string &dir, const std::string &vo
         return fail(dir + " is a " + job + " run; --model takes a package or a diffusion run");
     }
     if (scratchDir.empty()) return fail("cannot create a temporary folder to assemble " + dir + " in");
-    std::string name = fs::u8string(fs::u8path(diff->runDir.empty() ? diff->dir : diff->runDir).lexically_normal().filename());
+    const std::string from = diff->runDir.empty() ? diff->dir : diff->runDir;
+    std::string name = fs::u8string(fs::u8path(from).lexically_normal().filename());
     if (name.empty()) name = "run";
     const std::string out = fs::u8string(fs::u8path(scratchDir) / (name + "@" + std::to_string(diff->step)));
     ExportParams p;
@@ -235,6 +238,7 @@ Result<std::string> inferenceModel(const std::string &dir, const std::string &vo
 ScratchDir::ScratchDir(const std::string &prefix) {
     std::error_code ec;
     const stdfs::path base = stdfs::temp_directory_path(ec);
+    if (ec || base.empty()) return;   // path() stays empty: callers report it
     static std::atomic<unsigned> counter{0};
     for (int attempt = 0; attempt < 100 && m_path.empty(); ++attempt) {
         const stdfs::path p = base / (prefix + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
