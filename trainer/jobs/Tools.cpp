@@ -12,6 +12,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <optional>
 #include <sstream>
 
 #include <unistd.h>
@@ -93,6 +94,58 @@ Result<CheckpointRef> trainedWithVae(const CheckpointRef &diff) {
     return r;
 }
 
+// The package of resolved checkpoints (voc may be null), written to `out`.
+Status exportResolved(const CheckpointRef &diff, const CheckpointRef &vae, const CheckpointRef *voc,
+                      const std::string &out, bool half) {
+    KickModelConfig cfg;
+    try {
+        auto vc = stateConfig(vae, "vae", "--vae");
+        if (!vc) return fail(vc.error());
+        cfg.vae = VaeConfig::fromJson(*vc);
+        for (const char *k : {"unet", "text", "diffusion", "vae"}) {
+            auto c = stateConfig(diff, k, "--diffusion");
+            if (!c) return fail(c.error());
+        }
+        cfg.unet = UNetConfig::fromJson(diff.state["config"]["unet"]);
+        cfg.text = TextConfig::fromJson(diff.state["config"]["text"]);
+        cfg.diffusion = DiffusionConfig::fromJson(diff.state["config"]["diffusion"]);
+        if (VaeConfig::fromJson(diff.state["config"]["vae"]).toJson() != cfg.vae.toJson())
+            return fail("the diffusion run was trained on latents of a VAE with another configuration than " + vae.dir);
+        if (diff.state.value("vae_source", std::string()).find(vae.dir) == std::string::npos)
+            std::fprintf(stderr, "export: warning: the diffusion run used VAE '%s', exporting VAE %s\n",
+                         diff.state.value("vae_source", std::string("?")).c_str(), vae.dir.c_str());
+        auto vocabText = fs::readFile(fs::u8path(diff.dir) / "vocab.json");
+        if (!vocabText) return fail(vocabText.error());
+        cfg.vocab = Vocab::fromJson(nlohmann::json::parse(*vocabText));
+        // The package's latent_scale is the latents' std, which runs record as latent_std;
+        // runs before that recorded its reciprocal as latent_scale.
+        cfg.latentScale = diff.state.contains("latent_std") ? diff.state.value("latent_std", 1.0)
+                                                            : 1.0 / diff.state.value("latent_scale", 1.0);
+        cfg.preset = diff.run.is_object() ? diff.run.value("preset", std::string("paper")) : std::string("paper");
+        if (voc) {
+            auto c = stateConfig(*voc, "vocoder", "--vocoder");
+            if (!c) return fail(c.error());
+            cfg.vocoder = VocoderConfig::fromJson(*c);
+        }
+    } catch (const std::exception &e) {
+        return fail(std::string("export: bad checkpoint metadata: ") + e.what());
+    }
+    std::string bad = cfg.validate();
+    if (!bad.empty()) return fail("export: inconsistent components: " + bad);
+
+    KickPackage pkg = KickPackage::create(cfg, torch::kCPU, 0);
+    auto load = [](torch::nn::Module &m, const std::string &dir, const char *file) {
+        return io::loadModule(m, fs::u8string(fs::u8path(dir) / file));
+    };
+    Status st = load(*pkg.vae, vae.dir, "vae.safetensors");
+    if (st) st = load(*pkg.unet, diff.dir, "unet_ema.safetensors");
+    if (st) st = load(*pkg.text, diff.dir, "text_ema.safetensors");
+    if (st && voc) st = load(*pkg.vocoder, voc->dir, "generator.safetensors");
+    if (!st) return st;
+    pkg.card = cardText(vae, diff, voc, cfg);
+    return saveKickPackage(pkg, out, false, half);
+}
+
 } // namespace
 
 Status exportPackage(const ExportParams &p) {
@@ -112,53 +165,7 @@ Status exportPackage(const ExportParams &p) {
         if (!v) return fail("--vocoder: " + v.error());
         voc = std::move(*v);
     }
-    KickModelConfig cfg;
-    try {
-        auto vc = stateConfig(*vae, "vae", "--vae");
-        if (!vc) return fail(vc.error());
-        cfg.vae = VaeConfig::fromJson(*vc);
-        for (const char *k : {"unet", "text", "diffusion", "vae"}) {
-            auto c = stateConfig(*diff, k, "--diffusion");
-            if (!c) return fail(c.error());
-        }
-        cfg.unet = UNetConfig::fromJson(diff->state["config"]["unet"]);
-        cfg.text = TextConfig::fromJson(diff->state["config"]["text"]);
-        cfg.diffusion = DiffusionConfig::fromJson(diff->state["config"]["diffusion"]);
-        if (VaeConfig::fromJson(diff->state["config"]["vae"]).toJson() != cfg.vae.toJson())
-            return fail("the diffusion run was trained on latents of a VAE with another configuration than " + vae->dir);
-        if (diff->state.value("vae_source", std::string()).find(vae->dir) == std::string::npos)
-            std::fprintf(stderr, "export: warning: the diffusion run used VAE '%s', exporting VAE %s\n",
-                         diff->state.value("vae_source", std::string("?")).c_str(), vae->dir.c_str());
-        auto vocabText = fs::readFile(fs::u8path(diff->dir) / "vocab.json");
-        if (!vocabText) return fail(vocabText.error());
-        cfg.vocab = Vocab::fromJson(nlohmann::json::parse(*vocabText));
-        // The package's latent_scale is the latents' std, which runs record as latent_std;
-        // runs before that recorded its reciprocal as latent_scale.
-        cfg.latentScale = diff->state.contains("latent_std") ? diff->state.value("latent_std", 1.0)
-                                                             : 1.0 / diff->state.value("latent_scale", 1.0);
-        cfg.preset = diff->run.is_object() ? diff->run.value("preset", std::string("paper")) : std::string("paper");
-        if (voc) {
-            auto c = stateConfig(*voc, "vocoder", "--vocoder");
-            if (!c) return fail(c.error());
-            cfg.vocoder = VocoderConfig::fromJson(*c);
-        }
-    } catch (const std::exception &e) {
-        return fail(std::string("export: bad checkpoint metadata: ") + e.what());
-    }
-    std::string bad = cfg.validate();
-    if (!bad.empty()) return fail("export: inconsistent components: " + bad);
-
-    KickPackage pkg = KickPackage::create(cfg, torch::kCPU, 0);
-    auto load = [](torch::nn::Module &m, const std::string &dir, const char *file) {
-        return io::loadModule(m, fs::u8string(fs::u8path(dir) / file));
-    };
-    Status st = load(*pkg.vae, vae->dir, "vae.safetensors");
-    if (st) st = load(*pkg.unet, diff->dir, "unet_ema.safetensors");
-    if (st) st = load(*pkg.text, diff->dir, "text_ema.safetensors");
-    if (st && voc) st = load(*pkg.vocoder, voc->dir, "generator.safetensors");
-    if (!st) return st;
-    pkg.card = cardText(*vae, *diff, voc ? &*voc : nullptr, cfg);
-    return saveKickPackage(pkg, p.out, false, p.half);
+    return exportResolved(*diff, *vae, voc ? &*voc : nullptr, p.out, p.half);
 }
 
 // A copy of the package `dir` whose vocoder is the generator of vocoderRun's
@@ -219,19 +226,19 @@ Result<std::string> inferenceModel(const std::string &dir, const std::string &vo
     std::string name = fs::u8string(fs::u8path(from).lexically_normal().filename());
     if (name.empty()) name = "run";
     const std::string out = fs::u8string(fs::u8path(scratchDir) / (name + "@" + std::to_string(diff->step)));
-    ExportParams p;
-    p.diffusionRun = diff->dir;
-    p.vocoderRun = vocoderRun;
-    p.out = out;
-    p.overwrite = true;
-    Status st = exportPackage(p);
-    if (!st) return fail(dir + ": " + st.error());
-    if (note) {
-        auto vae = trainedWithVae(*diff);
-        *note = "diffusion checkpoint " + diff->dir + " (EMA weights) with the VAE " +
-                (vae ? vae->dir : std::string("?")) +
-                (vocoderRun.empty() ? std::string(" and Griffin-Lim") : " and the vocoder " + vocoderRun);
+    auto vae = trainedWithVae(*diff);
+    if (!vae) return fail(dir + ": " + vae.error());
+    std::optional<CheckpointRef> voc;
+    if (!vocoderRun.empty()) {
+        auto v = RunReader::resolveCheckpoint(vocoderRun);
+        if (!v) return fail("--vocoder-run: " + v.error());
+        voc = std::move(*v);
     }
+    Status st = exportResolved(*diff, *vae, voc ? &*voc : nullptr, out, false);
+    if (!st) return fail(dir + ": " + st.error());
+    if (note)
+        *note = "diffusion checkpoint " + diff->dir + " (EMA weights) with the VAE " + vae->dir +
+                (voc ? " and the vocoder " + voc->dir : std::string(" and Griffin-Lim"));
     return out;
 }
 

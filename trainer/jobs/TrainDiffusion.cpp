@@ -1,8 +1,9 @@
 // train diffusion: design document 004 "Diffusion Model Training". Latents are
 // pre-encoded once with the frozen VAE encoder (mu) and cached in the run
 // folder; the UNet predicts eps on z / latent_std (the std of the latents, the
-// number a package stores as latent_scale); linear betas 1e-4..0.02 over 1000 steps, AdamW 1e-4, batch 16 x
-// gradient accumulation 2, EMA 0.9999 (with warm-up), 15% keyword dropout.
+// number a package stores as latent_scale); linear betas 1e-4..0.02 over 1000
+// steps, AdamW 1e-4, batch 16 x gradient accumulation 2, EMA 0.9999 (with
+// warm-up), 15% keyword dropout.
 #include "jobs/TrainLoop.h"
 
 #include "cli/Args.h"
@@ -167,7 +168,6 @@ public:
             if (t && t->count("latents") && t->at("latents").size(0) == int64_t(data.size())) {
                 m_latents = t->at("latents").to(m_device);
                 m_latentStd = m_latents.std().item<double>();
-                m_latentScale = 1.0 / m_latentStd;
                 return {};
             }
         }
@@ -185,7 +185,6 @@ public:
         const double sd = m_latents.std().item<double>();
         if (!(sd > 0)) return fail("the VAE latents have zero spread; is the VAE trained?");
         m_latentStd = sd;
-        m_latentScale = 1.0 / sd;
         if (run) {
             Status st = io::saveTensors(fs::u8string(cache), {{"latents", m_latents}},
                                         {{"vae", m_vaeDesc}, {"latent_std", std::to_string(m_latentStd)}});
@@ -214,7 +213,7 @@ public:
                 rows.push_back(drop[b].item<float>() < m_cfgDrop ? std::vector<int64_t>{} : m_ids[i]);
             }
             auto sel = torch::tensor(rowsIdx, torch::kLong).to(m_device);
-            auto x0 = m_latents.index_select(0, sel) * m_latentScale;
+            auto x0 = m_latents.index_select(0, sel) * latentScale();
             auto noise = torch::randn_like(x0);
             auto t = torch::randint(0, m_diff.timesteps, {m_batch}, torch::kLong).to(m_device);
             auto xt = m_schedule->addNoise(x0, noise, t);
@@ -294,7 +293,7 @@ public:
         so.steps = 25;
         auto z = ddim(*m_emaUnet, *m_schedule, cond, uncond, {m_unetCfg.latentChannels, m_latents.size(2), m_latents.size(3)},
                       gens, so);
-        auto mel = m_vae->decode(z / m_latentScale);
+        auto mel = m_vae->decode(z / latentScale());
         Status st = saveMel(fs::u8string(dir / "target_mel.safetensors"), melBatch(data, {0})[0][0]);
         if (st) st = saveMel(fs::u8string(dir / "output_mel.safetensors"), mel[0][0]);
         if (st) {
@@ -325,8 +324,9 @@ private:
     DiffusionConfig m_diff;
     int m_batch = 16, m_accum = 2, m_minCount = 5;
     double m_lr = 1e-4, m_wd = 0.01, m_emaDecay = 0.9999, m_cfgDrop = 0.15, m_clip = 0;
-    // The latents' std and its reciprocal, the factor the UNet's inputs are multiplied by.
-    double m_latentStd = 1, m_latentScale = 1;
+    double m_latentStd = 1;   // the latents' std
+    // The factor the UNet's input latents are multiplied by.
+    double latentScale() const { return 1.0 / m_latentStd; }
     bool m_emaWarmup = true, m_useAmp = false;
     std::string m_vaeSource, m_vaeDesc, m_vaeCheckpoint, m_vaePackage, m_preset, m_amp = "auto";
     torch::Device m_device = torch::kCPU;
