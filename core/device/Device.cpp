@@ -2,8 +2,11 @@
 
 #include "torch/Torch.h"
 
+#include <cmath>
 #include <cstdlib>
+#include <fstream>
 #include <mutex>
+#include <sstream>
 #include <thread>
 
 #include <dlfcn.h>
@@ -84,13 +87,75 @@ void configureBlasThreads() {
     if (auto set = openblasSetThreads()) set(1);
 }
 
+int cpuQuotaCores(const std::string &quota, const std::string &period) {
+    char *end = nullptr;
+    const double q = std::strtod(quota.c_str(), &end);
+    if (quota.empty() || end == quota.c_str() || q <= 0) return 0; // "max" or v1's -1: no limit
+    const double p = std::strtod(period.c_str(), &end);
+    if (period.empty() || end == period.c_str() || p <= 0) return 0;
+    return std::max(1, int(std::floor(q / p)));
+}
+
+namespace {
+std::string readLine(const std::string &path) {
+    std::ifstream in(path);
+    std::string line;
+    std::getline(in, line);
+    return line;
+}
+int tighter(int a, int b) { return a == 0 ? b : b == 0 ? a : std::min(a, b); }
+} // namespace
+
+int cgroupCpuLimit(const std::string &root, const std::string &procSelfCgroup) {
+    int limit = 0;
+    std::ifstream in(procSelfCgroup);
+    std::string line;
+    while (std::getline(in, line)) {
+        // "0::/path" (v2) or "N:cpu,cpuacct:/path" (v1); the quota of every ancestor applies.
+        const auto a = line.find(':'), b = line.find(':', a + 1);
+        if (a == std::string::npos || b == std::string::npos) continue;
+        const std::string controllers = line.substr(a + 1, b - a - 1);
+        std::string path = line.substr(b + 1);
+        std::string dir;
+        bool v1 = false;
+        if (controllers.empty()) dir = root;
+        else {
+            std::stringstream list(controllers);
+            std::string c;
+            while (std::getline(list, c, ',')) v1 = v1 || c == "cpu";
+            if (!v1) continue;
+            dir = root + "/" + controllers;
+            if (!std::ifstream(dir + "/cpu.cfs_quota_us")) dir = root + "/cpu";
+        }
+        for (;;) {
+            const std::string here = dir + (path == "/" ? std::string() : path);
+            if (v1) {
+                limit = tighter(limit, cpuQuotaCores(readLine(here + "/cpu.cfs_quota_us"),
+                                                     readLine(here + "/cpu.cfs_period_us")));
+            } else {
+                std::stringstream max(readLine(here + "/cpu.max"));
+                std::string q, p;
+                max >> q >> p;
+                limit = tighter(limit, cpuQuotaCores(q, p));
+            }
+            if (path.empty() || path == "/") break;
+            const auto slash = path.rfind('/');
+            path = slash == 0 || slash == std::string::npos ? "/" : path.substr(0, slash);
+        }
+    }
+    return limit;
+}
+
 int usableCores() {
+    int n = int(std::max(1u, std::thread::hardware_concurrency()));
 #if defined(__linux__)
     cpu_set_t set;
     CPU_ZERO(&set);
-    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) return CPU_COUNT(&set);
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0) n = CPU_COUNT(&set);
+    static const int quota = cgroupCpuLimit();
+    if (quota > 0) n = std::min(n, quota);
 #endif
-    return int(std::max(1u, std::thread::hardware_concurrency()));
+    return n;
 }
 
 void configureThreads(int n) {

@@ -14,8 +14,16 @@ std::string resolve(const std::string &requested, std::string *error = nullptr);
 // (tuneAllocator). Every program calls it first.
 void configureThreads(int threads = 0);
 // The CPUs this process may run on (its affinity mask: taskset, a container's
-// cpuset), else hardware_concurrency. More threads than that only contend.
+// cpuset), else hardware_concurrency, and no more than a cgroup CPU quota allows
+// (`docker --cpus 2` on a 64-core host: 2). More threads than that only contend.
 int usableCores();
+// The whole cores a cgroup CPU quota allows this process (cgroup v2 cpu.max or v1
+// cpu.cfs_quota_us / cpu.cfs_period_us, the tightest of its cgroup and every
+// ancestor), 0 when there is none. The paths are parameters for tests.
+int cgroupCpuLimit(const std::string &root = "/sys/fs/cgroup",
+                   const std::string &procSelfCgroup = "/proc/self/cgroup");
+// floor(quota / period), at least 1; 0 for "max", -1 or anything unreadable.
+int cpuQuotaCores(const std::string &quota, const std::string &period);
 // OpenBLAS, when it is the BLAS LibTorch calls: one thread of its own, since
 // LibTorch already calls it from its parallel regions (OPENBLAS_NUM_THREADS in
 // the environment wins). Nothing happens under another BLAS.

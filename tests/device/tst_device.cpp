@@ -37,9 +37,55 @@ private slots:
 
     // Every core this process may use: Qt reads the same affinity mask.
     void threadsZeroMeansEveryUsableCore() {
-        QCOMPARE(ms::device::usableCores(), std::max(1, QThread::idealThreadCount()));
+        int expected = std::max(1, QThread::idealThreadCount());
+        if (const int quota = ms::device::cgroupCpuLimit(); quota > 0) expected = std::min(expected, quota);
+        QCOMPARE(ms::device::usableCores(), expected);
         ms::device::configureThreads(0);
         QCOMPARE(ms::device::threads(), ms::device::usableCores());
+    }
+
+    void cpuQuotaIsWholeCoresAtLeastOne() {
+        using ms::device::cpuQuotaCores;
+        QCOMPARE(cpuQuotaCores("max", "100000"), 0);
+        QCOMPARE(cpuQuotaCores("-1", "100000"), 0); // cgroup v1: no quota
+        QCOMPARE(cpuQuotaCores("200000", "100000"), 2);
+        QCOMPARE(cpuQuotaCores("150000", "100000"), 1); // 1.5 cores: one thread does not contend
+        QCOMPARE(cpuQuotaCores("50000", "100000"), 1);
+        QCOMPARE(cpuQuotaCores("", ""), 0);
+        QCOMPARE(cpuQuotaCores("200000", "0"), 0);
+    }
+
+    // A fake cgroup tree: the tightest quota of the process's cgroup and its ancestors wins.
+    void cgroupQuotaReadsV2AndV1() {
+        QTemporaryDir dir;
+        QVERIFY(dir.isValid());
+        const QString root = dir.filePath(QStringLiteral("fs"));
+        auto write = [](const QString &path, const QByteArray &text) {
+            QDir().mkpath(QFileInfo(path).path());
+            QFile f(path);
+            QVERIFY(f.open(QIODevice::WriteOnly));
+            f.write(text);
+        };
+        const std::string self = dir.filePath(QStringLiteral("self")).toStdString();
+        // cgroup v2: 3 cores at the parent, none in the leaf.
+        write(root + QStringLiteral("/cpu.max"), "max 100000\n");
+        write(root + QStringLiteral("/jobs/cpu.max"), "300000 100000\n");
+        write(root + QStringLiteral("/jobs/train/cpu.max"), "max 100000\n");
+        write(QString::fromStdString(self), "0::/jobs/train\n");
+        QCOMPARE(ms::device::cgroupCpuLimit(root.toStdString(), self), 3);
+        // ... and 2 cores in the leaf: the tighter one.
+        write(root + QStringLiteral("/jobs/train/cpu.max"), "200000 100000\n");
+        QCOMPARE(ms::device::cgroupCpuLimit(root.toStdString(), self), 2);
+        // No quota anywhere.
+        write(QString::fromStdString(self), "0::/\n");
+        QCOMPARE(ms::device::cgroupCpuLimit(root.toStdString(), self), 0);
+        // cgroup v1 (docker --cpus 4): the cpu controller's quota and period.
+        write(root + QStringLiteral("/cpu,cpuacct/cpu.cfs_quota_us"), "400000\n");
+        write(root + QStringLiteral("/cpu,cpuacct/cpu.cfs_period_us"), "100000\n");
+        write(QString::fromStdString(self), "4:cpuset:/\n3:cpu,cpuacct:/\n1:memory:/x\n");
+        QCOMPARE(ms::device::cgroupCpuLimit(root.toStdString(), self), 4);
+        // A missing file is no quota, not an error.
+        QCOMPARE(ms::device::cgroupCpuLimit(dir.filePath(QStringLiteral("none")).toStdString(), self), 0);
     }
 };
 

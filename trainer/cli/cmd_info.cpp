@@ -5,6 +5,7 @@
 #include "device/Device.h"
 
 #include <cstdio>
+#include <thread>
 
 namespace {
 
@@ -14,6 +15,10 @@ int run(const std::vector<std::string> &argv) {
                 ms::audio::sndfileVersion().c_str());
     std::printf("devices:");
     for (const auto &d : ms::device::available()) std::printf(" %s", d.c_str());
+    std::printf("\n");
+    const int quota = ms::device::cgroupCpuLimit();
+    std::printf("cpu cores: %d usable of %u", ms::device::usableCores(), std::thread::hardware_concurrency());
+    if (quota > 0) std::printf(" (cgroup CPU quota: %d)", quota);
     std::printf("\n");
     int rc = 0;
     for (const auto &path : args.positionals()) {
