@@ -52,6 +52,12 @@ VOCODER_MINUTES="${VOCODER_MINUTES:-30}"
 CALL_SECONDS="${CALL_SECONDS:-570}"
 AUG_COPIES="${AUG_COPIES:-10}"
 CLI="$BUILD/trainer/melstudio-cli"
+# The carried libraries (libsndfile, libsoxr, nlohmann-json): found by the build and at run time.
+if [ -d "$root/.gpu-deps/usr" ]; then
+  R="$root/.gpu-deps"
+  export PKG_CONFIG_SYSROOT_DIR="$R" PKG_CONFIG_LIBDIR="$R/usr/lib/x86_64-linux-gnu/pkgconfig:$R/usr/share/pkgconfig"
+  export LD_LIBRARY_PATH="$R/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+fi
 stamp="$(date +%H%M%S)"
 LOG="$WORK/out-$stamp"
 mkdir -p "$OUT" "$WORK" "$LOG"
@@ -82,8 +88,6 @@ stage_build() {
   python3 -c 'import torch; print("torch", torch.__version__, "cuda", torch.version.cuda, "available", torch.cuda.is_available())' \
     > "$LOG/torch.txt" 2>&1
   command -v ninja >/dev/null && gen=(-G Ninja)
-  export PKG_CONFIG_SYSROOT_DIR="$R" PKG_CONFIG_LIBDIR="$R/usr/lib/x86_64-linux-gnu/pkgconfig:$R/usr/share/pkgconfig"
-  export LD_LIBRARY_PATH="$R/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
   step cmake cmake -S "$root" -B "$BUILD" "${gen[@]}" -DCMAKE_BUILD_TYPE=Release -DMELSTUDIO_GUI=OFF \
     -DMELSTUDIO_TESTS=OFF -DCMAKE_PREFIX_PATH="$torch_prefix;$R/usr" -DCMAKE_INCLUDE_PATH="$R/usr/include" \
     -DCMAKE_LIBRARY_PATH="$R/usr/lib/x86_64-linux-gnu" || return 1
