@@ -260,7 +260,10 @@ bool TrainPage::start(bool resume)
         data = QDir(data).filePath(QStringLiteral("processed"));
     QStringList args = {QStringLiteral("train"), m_model->currentText(), QStringLiteral("--data"), data,
                         QStringLiteral("--run"), runDir, QStringLiteral("--preset"), m_preset->currentText(),
-                        QStringLiteral("--device"), m_device->currentText()};
+                        QStringLiteral("--device"), m_device->currentText(),
+                        // A lower CPU priority: the studio, playback and generation stay responsive
+                        // while a job trains (on a CPU-only machine they compete for the same cores).
+                        QStringLiteral("--nice"), QStringLiteral("10")};
     if (m_steps->value() > 0) args << QStringLiteral("--steps") << QString::number(m_steps->value());
     args << QProcess::splitCommand(m_recipe->text());
     if (resume) args << QStringLiteral("--resume");

@@ -168,12 +168,17 @@ stage_vocoder() {
   done
   step vocoded_analyze "$CLI" analyze "$LOG/vocoded" --json
   step holdout_analyze "$CLI" analyze "$WORK/holdout_src" --json
-  # The generator alone (~15 MB in float32) comes back beside the pack; the discriminators and
-  # optimiser state (~170 MB) stay on the machine.
+  # The generator alone (~15 MB in float32) and its checkpoint's state.json come back beside
+  # the pack; the discriminators and optimiser state (~170 MB) stay on the machine. Here:
+  #   mkdir -p R/checkpoints/N && cp vocoder_generator_N.safetensors R/checkpoints/N/generator.safetensors
+  #   cp vocoder_state_N.json R/checkpoints/N/state.json   # then --vocoder-run R works
   local last
   last="$(ls "$run/checkpoints" 2>/dev/null | sort -n | tail -1)"
-  [ -n "$last" ] && cp "$run/checkpoints/$last/generator.safetensors" "$OUT/vocoder_generator_$last.safetensors" &&
-    cp "$run/checkpoints/$last/generator.json" "$OUT/vocoder_generator_$last.json" 2>/dev/null
+  if [ -n "$last" ]; then
+    cp "$run/checkpoints/$last/generator.safetensors" "$OUT/vocoder_generator_$last.safetensors"
+    cp "$run/checkpoints/$last/state.json" "$OUT/vocoder_state_$last.json"
+  fi
+  return 0
 }
 
 started=$SECONDS

@@ -9,7 +9,11 @@
 #include <sstream>
 #include <thread>
 
+#include <cerrno>
+#include <cstring>
+#include <dirent.h>
 #include <dlfcn.h>
+#include <sys/resource.h>
 #if defined(__linux__)
 #include <sched.h>
 #endif
@@ -156,6 +160,31 @@ int usableCores() {
     if (quota > 0) n = std::min(n, quota);
 #endif
     return n;
+}
+
+int lowerPriority(int nice, std::string *error) {
+    auto fail = [&](const std::string &why) {
+        if (error) *error = why;
+        return -1;
+    };
+    if (nice < 0 || nice > 19) return fail("niceness must be 0-19, not " + std::to_string(nice));
+    errno = 0;
+    const int now = ::getpriority(PRIO_PROCESS, 0);
+    if (now == -1 && errno != 0) return fail(std::strerror(errno));
+    if (nice <= now) return now; // already at least this low; never raise it
+#if defined(__linux__)
+    // Every thread already running (LibTorch may have started pools), then this one,
+    // whose niceness the threads started later inherit.
+    if (DIR *d = ::opendir("/proc/self/task")) {
+        while (const dirent *e = ::readdir(d)) {
+            const int tid = std::atoi(e->d_name);
+            if (tid > 0) ::setpriority(PRIO_PROCESS, id_t(tid), nice);
+        }
+        ::closedir(d);
+    }
+#endif
+    if (::setpriority(PRIO_PROCESS, 0, nice) != 0) return fail(std::strerror(errno));
+    return ::getpriority(PRIO_PROCESS, 0);
 }
 
 void configureThreads(int n) {

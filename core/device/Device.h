@@ -24,6 +24,11 @@ int cgroupCpuLimit(const std::string &root = "/sys/fs/cgroup",
                    const std::string &procSelfCgroup = "/proc/self/cgroup");
 // floor(quota / period), at least 1; 0 for "max", -1 or anything unreadable.
 int cpuQuotaCores(const std::string &quota, const std::string &period);
+// Lowers this process's CPU priority to niceness `nice` (0-19) for every thread it
+// has and will start (Linux keeps a niceness per thread), so that a training job
+// yields the cores to the studio, playback and generation. Returns the niceness now
+// in effect, or -1 with the reason in `error`. Raising priority is refused.
+int lowerPriority(int nice, std::string *error = nullptr);
 // OpenBLAS, when it is the BLAS LibTorch calls: one thread of its own, since
 // LibTorch already calls it from its parallel regions (OPENBLAS_NUM_THREADS in
 // the environment wins). Nothing happens under another BLAS.

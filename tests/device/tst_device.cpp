@@ -3,8 +3,14 @@
 
 #include <QtTest>
 
+#include <atomic>
 #include <fstream>
+#include <sstream>
 #include <string>
+#include <thread>
+
+#include <sys/syscall.h>
+#include <unistd.h>
 
 namespace {
 // Whether an OpenBLAS library is mapped into this process, read from the
@@ -16,6 +22,16 @@ bool openblasLoaded() {
         if (line.find("openblas") != std::string::npos) return true;
     return false;
 }
+// A thread's niceness as the kernel reports it (field 19 of /proc/self/task/TID/stat).
+int threadNice(long tid) {
+    std::ifstream in("/proc/self/task/" + std::to_string(tid) + "/stat");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::istringstream rest(text.substr(text.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && rest >> field; ++i) {}
+    return std::stoi(field);
+}
+long currentTid() { return long(::syscall(SYS_gettid)); }
 } // namespace
 
 class TestDevice : public QObject {
@@ -86,6 +102,34 @@ private slots:
         QCOMPARE(ms::device::cgroupCpuLimit(root.toStdString(), self), 4);
         // A missing file is no quota, not an error.
         QCOMPARE(ms::device::cgroupCpuLimit(dir.filePath(QStringLiteral("none")).toStdString(), self), 0);
+    }
+
+    // Last: it lowers this test process's priority for good.
+    void lowerPriorityReachesEveryThread() {
+        std::string why;
+        QCOMPARE(ms::device::lowerPriority(25, &why), -1);
+        QVERIFY(QString::fromStdString(why).contains(QLatin1String("0-19")));
+        const int before = threadNice(currentTid());
+        // A thread that already runs (as LibTorch's pools may) must be lowered too.
+        std::atomic<long> tid{0};
+        std::atomic<bool> done{false};
+        std::thread early([&] {
+            tid = currentTid();
+            while (!done) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        });
+        while (tid == 0) std::this_thread::yield();
+        const int target = std::max(before, 3) + 1;
+        QCOMPARE(ms::device::lowerPriority(target, &why), target);
+        QCOMPARE(threadNice(currentTid()), target);
+        QCOMPARE(threadNice(tid), target);
+        long laterNice = -100;
+        std::thread later([&] { laterNice = threadNice(currentTid()); });
+        later.join();
+        QCOMPARE(laterNice, long(target));
+        // Never raised: asking for less than now keeps the current niceness.
+        QCOMPARE(ms::device::lowerPriority(0, &why), target);
+        done = true;
+        early.join();
     }
 };
 

@@ -278,6 +278,13 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
         return kTrainFailed;
     };
 
+    int niceNow = 0;
+    if (opt.nice > 0) {
+        std::string why;
+        niceNow = device::lowerPriority(opt.nice, &why);
+        if (niceNow < 0) run.log("warning: --nice " + std::to_string(opt.nice) + ": " + why);
+        else run.log("cpu priority: nice " + std::to_string(niceNow));
+    }
     device::configureThreads(opt.threads);
     std::string devErr;
     const std::string devName = device::resolve(opt.device, &devErr);
@@ -330,7 +337,7 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     nlohmann::json runJson = {
         {"family", "kick-ldm"}, {"component", trainer.component()}, {"job", opt.kind},
         {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
-        {"device", devName}, {"threads", device::threads()}, {"seed", opt.seed},
+        {"device", devName}, {"threads", device::threads()}, {"nice", niceNow}, {"seed", opt.seed},
         {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", per},
         {"checkpoint_every", ckEvery}, {"preview_every", pvEvery}, {"log_every", opt.logEvery},
         {"code_version", MELSTUDIO_VERSION}, {"torch", device::torchVersion()}, {"created", RunFolder::now()}};
@@ -442,6 +449,7 @@ common:
   --preset tiny|paper        model sizes (paper)
   --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
   --threads N                CPU threads (0 = all cores)
+  --nice N                   lower the job's CPU priority (0-19; the studio starts jobs with 10)
   --resume                   continue from the newest complete checkpoint
   --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs)
   --batch N                  batch size (vae 32, diffusion 16, vocoder 4)
@@ -503,6 +511,11 @@ int runTrain(const std::string &kind, const cli::Args &a) {
     c.logEvery = a.getInt64("log-every", 10);
     c.seed = uint64_t(a.getInt64("seed", 0));
     c.threads = a.getInt("threads", 0);
+    c.nice = a.getInt("nice", 0);
+    if (c.nice < 0 || c.nice > 19) {
+        std::fprintf(stderr, "train: --nice must be 0-19 (a lower priority; raising it needs root)\n");
+        return kTrainUsage;
+    }
     c.keep = a.getInt("keep", 3);
     c.debugNanAtStep = a.getInt64("debug-nan-at-step", -1);
     c.amp = a.get("amp", "auto");

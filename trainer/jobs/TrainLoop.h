@@ -39,6 +39,7 @@ struct CommonOptions {
     long long checkpointEvery = 0, previewEvery = 0, logEvery = 10;
     uint64_t seed = 0;
     int threads = 0;
+    int nice = 0;                    // CPU priority: 0 (normal) .. 19 (lowest)
     int keep = 3;
     long long debugNanAtStep = -1;   // hidden: makes the loss of that step NaN
     std::string amp = "auto";        // auto (per recipe, CUDA only) | on | off
