@@ -51,12 +51,14 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     }
     std::map<std::string, std::vector<double>> t;
     std::string precisionUsed;
+    int loopThreads = 0;
     for (int i = 0; i < std::max(1, o.reps); ++i) {
         p.seed = uint64_t(i + 1);
         auto r = (*pipe)->run(p);
         if (!r) return Error{r.error()};
         for (const auto &[k, v] : r->timingsMs) t[k].push_back(v);
         precisionUsed = r->precisionUsed;
+        loopThreads = r->samplerThreadsUsed;
     }
     const std::string dev = (*pipe)->device();
     const std::string stepsName = "ddim" + std::to_string(o.steps);
@@ -65,6 +67,7 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     for (const char *k : {"prompt", "sample", "decode", "vocoder", "post"}) e2e.extra[std::string(k) + "_ms"] = median(t[k]);
     e2e.extra["hifigan"] = (*pipe)->hasVocoder() ? 1 : 0;
     e2e.extra["bf16"] = precisionUsed == "bf16" ? 1 : 0;
+    if (dev == "cpu") e2e.extra["sampler_threads"] = loopThreads;
     rows.push_back(e2e);
     rows.push_back({"unet_" + stepsName + "_cfg", median(t["sample"]), dev, {{"unet_calls", o.steps}, {"bf16", e2e.extra["bf16"]}}});
     rows.push_back({"vae_decode", median(t["decode"]), dev, {}});
@@ -91,11 +94,11 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         q.precision = precisionUsed == "bf16" ? "fp32" : "bf16";
         if (auto st = variant(q, q.precision); !st) return Error{st.error()};
     }
-    if (o.samplerThreadsVariant) {
-        // The denoising loop on every thread (vocoder and decoder unchanged).
+    if (o.samplerThreadsVariant && dev == "cpu" && loopThreads != 1) {
+        // The denoising loop on one thread (vocoder and decoder unchanged).
         KickParams q = p;
-        q.samplerThreads = 0;
-        if (auto st = variant(q, "samplerallthreads"); !st) return Error{st.error()};
+        q.samplerThreads = 1;
+        if (auto st = variant(q, "sampler1thread"); !st) return Error{st.error()};
     }
     if (o.batch > 1) {
         p.count = o.batch;
@@ -111,6 +114,7 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         KickBenchRow b{"generate_batch" + std::to_string(o.batch), ms, dev, {}};
         b.extra["kicks_per_s"] = 1000.0 * o.batch / ms;
         b.extra["ms_per_kick"] = ms / o.batch;
+        if (dev == "cpu") b.extra["sampler_threads"] = last.samplerThreadsUsed;
         for (const char *k : {"sample", "decode", "vocoder"}) b.extra[std::string(k) + "_ms"] = last.timingsMs[k];
         rows.push_back(b);
     }

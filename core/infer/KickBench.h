@@ -17,8 +17,8 @@ struct KickBenchOptions {
     int batch = 16;                  // the throughput run
     int steps = 50;
     float guidance = 3.0f;
-    int samplerThreads = 1;          // KickParams::samplerThreads for the main rows
-    bool samplerThreadsVariant = true;   // also time the kick with the denoising loop on every thread
+    int samplerThreads = 0;          // KickParams::samplerThreads for the main rows (0: every core)
+    bool samplerThreadsVariant = true;   // also time the kick with the denoising loop on one thread
     std::string precision = "auto";  // KickParams::precision for the main rows
     bool precisionVariant = true;    // CPU: also time the kick with the other precision
 };
@@ -32,8 +32,8 @@ struct KickBenchRow {
 
 // Runs: generate_ddim50_cfg (one kick end to end: DDIM + CFG + VAE decode +
 // vocoder, with the stage split), the stages alone, the kick with the other
-// precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on every
-// thread (_samplerallthreads), and generate_batch16 (kicks/s).
+// precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on one
+// thread (_sampler1thread, CPU only), and generate_batch16 (kicks/s).
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &options);
 
 } // namespace ms::infer

@@ -264,6 +264,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         torch::Tensor x;
         {
             ScopedThreads loopThreads(params.samplerThreads, d->device.is_cpu());
+            res.samplerThreadsUsed = d->device.is_cpu() ? at::get_num_threads() : 0;
             x = params.sampler == "ddim" ? mk::ddim(eps, *d->schedule, cond, uncond, row, gens, opt, cb, cancel)
                                          : mk::ddpm(eps, *d->schedule, cond, uncond, row, gens, opt, cb, cancel);
         }

@@ -29,10 +29,13 @@ struct KickParams {
     // the raw decoder/vocoder output (trimmed to 2 s).
     bool finish = true;
     // Intra-op threads for the denoising loop only (0: keep the current
-    // setting). The UNet's ops are small: on the shared 2-core machine one
-    // thread was faster in every measurement (OpenMP barrier stalls with 2),
-    // so it is the default; decoder and vocoder keep every thread.
-    int samplerThreads = 1;
+    // setting, normally every core). Measured on the 2-core machine (DDIM 50 +
+    // CFG): a bf16 loop for one kick is ~10 ms faster on one thread, but the
+    // decoder and vocoder after it then lose ~25 ms while OpenMP wakes its
+    // second thread again (end to end 284-316 ms against 287-292 ms on both
+    // threads); the fp32 loop (171-195 against 207-280 ms) and batches (bf16,
+    // 16 kicks: 598 against 1459 ms) gain from every core. So 0 is the default.
+    int samplerThreads = 0;
     // Arithmetic of the denoising loop on CPU: "fp32", "bf16", or "auto"
     // (bf16 where the CPU has native bfloat16 units, else fp32). The VAE
     // decoder and the vocoder always run in float32. GPU runs ignore it.
@@ -56,6 +59,7 @@ struct KickResult {
     std::string modelId;                     // package folder name + version
     std::string vocoderUsed;                 // "hifigan" or "griffinlim"
     std::string precisionUsed;               // denoising loop: "fp32", "bf16" ("fp32" on GPU)
+    int samplerThreadsUsed = 0;              // the denoising loop's CPU threads (0 on GPU)
     std::map<std::string, double> timingsMs; // "sample", "decode", "vocoder", "total"
     bool cancelled = false;
 };

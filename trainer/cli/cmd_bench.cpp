@@ -15,10 +15,11 @@ const char *kUsage =
     "One kick end to end (DDIM 50 + CFG + VAE decode + vocoder), named generate_ddim50_cfg, with the\n"
     "stage split; the stages alone; kicks/s for a batch of 16. Without --model a randomly initialised\n"
     "package of the preset is timed (same cost as a trained one). The denoising loop runs on\n"
-    "--sampler-threads (default 1), the CFG's two branches stacked into one batch, in --precision\n"
+    "--sampler-threads (default 0: every thread), the CFG's two branches stacked into one batch, in\n"
+    "--precision\n"
     "(auto: bf16 where the CPU has native bfloat16, else fp32). On CPU the kick is also timed with the\n"
-    "other precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on every thread\n"
-    "(generate_ddim50_cfg_samplerallthreads). --json: one object per line.";
+    "other precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on one thread\n"
+    "(generate_ddim50_cfg_sampler1thread). --json: one object per line.";
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});
@@ -29,7 +30,7 @@ int run(const std::vector<std::string> &argv) {
     o.reps = a.getInt("reps", 5);
     o.batch = a.getInt("batch", 16);
     o.steps = a.getInt("steps", 50);
-    o.samplerThreads = a.getInt("sampler-threads", 1);
+    o.samplerThreads = a.getInt("sampler-threads", 0);
     o.precision = a.get("precision", "auto");
     const bool json = a.has("json");
     const int threads = a.getInt("threads", 0);

@@ -24,6 +24,7 @@ const char *kUsage =
     "Prompt words missing from the model's vocabulary are reported and ignored. --raw skips the\n"
     "reference post-processing (peak 0.95, fade 1.0-1.75 s). --precision is the denoising loop's arithmetic\n"
     "on CPU (auto: bf16 where the CPU has native bfloat16 units, else fp32; decoder and vocoder stay fp32).\n"
+    "--sampler-threads N: the loop's CPU threads (default 0: every thread of --threads).\n"
     "Defaults: count 1, steps 50, cfg 3, seed 1.\n\n"
     "--model is a model package, or a diffusion run folder (or one of its checkpoints): its newest\n"
     "checkpoint's EMA weights with the VAE it was trained with. Without --model: the bundled default\n"
@@ -56,7 +57,7 @@ int run(const std::vector<std::string> &argv) {
     const std::string out = a.get("out"), device = a.get("device", "auto");
     const bool overwrite = a.has("overwrite");
     const int threads = a.getInt("threads", 0);
-    p.samplerThreads = a.getInt("sampler-threads", 1);
+    p.samplerThreads = a.getInt("sampler-threads", 0);
     p.precision = a.get("precision", "auto");
     if (!a.error().empty() || !a.unused().empty() || out.empty()) {
         std::fprintf(stderr, "generate: %s\n%s\n",
