@@ -349,13 +349,17 @@ void TrainPage::refresh()
                 const int sec = int((total - p.step) * perStep);
                 eta = QStringLiteral("%1:%2").arg(sec / 60).arg(sec % 60, 2, 10, QLatin1Char('0'));
             }
-            m_stats->setText(tr("<b>step</b> %1 / %2 &nbsp; <b>lr</b> %3 &nbsp; <b>samples/s</b> %4 &nbsp; <b>ETA</b> %5 &nbsp; <b>memory</b> %6 MB")
-                                 .arg(p.step)
-                                 .arg(total > 0 ? QString::number(total) : QStringLiteral("?"))
-                                 .arg(std::isnan(p.lr) ? QStringLiteral("—") : QString::number(p.lr, 'g', 3))
-                                 .arg(std::isnan(p.samplesPerS) ? QStringLiteral("—") : QString::number(p.samplesPerS, 'f', 1))
-                                 .arg(eta)
-                                 .arg(std::isnan(p.memMb) ? QStringLiteral("—") : QString::number(p.memMb, 'f', 0)));
+            QString stats = tr("<b>step</b> %1 / %2 &nbsp; <b>lr</b> %3 &nbsp; <b>samples/s</b> %4 &nbsp; <b>ETA</b> %5 &nbsp; <b>memory</b> %6 MB")
+                                .arg(p.step)
+                                .arg(total > 0 ? QString::number(total) : QStringLiteral("?"))
+                                .arg(std::isnan(p.lr) ? QStringLiteral("—") : QString::number(p.lr, 'g', 3))
+                                .arg(std::isnan(p.samplesPerS) ? QStringLiteral("—") : QString::number(p.samplesPerS, 'f', 1))
+                                .arg(eta)
+                                .arg(std::isnan(p.memMb) ? QStringLiteral("—") : QString::number(p.memMb, 'f', 0));
+            if (!std::isnan(p.gpuMemMb))
+                stats += tr(" &nbsp; <b>GPU</b> %1 MB (peak %2 MB)")
+                             .arg(QString::number(p.gpuMemMb, 'f', 0), QString::number(p.gpuPeakMb, 'f', 0));
+            m_stats->setText(stats);
         }
     }
     if (m_checkpoints->count() != m_watcher->checkpoints().size()) {

@@ -871,6 +871,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
         <translation>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</translation>
     </message>
+    <message>
+        <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
+        <translation> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</translation>
+    </message>
 </context>
 <context>
     <name>ms::widgets::LatentGrid</name>

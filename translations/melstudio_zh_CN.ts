@@ -867,6 +867,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
         <translation>此检查点只是单个组件。请用 melstudio-cli export 组装模型包，然后在“生成”页面打开。</translation>
     </message>
+    <message>
+        <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
+        <translation> &amp;nbsp; &lt;b&gt;显存&lt;/b&gt; %1 MB（峰值 %2 MB）</translation>
+    </message>
 </context>
 <context>
     <name>ms::widgets::LatentGrid</name>

@@ -88,6 +88,8 @@ bool RunWatcher::poll()
         if (o.contains(QStringLiteral("lr"))) p.lr = o.value(QStringLiteral("lr")).toDouble();
         if (o.contains(QStringLiteral("samples_per_s"))) p.samplesPerS = o.value(QStringLiteral("samples_per_s")).toDouble();
         if (o.contains(QStringLiteral("mem_mb"))) p.memMb = o.value(QStringLiteral("mem_mb")).toDouble();
+        if (o.contains(QStringLiteral("gpu_mem_mb"))) p.gpuMemMb = o.value(QStringLiteral("gpu_mem_mb")).toDouble();
+        if (o.contains(QStringLiteral("gpu_peak_mb"))) p.gpuPeakMb = o.value(QStringLiteral("gpu_peak_mb")).toDouble();
         const QJsonValue loss = o.value(QStringLiteral("loss"));
         if (loss.isObject()) {
             const QJsonObject lo = loss.toObject();

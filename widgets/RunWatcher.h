@@ -14,6 +14,7 @@ namespace ms::widgets {
 struct MetricPoint {
     qint64 step = 0;
     double epoch = 0, time = 0, lr = qQNaN(), samplesPerS = qQNaN(), memMb = qQNaN();
+    double gpuMemMb = qQNaN(), gpuPeakMb = qQNaN();   // CUDA runs: LibTorch's allocator
     QMap<QString, double> loss;
 };
 

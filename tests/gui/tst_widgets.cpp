@@ -52,9 +52,13 @@ private slots:
         QCOMPARE(w.metrics().size(), 3);
         QCOMPARE(w.metrics().back().loss.value(QStringLiteral("mse")), 0.3);
         QVERIFY(spy.size() >= 3);
-        // The timer also polls by itself.
-        append(metrics, R"({"step":4,"loss":{"mse":0.2}})" "\n");
+        QVERIFY(std::isnan(w.metrics().back().gpuMemMb));   // a CPU run has no GPU figures
+        // The timer also polls by itself; a CUDA run's line carries the allocator's figures.
+        append(metrics, R"({"step":4,"loss":{"mse":0.2},"mem_mb":900,"gpu_mem_mb":512.5,"gpu_peak_mb":2048})" "\n");
         QTRY_COMPARE_WITH_TIMEOUT(w.metrics().size(), 4, 2000);
+        QCOMPARE(w.metrics().back().memMb, 900.0);
+        QCOMPARE(w.metrics().back().gpuMemMb, 512.5);
+        QCOMPARE(w.metrics().back().gpuPeakMb, 2048.0);
     }
 
     void runWatcherReadsEventsAndCompleteCheckpoints()

@@ -10,6 +10,9 @@
 #include "util/Fs.h"
 
 #include <ATen/autocast_mode.h>
+#if defined(MELSTUDIO_HAVE_CUDA_MEMSTATS)
+#include <c10/cuda/CUDACachingAllocator.h>
+#endif
 
 #include <atomic>
 #include <chrono>
@@ -201,10 +204,25 @@ struct SignalGuard {
     }
 };
 
+// GPU memory of LibTorch's caching allocator on `dev`, in MB: what tensors use now
+// and the peak so far (for metrics.jsonl). False where the build has no access to
+// the statistics (CPU LibTorch, or an API this code does not know; see CMake).
+bool gpuMemoryMb(const torch::Device &dev, double *allocated, double *peak) {
+#if defined(MELSTUDIO_HAVE_CUDA_MEMSTATS)
+    if (!dev.is_cuda()) return false;
+    const auto s = c10::cuda::CUDACachingAllocator::getDeviceStats(dev.has_index() ? dev.index() : 0);
+    *allocated = double(s.allocated_bytes[0].current) / (1024.0 * 1024.0);   // [0]: aggregate
+    *peak = double(s.allocated_bytes[0].peak) / (1024.0 * 1024.0);
+    return true;
+#else
+    (void)dev, (void)allocated, (void)peak;
+    return false;
+#endif
+}
+
 double memoryMb(const torch::Device &dev) {
     (void)dev;
-    // Resident set size of the process (CUDA allocator stats are not exposed
-    // uniformly by the C++ API across LibTorch 1.13 and 2.x).
+    // Resident set size of the process (host memory, also on CUDA).
     std::ifstream in("/proc/self/statm");
     long pages = 0, rss = 0;
     if (in >> pages >> rss) return double(rss) * double(::sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0);
@@ -400,6 +418,10 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                 nlohmann::json row = {{"step", step}, {"epoch", double(step) / double(stepsPerEpoch)},
                                       {"time", RunFolder::now()}, {"loss", losses}, {"lr", trainer.learningRate()},
                                       {"samples_per_s", sps}, {"mem_mb", memoryMb(device)}};
+                if (double gpu = 0, gpuPeak = 0; gpuMemoryMb(device, &gpu, &gpuPeak)) {
+                    row["gpu_mem_mb"] = gpu;
+                    row["gpu_peak_mb"] = gpuPeak;
+                }
                 st = run.appendMetrics(row);
                 if (!st) return fatal(st.error());
                 char b[96];
