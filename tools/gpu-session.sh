@@ -131,6 +131,9 @@ stage_smoke() {
     --prompt "short bright" --out "$LOG/smoke_kicks" --overwrite
   for r in vae diff voc; do cp "$s/$r/metrics.jsonl" "$LOG/smoke_${r}_metrics.jsonl" 2>/dev/null; done
   grep -h '"mem_mb"' "$LOG"/smoke_*_metrics.jsonl > /dev/null && say "smoke: metrics copied"
+  say "smoke: GPU memory in metrics: $(grep -ho '"gpu_peak_mb":[0-9.]*' "$LOG"/smoke_*_metrics.jsonl | tail -1 || true)" \
+      "(empty: the configure check found no allocator statistics; see cmake.log)"
+  grep -i "allocator statistics" "$LOG/cmake.log" 2>/dev/null | tee -a "$summary"
 }
 
 stage_bench() {
