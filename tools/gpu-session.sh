@@ -40,6 +40,16 @@ if [ "${1:-}" = "--prepare-data" ]; then
   find "$src" -maxdepth 1 -type f \( -name '*.wav' -o -name '*.flac' -o -name '*.ogg' -o -name metadata.csv \) \
     -exec cp {} .gpu-data/kickset/ \;
   du -sh .gpu-data | awk '{print "gpu-session: " $2 " holds " $1}'
+  # libsoxr (in .gpu-deps) needs libgomp.so.1, which pip's torch ships only under another
+  # name: carry Debian's, used on the GPU machine only where its system has none.
+  tmp=$(mktemp -d)
+  if (cd "$tmp" && apt-get download libgomp1 >/dev/null 2>&1); then
+    rm -rf .gpu-data/gomp && dpkg -x "$tmp"/libgomp1_*.deb .gpu-data/gomp && rm -rf .gpu-data/gomp/usr/share
+    echo "gpu-session: .gpu-data/gomp holds libgomp.so.1 as a fallback"
+  else
+    echo "gpu-session: apt-get download libgomp1 failed; the GPU machine must have libgomp.so.1" >&2
+  fi
+  rm -rf "$tmp"
   exit 0
 fi
 
@@ -57,6 +67,9 @@ if [ -d "$root/.gpu-deps/usr" ]; then
   R="$root/.gpu-deps"
   export PKG_CONFIG_SYSROOT_DIR="$R" PKG_CONFIG_LIBDIR="$R/usr/lib/x86_64-linux-gnu/pkgconfig:$R/usr/share/pkgconfig"
   export LD_LIBRARY_PATH="$R/usr/lib/x86_64-linux-gnu:${LD_LIBRARY_PATH:-}"
+fi
+if ! ldconfig -p 2>/dev/null | grep -q 'libgomp.so.1 ' && [ -d "$root/.gpu-data/gomp/usr/lib/x86_64-linux-gnu" ]; then
+  export LD_LIBRARY_PATH="${LD_LIBRARY_PATH:-}:$root/.gpu-data/gomp/usr/lib/x86_64-linux-gnu"
 fi
 stamp="$(date +%H%M%S)"
 LOG="$WORK/out-$stamp"

@@ -8,7 +8,8 @@
 # The defaults are the shipped model's steps (about 33 + 37 minutes on a
 # 2-core CPU) and no vocoder: VOCODER_STEPS defaults to 0 (Griffin-Lim). A
 # vocoder run on CPU (~0.45 s per warm-up step, ~3 s per GAN step) did not
-# yet reproduce the kicks' fundamental after 6000 steps; see DEVELOPERS.md.
+# yet hold the kicks' fundamental after 16390 steps (14246 warm-up + 2144
+# adversarial); see DEVELOPERS.md.
 set -euo pipefail
 if [ $# -lt 1 ]; then
   sed -n 2,11p "$0"

@@ -2,15 +2,15 @@
 
 #include "torch/Torch.h"
 
+#include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <mutex>
 #include <sstream>
 #include <thread>
 
-#include <cerrno>
-#include <cstring>
 #include <dirent.h>
 #include <dlfcn.h>
 #include <sys/resource.h>
