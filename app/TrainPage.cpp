@@ -258,12 +258,25 @@ bool TrainPage::start(bool resume)
     QString data = m_dataset->text().trimmed();
     if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
         data = QDir(data).filePath(QStringLiteral("processed"));
-    QStringList args = {QStringLiteral("train"), m_model->currentText(), QStringLiteral("--data"), data,
-                        QStringLiteral("--run"), runDir, QStringLiteral("--preset"), m_preset->currentText(),
-                        QStringLiteral("--device"), m_device->currentText(),
-                        // A lower CPU priority: the studio, playback and generation stay responsive
-                        // while a job trains (on a CPU-only machine they compete for the same cores).
-                        QStringLiteral("--nice"), QStringLiteral("10")};
+    // Resuming continues the run as it was: its own model and preset (run.json), whatever
+    // the form shows now.
+    QString model = m_model->currentText();
+    QStringList presetArgs = {QStringLiteral("--preset"), m_preset->currentText()};
+    if (resume) {
+        QFile f(QDir(runDir).filePath(QStringLiteral("run.json")));
+        if (f.open(QIODevice::ReadOnly)) {
+            const QJsonObject info = QJsonDocument::fromJson(f.readAll()).object();
+            const QString job = info.value(QStringLiteral("job")).toString();
+            if (!job.isEmpty()) model = job;
+            if (info.contains(QStringLiteral("preset"))) presetArgs.clear();
+        }
+    }
+    QStringList args = {QStringLiteral("train"), model, QStringLiteral("--data"), data,
+                        QStringLiteral("--run"), runDir};
+    args << presetArgs << QStringLiteral("--device") << m_device->currentText();
+    // A lower CPU priority: the studio, playback and generation stay responsive while a
+    // job trains (on a CPU-only machine they compete for the same cores).
+    args << QStringLiteral("--nice") << QStringLiteral("10");
     if (m_steps->value() > 0) args << QStringLiteral("--steps") << QString::number(m_steps->value());
     args << QProcess::splitCommand(m_recipe->text());
     if (resume) args << QStringLiteral("--resume");

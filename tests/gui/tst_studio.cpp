@@ -318,11 +318,23 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!page.watcher()->checkpoints().isEmpty(), 5000);
         const qint64 pausedAt = page.watcher()->metrics().back().step;
         const int before = int(page.watcher()->metrics().size());
+        // The form changed since (another model and preset): Resume continues the run as
+        // it was, from its run.json.
+        page.setJob(QStringLiteral("vocoder"), data, run, QStringLiteral("paper"), 20000,
+                    QStringLiteral("--batch 2 --log-every 1 --checkpoint-every 1000 --threads 1"));
         QVERIFY(page.start(true));
         QTRY_VERIFY_WITH_TIMEOUT(page.watcher()->metrics().size() > before + 1, 60000);
         QVERIFY(page.watcher()->metrics().back().step > pausedAt);   // resumed, not restarted
         page.stop();
         QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 60000);
+        {
+            QFile f(QDir(run).filePath(QStringLiteral("run.json")));
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QJsonObject info = QJsonDocument::fromJson(f.readAll()).object();
+            QCOMPARE(info.value(QStringLiteral("job")).toString(), QStringLiteral("vae"));
+            QCOMPARE(info.value(QStringLiteral("preset")).toString(), QStringLiteral("tiny"));
+            QCOMPARE(info.value(QStringLiteral("nice")).toInt(), 10);   // the studio's jobs yield the CPU
+        }
 
         // A diffusion checkpoint on that VAE: "Use for generation" assembles a
         // package with melstudio-cli export and hands it to the Generate page.

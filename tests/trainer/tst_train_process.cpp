@@ -95,6 +95,28 @@ private slots:
         for (const auto &e : std::filesystem::directory_iterator(run + "/checkpoints"))
             QVERIFY2(e.path().filename().string()[0] != '.', e.path().c_str());   // no temp folders left
     }
+
+    // --resume continues a run as it was trained: without --preset it takes the run's
+    // own, and another preset or another model is refused before anything loads.
+    void aRunResumesWithItsOwnPresetAndOnlyAsItsOwnModel() {
+        const std::string run = dir("own");
+        const std::vector<std::string> common{"--data", m_data, "--run", run, "--device", "cpu", "--batch", "4",
+                                              "--checkpoint-every", "2"};
+        auto with = [&](std::vector<std::string> extra) {
+            std::vector<std::string> a = common;
+            a.insert(a.end(), extra.begin(), extra.end());
+            return a;
+        };
+        QCOMPARE(testing::train("vae", with({"--preset", "tiny", "--steps", "2"})), 0);
+        QVERIFY(testing::train("vae", with({"--preset", "paper", "--resume", "--steps", "4"})) != 0);
+        QVERIFY(testing::train("diffusion", with({"--vae", run, "--resume", "--steps", "4"})) != 0);
+        QCOMPARE(jobs::RunReader::read(run)->newestCheckpoint(), 2LL);   // neither touched the run
+        QCOMPARE(testing::train("vae", with({"--resume", "--steps", "4"})), 0);   // no --preset: tiny
+        auto snap = jobs::RunReader::read(run);
+        QVERIFY(snap.ok());
+        QCOMPARE(snap->newestCheckpoint(), 4LL);
+        QCOMPARE(snap->run.value("preset", std::string()), std::string("tiny"));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrainProcess)

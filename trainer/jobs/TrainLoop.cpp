@@ -520,6 +520,30 @@ int runTrain(const std::string &kind, const cli::Args &a) {
     c.preset = a.get("preset", "paper");
     c.device = a.get("device", "auto");
     c.resume = a.has("resume");
+    // A run folder is one model's run: resuming it as another model, or with another
+    // preset, would only fail later on mis-shaped weights. Without --preset a resume
+    // takes the run's own.
+    if (!c.runDir.empty()) {
+        const auto prev = RunReader::read(c.runDir);
+        const nlohmann::json info = prev && prev->run.is_object() ? prev->run : nlohmann::json::object();
+        const std::string job = info.value("job", std::string()), preset = info.value("preset", std::string());
+        if (!job.empty() && job != kind) {
+            std::fprintf(stderr, "train %s: %s is a %s run (its run.json); choose another --run folder\n", kind.c_str(),
+                         c.runDir.c_str(), job.c_str());
+            return kTrainUsage;
+        }
+        if (c.resume && !preset.empty()) {
+            if (!a.has("preset")) {
+                c.preset = preset;
+            } else if (c.preset != preset) {
+                std::fprintf(stderr,
+                             "train %s: %s was trained with --preset %s; resume it with that preset (or without "
+                             "--preset), or start a new run for --preset %s\n",
+                             kind.c_str(), c.runDir.c_str(), preset.c_str(), c.preset.c_str());
+                return kTrainUsage;
+            }
+        }
+    }
     if (a.has("steps")) {
         c.steps = a.getInt64("steps", c.steps);
         c.epochs = -1;
