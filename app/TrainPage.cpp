@@ -241,6 +241,9 @@ void TrainPage::setJob(const QString &model, const QString &dataset, const QStri
     m_steps->setValue(steps);
 }
 
+QString TrainPage::stateText() const { return m_state->text(); }
+QString TrainPage::logText() const { return m_log->isHidden() ? QString() : m_log->toPlainText(); }
+
 bool TrainPage::isChildRunning() const { return m_pid > 0 && ::kill(pid_t(m_pid), 0) == 0; }
 
 bool TrainPage::start(bool resume)
@@ -286,6 +289,10 @@ bool TrainPage::start(bool resume)
     proc.setArguments(args);
     proc.setStandardOutputFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
     proc.setStandardErrorFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
+    // Follow the run first: the events it already holds are not this job's outcome.
+    m_log->hide();
+    openRun(runDir);
+    m_eventsAtStart = m_watcher->events().size();
     qint64 pid = 0;
     if (!proc.startDetached(&pid)) {
         m_state->setText(tr("Cannot start %1: %2").arg(cliPath(), proc.errorString()));
@@ -300,8 +307,6 @@ bool TrainPage::start(bool resume)
     s.setValue(QStringLiteral("train/model"), m_model->currentText());
     s.setValue(QStringLiteral("train/recipe"), m_recipe->text());
     s.setValue(QStringLiteral("device"), m_device->currentText());
-    m_log->hide();
-    openRun(runDir);
     m_state->setText(tr("Running: melstudio-cli %1 (pid %2)").arg(args.join(QLatin1Char(' '))).arg(pid));
     return true;
 }
@@ -383,7 +388,10 @@ void TrainPage::refresh()
     const QString last = m_watcher->lastEvent();
     if (m_pid > 0 && !isChildRunning()) {
         m_pid = 0;
-        if (last == QLatin1String("paused")) m_state->setText(tr("Paused at the last checkpoint. Press Resume to continue."));
+        // Only an event the job wrote itself tells how it ended (a refused command line
+        // writes none, and the run may still end with an older "paused").
+        if (m_watcher->events().size() <= m_eventsAtStart) showFailure();
+        else if (last == QLatin1String("paused")) m_state->setText(tr("Paused at the last checkpoint. Press Resume to continue."));
         else if (last == QLatin1String("finished")) m_state->setText(tr("Finished."));
         else showFailure();
     } else if (m_pid == 0 && last == QLatin1String("failed")) {
@@ -393,13 +401,18 @@ void TrainPage::refresh()
 
 void TrainPage::showFailure()
 {
+    // The newer of the two: a job refused at its command line (wrong preset, missing
+    // data) writes only console.txt, while log.txt still ends with the previous session.
     QStringList lines;
+    QDateTime newest;
     for (const QString &name : {QStringLiteral("log.txt"), QStringLiteral("console.txt")}) {
         QFile f(QDir(m_watcher->runDir()).filePath(name));
-        if (f.open(QIODevice::ReadOnly)) {
-            lines = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
-            if (!lines.isEmpty()) break;
-        }
+        const QDateTime modified = QFileInfo(f).lastModified();
+        if (!f.open(QIODevice::ReadOnly) || (newest.isValid() && modified < newest)) continue;
+        const QStringList these = QString::fromUtf8(f.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        if (these.isEmpty()) continue;
+        lines = these;
+        newest = modified;
     }
     QString reason;
     for (const auto &e : m_watcher->events())

@@ -43,6 +43,9 @@ public:
     ms::widgets::RunWatcher *watcher() const { return m_watcher; }
     ms::widgets::LossPlot *lossPlot() const { return m_plot; }
     qint64 childPid() const { return m_pid; }
+    // The status line and the log lines shown when a job fails (for tests).
+    QString stateText() const;
+    QString logText() const;
 
 public slots:
     void togglePlay();
@@ -67,6 +70,7 @@ private:
     ms::widgets::Player *m_player;
     QTimer *m_timer;
     qint64 m_pid = 0;
+    qsizetype m_eventsAtStart = 0;   // events the run held when this studio started its job
     int m_shownPoints = 0;
     bool m_statsDirty = false;
     std::vector<float> m_previewAudio;

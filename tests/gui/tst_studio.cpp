@@ -335,6 +335,13 @@ private slots:
             QCOMPARE(info.value(QStringLiteral("preset")).toString(), QStringLiteral("tiny"));
             QCOMPARE(info.value(QStringLiteral("nice")).toInt(), 10);   // the studio's jobs yield the CPU
         }
+        // Start (not Resume) on that folder, with the form still on another model: the
+        // CLI refuses at once and writes only console.txt; the page shows that refusal,
+        // not log.txt's older lines (nor the run's old "paused" event).
+        QVERIFY(page.start(false));
+        QTRY_VERIFY_WITH_TIMEOUT(page.stateText().contains(QLatin1String("stopped unexpectedly")), 30000);
+        QVERIFY2(page.logText().endsWith(QLatin1String("is a vae run (its run.json); choose another --run folder")),
+                 qPrintable(page.logText().right(300)));
 
         // A diffusion checkpoint on that VAE: "Use for generation" assembles a
         // package with melstudio-cli export and hands it to the Generate page.
