@@ -13,7 +13,7 @@ echo "No display found: generating kicks with the command line instead."
 echo "(On a desktop, run $BUILD/app/melstudio; on a server, xvfb-run $BUILD/app/melstudio.)"
 out=${MELSTUDIO_OUT:-$PWD/out/kicks}
 mkdir -p "$out"
-if ! "$BUILD/trainer/melstudio-cli" generate --prompt "punchy" --count 4 --steps 50 --seed 1 --out "$out" --overwrite; then
+if ! "$BUILD/trainer/melstudio-cli" generate --prompt "short bright" --count 4 --steps 50 --seed 1 --out "$out" --overwrite; then
   echo "No default kick model is installed yet. Train one with the commands in README.md"
   echo "(section 'From a sample folder to new kicks') and pass it with --model, or set MELSTUDIO_MODEL_DIR."
   exit 1
