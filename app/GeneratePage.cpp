@@ -308,7 +308,17 @@ void GeneratePage::retranslateUi()
     m_formLabels[3]->setText(tr("Seed"));
     m_formLabels[4]->setText(tr("Count"));
     m_formLabels[5]->setText(tr("Sampler"));
-    m_prompt->setPlaceholderText(tr("keywords, e.g. punchy 808 deep"));
+    if (m_vocab.isEmpty()) {
+        m_prompt->setPlaceholderText(tr("keywords, e.g. punchy 808 deep"));
+    } else {
+        // Examples the loaded model knows: descriptive words first, then any.
+        QStringList examples;
+        for (const char *w : {"punchy", "808", "deep", "short", "bright", "low", "long", "dark", "high", "clicky"})
+            if (examples.size() < 3 && m_vocab.contains(QLatin1String(w))) examples << QLatin1String(w);
+        for (const QString &w : m_vocab)
+            if (examples.size() < 3 && !examples.contains(w)) examples << w;
+        m_prompt->setPlaceholderText(tr("keywords this model knows, e.g. %1").arg(examples.join(QLatin1Char(' '))));
+    }
     m_lockSeed->setToolTip(tr("Lock the seed (otherwise a new random seed is drawn for every run)"));
     m_randomSeed->setToolTip(tr("Draw a random seed"));
     m_generateButton->setText(tr("Generate (Ctrl+G)"));
@@ -330,6 +340,8 @@ void GeneratePage::changeEvent(QEvent *event)
 }
 
 bool GeneratePage::hasModel() const { return m_pipeline != nullptr; }
+
+QString GeneratePage::promptPlaceholder() const { return m_prompt->placeholderText(); }
 
 void GeneratePage::setModelDir(const QString &dir)
 {

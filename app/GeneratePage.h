@@ -57,6 +57,8 @@ public:
     void setModelDir(const QString &dir);
     QString modelDir() const { return m_modelDir; }
     bool hasModel() const;
+    // The prompt's placeholder: example keywords from the loaded model (for tests).
+    QString promptPlaceholder() const;
     bool isBusy() const { return m_busy; }
     // Sets the generation parameters shown in the form.
     void setParameters(const QString &prompt, int steps, int count, quint64 seed, bool lockSeed = true);

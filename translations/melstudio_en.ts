@@ -474,6 +474,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
             <numerusform>Exported %n takes.</numerusform>
         </translation>
     </message>
+    <message>
+        <source>keywords this model knows, e.g. %1</source>
+        <translation>keywords this model knows, e.g. %1</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>

@@ -470,6 +470,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
             <numerusform>已导出 %n 个结果。</numerusform>
         </translation>
     </message>
+    <message>
+        <source>keywords this model knows, e.g. %1</source>
+        <translation>此模型认识的关键词，例如 %1</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>

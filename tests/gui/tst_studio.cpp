@@ -171,6 +171,8 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
         QVERIFY2(loaded.at(0).at(0).toBool(), qPrintable(page.lastError()));
         QVERIFY(page.hasModel());
+        QVERIFY2(page.promptPlaceholder().contains(QLatin1String("knows, e.g. punchy 808 deep")),
+                 qPrintable(page.promptPlaceholder()));
         QSignalSpy done(&page, &GeneratePage::generationFinished);
         page.setParameters(QStringLiteral("punchy 808"), 6, 2, 42);
         page.generate();
