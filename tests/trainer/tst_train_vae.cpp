@@ -75,6 +75,34 @@ private slots:
         QCOMPARE(la.back(), lb.back());
     }
 
+    // A newest checkpoint damaged on disk: --resume moves it aside and continues from
+    // the one before, and the result is still the uninterrupted run's, bit for bit.
+    void aDamagedNewestCheckpointFallsBackToTheOneBefore() {
+        const std::string a = dir("uninterrupted2"), b = dir("damaged");
+        const std::vector<std::string> extra{"--lr", "1e-3", "--checkpoint-every", "3", "--keep", "0"};
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(a, m_data), extra), {"--steps", "9"})), 0);
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(b, m_data), extra), {"--steps", "6"})), 0);
+        std::filesystem::resize_file(b + "/checkpoints/6/vae.safetensors", 100);   // a torn write
+        QCOMPARE(train("vae", testing::plus(testing::plus(common(b, m_data), extra), {"--steps", "9", "--resume"})), 0);
+        QVERIFY(std::filesystem::exists(b + "/checkpoints/.unusable-6/vae.safetensors"));   // kept, out of the way
+        auto snap = jobs::RunReader::read(b);
+        QVERIFY(snap.ok());
+        bool reported = false;
+        for (const auto &e : snap->events)
+            if (e.value("event", "") == "checkpoint_unusable" && e.value("step", -1LL) == 6) reported = true;
+        QVERIFY(reported);
+        auto wa = testing::tensorBytes(a + "/checkpoints/9/vae.safetensors");
+        auto wb = testing::tensorBytes(b + "/checkpoints/9/vae.safetensors");
+        QVERIFY(!wa.empty());
+        QCOMPARE(wa.size(), wb.size());
+        for (const auto &[name, bytes] : wa) QVERIFY2(wb[name] == bytes, name.c_str());
+        // Every checkpoint damaged: refused, and nothing is moved.
+        for (const char *c : {"3", "6", "9"})
+            std::filesystem::resize_file(b + "/checkpoints/" + c + "/vae.safetensors", 100);
+        QVERIFY(train("vae", testing::plus(testing::plus(common(b, m_data), extra), {"--steps", "12", "--resume"})) != 0);
+        for (const char *c : {"3", "6", "9"}) QVERIFY(std::filesystem::exists(b + "/checkpoints/" + c));
+    }
+
     void nanLossStopsTheRunAndKeepsTheLastGoodCheckpoint() {
         const std::string run = dir("nan");
         const int rc = train("vae", testing::plus(common(run, m_data),

@@ -333,20 +333,48 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     const long long pvEvery = opt.previewEvery >= 0 ? opt.previewEvery : ckEvery;
 
     if (opt.resume && !ckpts.empty()) {
-        const long long from = ckpts.back();
-        const stdfs::path dir = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(from);
-        auto text = fs::readFile(dir / kCheckpointMarker);
-        if (!text) return fatal(text.error());
-        auto state = nlohmann::json::parse(*text, nullptr, false);
-        if (state.is_discarded()) return fatal((dir / kCheckpointMarker).string() + " is not valid JSON");
-        st = trainer.load(dir, state);
-        if (!st) return fatal("resuming from " + dir.string() + ": " + st.error());
-        auto rng = io::loadTensors(fs::u8string(dir / "rng.safetensors"));
-        if (rng && rng->count("cpu")) {
-            auto gen = at::detail::getDefaultCPUGenerator();
-            gen.set_state(rng->at("cpu"));
+        // The newest checkpoint that loads. One that does not (a file damaged by a disk
+        // error or a crash of the machine) is moved aside to checkpoints/.unusable-STEP,
+        // kept for inspection, and the one before it is tried; if none loads, nothing moves.
+        auto tryLoad = [&](long long from, nlohmann::json *stateOut) -> Status {
+            const stdfs::path dir = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(from);
+            auto text = fs::readFile(dir / kCheckpointMarker);
+            if (!text) return fail(text.error());
+            auto state = nlohmann::json::parse(*text, nullptr, false);
+            if (state.is_discarded()) return fail((dir / kCheckpointMarker).string() + " is not valid JSON");
+            if (Status ls = trainer.load(dir, state); !ls) return fail("resuming from " + dir.string() + ": " + ls.error());
+            auto rng = io::loadTensors(fs::u8string(dir / "rng.safetensors"));
+            if (!rng) return fail(rng.error());
+            if (rng->count("cpu")) {
+                auto gen = at::detail::getDefaultCPUGenerator();
+                gen.set_state(rng->at("cpu"));
+            }
+            *stateOut = std::move(state);
+            return {};
+        };
+        std::vector<std::pair<long long, std::string>> unusable;
+        long long loaded = -1;
+        nlohmann::json state;
+        for (auto it = ckpts.rbegin(); it != ckpts.rend() && loaded < 0; ++it) {
+            if (Status ls = tryLoad(*it, &state); ls) loaded = *it;
+            else unusable.emplace_back(*it, ls.error());
         }
-        step = state.value("step", from);
+        if (loaded < 0) {
+            std::string why = unusable.front().second;
+            if (unusable.size() > 1)
+                why += " (and the " + std::to_string(unusable.size() - 1) + " older checkpoint(s) did not load either)";
+            return fatal(why);
+        }
+        for (const auto &[bad, why] : unusable) {
+            const stdfs::path from = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(bad);
+            const stdfs::path aside = fs::u8path(opt.runDir) / "checkpoints" / (".unusable-" + std::to_string(bad));
+            stdfs::remove_all(aside, ec);
+            stdfs::rename(from, aside, ec);
+            run.log("warning: checkpoint " + std::to_string(bad) + " does not load (" + why + "); moved to " +
+                    aside.string() + ", resuming from checkpoint " + std::to_string(loaded));
+            (void)run.appendEvent("checkpoint_unusable", {{"step", bad}, {"reason", why}, {"moved_to", aside.string()}});
+        }
+        step = state.value("step", loaded);
         run.log("resumed from checkpoint " + std::to_string(step));
     } else if (opt.resume) {
         run.log("--resume: no complete checkpoint in " + opt.runDir + "; starting from step 0");
@@ -472,7 +500,8 @@ common:
   --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
   --threads N                CPU threads (0 = all cores)
   --nice N                   lower the job's CPU priority (0-19; the studio starts jobs with 10)
-  --resume                   continue from the newest complete checkpoint
+  --resume                   continue from the newest checkpoint that loads (with the run's preset;
+                             a damaged one is moved to checkpoints/.unusable-STEP)
   --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs)
   --batch N                  batch size (vae 32, diffusion 16, vocoder 4)
   --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4)
