@@ -60,6 +60,11 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
         std::fprintf(stderr, "%s: %s\n", name, pipe.error().c_str());
         return 1;
     }
+    // The models see one 2 s one-shot, like preprocess makes: say so when the input is longer.
+    const double seconds = double(mono.size()) / 44100.0;
+    if (seconds > 2.05)
+        std::fprintf(stderr, "%s: %s is %.1f s long; its first 2.0 s (peak-normalised, faded out) are used\n", name,
+                     in.c_str(), seconds);
     auto take = viaVae ? (*pipe)->reconstruct(mono) : (*pipe)->vocode(mono);
     if (!take) {
         std::fprintf(stderr, "%s: %s\n", name, take.error().c_str());
