@@ -261,18 +261,21 @@ bool TrainPage::start(bool resume)
     QString data = m_dataset->text().trimmed();
     if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
         data = QDir(data).filePath(QStringLiteral("processed"));
-    // Resuming continues the run as it was: its own model and preset (run.json), whatever
-    // the form shows now.
+    // Follow the run first: the events it already holds are not this job's outcome, and
+    // its run.json (the watcher's runInfo) says what a resume continues.
+    QDir().mkpath(runDir);
+    m_log->hide();
+    openRun(runDir);
+    m_eventsAtStart = m_watcher->events().size();
+    // Resuming continues the run as it was: its own model and preset, whatever the form
+    // shows now.
+    const QJsonObject &info = m_watcher->runInfo();
     QString model = m_model->currentText();
     QStringList presetArgs = {QStringLiteral("--preset"), m_preset->currentText()};
     if (resume) {
-        QFile f(QDir(runDir).filePath(QStringLiteral("run.json")));
-        if (f.open(QIODevice::ReadOnly)) {
-            const QJsonObject info = QJsonDocument::fromJson(f.readAll()).object();
-            const QString job = info.value(QStringLiteral("job")).toString();
-            if (!job.isEmpty()) model = job;
-            if (info.contains(QStringLiteral("preset"))) presetArgs.clear();
-        }
+        const QString job = info.value(QStringLiteral("job")).toString();
+        if (!job.isEmpty()) model = job;
+        if (info.contains(QStringLiteral("preset"))) presetArgs.clear();
     }
     QStringList args = {QStringLiteral("train"), model, QStringLiteral("--data"), data,
                         QStringLiteral("--run"), runDir};
@@ -283,16 +286,11 @@ bool TrainPage::start(bool resume)
     if (m_steps->value() > 0) args << QStringLiteral("--steps") << QString::number(m_steps->value());
     args << QProcess::splitCommand(m_recipe->text());
     if (resume) args << QStringLiteral("--resume");
-    QDir().mkpath(runDir);
     QProcess proc;
     proc.setProgram(cliPath());
     proc.setArguments(args);
     proc.setStandardOutputFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
     proc.setStandardErrorFile(QDir(runDir).filePath(QStringLiteral("console.txt")), QIODevice::Append);
-    // Follow the run first: the events it already holds are not this job's outcome.
-    m_log->hide();
-    openRun(runDir);
-    m_eventsAtStart = m_watcher->events().size();
     qint64 pid = 0;
     if (!proc.startDetached(&pid)) {
         m_state->setText(tr("Cannot start %1: %2").arg(cliPath(), proc.errorString()));
