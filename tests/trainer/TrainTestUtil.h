@@ -1,6 +1,7 @@
 #pragma once
 // Helpers for the trainer tests: a small dataset folder in the preprocess
-// format, in-process `train` runs, and run-folder queries. No LibTorch here.
+// format, in-process `train` runs, `melstudio-cli train` child processes killed
+// with SIGKILL, and run-folder queries. No LibTorch here.
 
 #include "cli/Args.h"
 #include "io/SafeTensors.h"
@@ -10,6 +11,11 @@
 #include "util/Fs.h"
 
 #include <nlohmann/json.hpp>
+
+#include <QDeadlineTimer>
+#include <QProcess>
+#include <QStringList>
+#include <QThread>
 
 #include <cmath>
 #include <string>
@@ -55,6 +61,43 @@ inline int train(const std::string &kind, const std::vector<std::string> &argv) 
 inline std::vector<std::string> plus(std::vector<std::string> a, const std::vector<std::string> &b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;
+}
+
+// Waits until `ok()` holds (polling), at most `ms`.
+template <class F> bool waitFor(F ok, int ms) {
+    QDeadlineTimer t(ms);
+    while (!t.hasExpired()) {
+        if (ok()) return true;
+        QThread::msleep(50);
+    }
+    return ok();
+}
+
+// `cli train KIND ARGS...` as a child process that stops right after checkpoint
+// `step` (the hidden --debug-hang-after-checkpoint), then SIGKILL, as a crash or
+// kill -9 would: nothing after the checkpoint runs. Returns "" or what went wrong.
+inline std::string trainKilledAfterCheckpoint(const QString &cli, const std::string &kind,
+                                              const std::vector<std::string> &argv, long long step) {
+    QStringList a{QStringLiteral("train"), QString::fromStdString(kind)};
+    for (const auto &s : argv) a << QString::fromStdString(s);
+    a << QStringLiteral("--debug-hang-after-checkpoint") << QString::number(step);
+    std::string runDir;
+    for (size_t i = 0; i + 1 < argv.size(); ++i)
+        if (argv[i] == "--run") runDir = argv[i + 1];
+    QProcess p;
+    p.setProcessChannelMode(QProcess::ForwardedErrorChannel);
+    p.start(cli, a);
+    if (!p.waitForStarted()) return "cannot start " + cli.toStdString();
+    const auto reached = [&] {
+        const auto c = jobs::RunReader::listCheckpoints(runDir);
+        return !c.empty() && c.back() == step;
+    };
+    const bool ok = waitFor([&] { return reached() || p.state() == QProcess::NotRunning; }, 120000) && reached();
+    p.kill();   // SIGKILL
+    p.waitForFinished(10000);
+    if (!ok) return "the child did not reach checkpoint " + std::to_string(step);
+    if (p.exitStatus() != QProcess::CrashExit) return "the child was not killed (it exited by itself)";
+    return {};
 }
 
 // The named loss of every metrics line of a run.

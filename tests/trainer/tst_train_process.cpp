@@ -9,6 +9,7 @@
 #include <QtTest>
 
 using namespace ms;
+using ms::testing::waitFor;
 
 class TestTrainProcess : public QObject {
     Q_OBJECT
@@ -24,15 +25,6 @@ class TestTrainProcess : public QObject {
             a << QString::fromStdString(s);
         for (const auto &s : extra) a << QString::fromStdString(s);
         return a;
-    }
-    // Waits until `ok()` holds (polling), at most `ms`.
-    template <class F> static bool waitFor(F ok, int ms) {
-        QDeadlineTimer t(ms);
-        while (!t.hasExpired()) {
-            if (ok()) return true;
-            QThread::msleep(50);
-        }
-        return ok();
     }
 
 private slots:

@@ -465,6 +465,11 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                     return trainer.weightsFinite() ? kTrainFailed : kTrainNonFinite;
                 }
                 lastCkpt = step;
+                if (step == opt.debugHangAfterCheckpoint) {
+                    // Tests: a process that stops right after this checkpoint, to be killed.
+                    run.log("debug: waiting to be killed after checkpoint " + std::to_string(step));
+                    for (;;) ::pause();
+                }
             }
             if (pvEvery > 0 && (step % pvEvery == 0 || step == total)) {
                 auto dir = run.previewDir(step);
@@ -593,6 +598,7 @@ int runTrain(const std::string &kind, const cli::Args &a) {
     }
     c.keep = a.getInt("keep", 3);
     c.debugNanAtStep = a.getInt64("debug-nan-at-step", -1);
+    c.debugHangAfterCheckpoint = a.getInt64("debug-hang-after-checkpoint", -1);
     c.amp = a.get("amp", "auto");
     if (c.dataDir.empty() || c.runDir.empty()) {
         std::fprintf(stderr, "train %s: --data DATASET_DIR and --run RUN_DIR are required\n", kind.c_str());
