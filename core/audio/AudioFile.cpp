@@ -114,21 +114,30 @@ Result<AudioInfo> probeAudio(const std::string &path) {
     return out;
 }
 
-Result<AudioBuffer> readAudio(const std::string &path) {
-    SF_INFO info{};
-    auto f = openRead(path, info);
-    if (!f) return Error{f.error()};
-    SNDFILE *sf = f->get();
+namespace {
+
+// Decodes an open file. A header's frame count is a claim: memory grows with
+// what really decodes, up to kMaxDecodedSamples.
+Result<AudioBuffer> decode(SNDFILE *sf, const SF_INFO &info, const std::string &path) {
     if (auto note = truncationNote(sf); !note.empty()) return fail(path + ": " + note);
     // Clip float data into [-1,1] like integer data would be; keep NaN detectable.
     sf_command(sf, SFC_SET_SCALE_FLOAT_INT_READ, nullptr, SF_TRUE);
     const int ch = info.channels;
+    if (ch > kMaxChannels)
+        return fail(path + ": " + std::to_string(ch) + " channels; melstudio reads at most " + std::to_string(kMaxChannels));
+    const int64_t maxFrames = kMaxDecodedSamples / ch;
     std::vector<float> interleaved;
-    interleaved.reserve(info.frames > 0 && info.frames < (1LL << 31) ? size_t(info.frames) * ch : 0);
-    std::vector<float> block(size_t(4096) * ch);
+    if (info.frames > 0) interleaved.reserve(size_t(std::min<int64_t>(info.frames, std::min<int64_t>(maxFrames, 1 << 22))) * ch);
+    const sf_count_t blockFrames = std::max(1, 16384 / ch);
+    std::vector<float> block(size_t(blockFrames) * ch);
     sf_count_t got;
-    while ((got = sf_readf_float(sf, block.data(), 4096)) > 0)
+    while ((got = sf_readf_float(sf, block.data(), blockFrames)) > 0) {
+        if (int64_t(interleaved.size() / ch) + got > maxFrames)
+            return fail(path + ": more than " + std::to_string(kMaxDecodedSamples) +
+                        " samples (over " + std::to_string(maxFrames / std::max(1, info.samplerate) / 60) +
+                        " minutes at this rate and channel count); melstudio reads files up to that length");
         interleaved.insert(interleaved.end(), block.begin(), block.begin() + got * ch);
+    }
     if (sf_error(sf) != SF_ERR_NO_ERROR)
         return fail(path + ": decoding failed (" + std::string(sf_strerror(sf)) + ")");
     const size_t frames = interleaved.size() / ch;
@@ -144,6 +153,53 @@ Result<AudioBuffer> readAudio(const std::string &path) {
     for (size_t i = 0; i < frames; ++i)
         for (int c = 0; c < ch; ++c) out.channels[c][i] = interleaved[i * ch + c];
     return out;
+}
+
+// libsndfile's virtual I/O over a buffer.
+struct MemoryFile {
+    const unsigned char *data;
+    sf_count_t size, pos = 0;
+};
+sf_count_t memLength(void *u) { return static_cast<MemoryFile *>(u)->size; }
+sf_count_t memSeek(sf_count_t offset, int whence, void *u) {
+    auto *m = static_cast<MemoryFile *>(u);
+    sf_count_t base = whence == SEEK_CUR ? m->pos : whence == SEEK_END ? m->size : 0;
+    sf_count_t to;
+    if (__builtin_add_overflow(base, offset, &to) || to < 0) return -1;
+    m->pos = to;
+    return to;
+}
+sf_count_t memRead(void *ptr, sf_count_t count, void *u) {
+    auto *m = static_cast<MemoryFile *>(u);
+    if (count <= 0 || m->pos >= m->size) return 0;
+    const sf_count_t n = std::min(count, m->size - m->pos);
+    std::memcpy(ptr, m->data + m->pos, size_t(n));
+    m->pos += n;
+    return n;
+}
+sf_count_t memWrite(const void *, sf_count_t, void *) { return 0; }
+sf_count_t memTell(void *u) { return static_cast<MemoryFile *>(u)->pos; }
+
+} // namespace
+
+Result<AudioBuffer> readAudio(const std::string &path) {
+    SF_INFO info{};
+    auto f = openRead(path, info);
+    if (!f) return Error{f.error()};
+    return decode(f->get(), info, path);
+}
+
+Result<AudioBuffer> readAudioBytes(const void *data, std::size_t size, const std::string &where) {
+    if (size == 0) return fail(where + ": empty file (0 bytes)");
+    MemoryFile mem{static_cast<const unsigned char *>(data), sf_count_t(size)};
+    SF_VIRTUAL_IO io{memLength, memSeek, memRead, memWrite, memTell};
+    SF_INFO info{};
+    SndPtr f(sf_open_virtual(&io, SFM_READ, &info, &mem));
+    if (!f) return fail(where + ": not a readable audio file (" + std::string(sf_strerror(nullptr)) + ")");
+    if (info.channels <= 0 || info.samplerate <= 0)
+        return fail(where + ": invalid header (channels " + std::to_string(info.channels) + ", rate " +
+                    std::to_string(info.samplerate) + ")");
+    return decode(f.get(), info, where);
 }
 
 Result<Container> containerForPath(const std::string &path) {

@@ -4,6 +4,8 @@
 #include "audio/AudioBuffer.h"
 #include "util/Result.h"
 
+#include <cstddef>
+#include <cstdint>
 #include <string>
 
 namespace ms::audio {
@@ -20,9 +22,17 @@ struct AudioInfo {
 // Header information without decoding. Fails with "<path>: <reason>".
 Result<AudioInfo> probeAudio(const std::string &path);
 
-// Decodes a whole file to float32 channels. Rejects zero-length audio and
-// NaN/Inf samples with a message naming the file.
+// The longest audio a reader decodes: 2^28 samples over all channels (1 GiB
+// of float32; about 50 minutes of 44.1 kHz stereo), and the most channels.
+// A header's length is never trusted: memory grows with what decodes.
+inline constexpr int64_t kMaxDecodedSamples = int64_t(1) << 28;
+inline constexpr int kMaxChannels = 64;
+
+// Decodes a whole file to float32 channels. Rejects zero-length audio, NaN/Inf
+// samples and audio over the limits above with a message naming the file.
 Result<AudioBuffer> readAudio(const std::string &path);
+// The same for an encoded file in memory; `where` names it in errors.
+Result<AudioBuffer> readAudioBytes(const void *data, std::size_t size, const std::string &where);
 
 enum class SampleFormat { Pcm16, Pcm24, Float32 };
 enum class Container { Wav, Flac };

@@ -102,9 +102,13 @@ std::vector<std::string> splitKeywords(std::string_view s) {
 }
 
 Result<std::vector<MetadataRow>> readMetadata(const std::string &path) {
-    auto text = fs::readFile(fs::u8path(path));
+    auto text = fs::readFile(fs::u8path(path), kMaxCsvBytes);
     if (!text) return Error{text.error()};
-    auto rows = parseCsv(*text);
+    return parseMetadata(*text, path);
+}
+
+Result<std::vector<MetadataRow>> parseMetadata(std::string_view text, const std::string &path) {
+    auto rows = parseCsv(text);
     if (!rows) return fail(path + ": " + rows.error());
     if (rows->empty()) return fail(path + ": empty file (expected a header filename,original_path,keywords)");
     const auto &head = rows->front();

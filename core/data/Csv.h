@@ -4,6 +4,7 @@
 
 #include "util/Result.h"
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,10 @@ struct MetadataRow {
 // Reads metadata.csv; the header must name the columns filename, original_path
 // and keywords (any order; other columns are ignored). Errors name the file.
 Result<std::vector<MetadataRow>> readMetadata(const std::string &path);
+// The same for text in memory; `path` names it in errors.
+Result<std::vector<MetadataRow>> parseMetadata(std::string_view text, const std::string &path);
+// The largest metadata.csv read (a million rows of long paths is ~300 MB).
+inline constexpr std::uint64_t kMaxCsvBytes = std::uint64_t(512) << 20;
 // Writes metadata.csv (header + rows) atomically (temp name + rename).
 Status writeMetadata(const std::string &path, const std::vector<MetadataRow> &rows);
 

@@ -1,5 +1,6 @@
 #include "data/Dataset.h"
 
+#include "io/Json.h"
 #include "io/SafeTensors.h"
 #include "util/Fs.h"
 
@@ -27,15 +28,18 @@ Result<std::unique_ptr<MelDataset>> MelDataset::open(const std::string &dir) {
     const std::string hint = "; run `melstudio-cli preprocess` on the aggregated folder to (re)build it";
     std::error_code ec;
     if (!stdfs::is_regular_file(fs::u8path(indexPath), ec)) return fail(indexPath + ": missing (not a preprocessed dataset folder)" + hint);
-    auto text = fs::readFile(fs::u8path(indexPath));
-    if (!text) return Error{text.error()};
+    auto parsed = io::readJsonFile(indexPath);
+    if (!parsed) return fail(parsed.error() + hint);
     std::unique_ptr<MelDataset> ds(new MelDataset);
     ds->m_dir = dir;
     std::string generation;
     try {
-        const auto j = nlohmann::json::parse(*text);
+        const auto &j = *parsed;
         ds->m_nMels = j.at("n_mels").get<int>();
         ds->m_frames = j.at("frames").get<int>();
+        if (ds->m_nMels <= 0 || ds->m_frames <= 0)
+            return fail(indexPath + ": n_mels and frames must be positive (they are " + std::to_string(ds->m_nMels) +
+                        " and " + std::to_string(ds->m_frames) + ")" + hint);
         ds->m_sampleRate = j.value("sample_rate", 44100);
         generation = j.value("generation", std::string());
         for (const auto &it : j.at("items")) {
@@ -70,6 +74,9 @@ Result<std::unique_ptr<MelDataset>> MelDataset::open(const std::string &dir) {
     };
     if (metaGen(**mf) != generation)
         return fail(melPath + " and index.json come from different preprocess runs (interrupted run?)" + hint);
+    // The dataset hands out float pointers into the mapped file.
+    auto aligned = [](const void *p) { return reinterpret_cast<uintptr_t>(p) % alignof(float) == 0; };
+    if (!aligned(mv->data)) return fail(melPath + ": 'mels' starts at an offset that is not a multiple of 4 bytes" + hint);
     ds->m_mels = static_cast<const float *>(mv->data);
     ds->m_melFile = std::move(*mf);
 
@@ -83,6 +90,8 @@ Result<std::unique_ptr<MelDataset>> MelDataset::open(const std::string &dir) {
                         ", samples]" + hint);
         if (metaGen(**af) != generation)
             return fail(fs::u8string(audioPath) + " and index.json come from different preprocess runs" + hint);
+        if (!aligned(av->data) || av->shape[1] > INT32_MAX)
+            return fail(fs::u8string(audioPath) + ": 'audio' is misaligned or longer than a clip can be" + hint);
         ds->m_samples = int(av->shape[1]);
         ds->m_audio = static_cast<const float *>(av->data);
         ds->m_audioFile = std::move(*af);

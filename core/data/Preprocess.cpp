@@ -7,6 +7,7 @@
 #include "data/ShardWriter.h"
 #include "device/Device.h"
 #include "dsp/LogMel.h"
+#include "io/Json.h"
 #include "io/SafeTensors.h"
 #include "util/Fs.h"
 
@@ -79,10 +80,10 @@ struct OldDataset {
 
 OldDataset loadOld(const stdfs::path &out, const PreprocessParams &p, int frames) {
     OldDataset o;
-    auto text = fs::readFile(out / "index.json");
-    if (!text) return o;
+    auto parsed = io::readJsonFile(fs::u8string(out / "index.json"));
+    if (!parsed) return o;   // rebuilt from scratch
     try {
-        o.index = json::parse(*text);
+        o.index = std::move(*parsed);
         if (o.index.at("settings") != settingsJson(p)) return o;
         const std::string gen = o.index.at("generation").get<std::string>();
         auto mf = io::SafeTensorsFile::open(fs::u8string(out / "mels.safetensors"));

@@ -1,14 +1,13 @@
 #include "io/SafeTensors.h"
 
+#include "io/Bounds.h"
+#include "io/Json.h"
 #include "util/Fs.h"
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstring>
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 namespace ms::io {
 
@@ -50,40 +49,35 @@ std::size_t dtypeSize(DType t) {
 }
 
 int64_t TensorView::numel() const {
-    int64_t n = 1;
-    for (auto d : shape) n *= d;
-    return n;
+    return checkedNumel(shape).value_or(-1);
 }
 
-SafeTensorsFile::~SafeTensorsFile() {
-    if (m_map && m_map != MAP_FAILED) ::munmap(m_map, m_size);
-}
+SafeTensorsFile::~SafeTensorsFile() = default;
 
 Result<std::unique_ptr<SafeTensorsFile>> SafeTensorsFile::open(const std::string &path) {
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return fail(path + ": cannot open (" + std::strerror(errno) + ")");
-    struct stat st{};
-    ::fstat(fd, &st);
+    auto bytes = Bytes::map(path);
+    if (!bytes) return Error{bytes.error()};
+    return fromBytes(*bytes, path);
+}
+
+Result<std::unique_ptr<SafeTensorsFile>> SafeTensorsFile::fromBytes(std::shared_ptr<const Bytes> bytes,
+                                                                    const std::string &path) {
     std::unique_ptr<SafeTensorsFile> f(new SafeTensorsFile);
     f->m_path = path;
-    f->m_size = size_t(st.st_size);
-    if (f->m_size < 8) { ::close(fd); return fail(path + ": not a safetensors file (too short)"); }
-    f->m_map = ::mmap(nullptr, f->m_size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (f->m_map == MAP_FAILED) { f->m_map = nullptr; return fail(path + ": cannot map file"); }
-    const auto *base = static_cast<const unsigned char *>(f->m_map);
+    f->m_bytes = std::move(bytes);
+    const size_t size = f->m_bytes->size();
+    const unsigned char *base = f->m_bytes->data();
+    if (size < 8) return fail(path + ": not a safetensors file (too short)");
     uint64_t hlen = 0;
     for (int i = 7; i >= 0; --i) hlen = (hlen << 8) | base[i];
-    if (hlen > f->m_size - 8 || hlen > (100u << 20)) return fail(path + ": not a safetensors file (bad header length)");
-    json header;
-    try {
-        header = json::parse(std::string(reinterpret_cast<const char *>(base + 8), size_t(hlen)));
-    } catch (const std::exception &e) {
-        return fail(path + ": corrupt safetensors header (" + e.what() + ")");
-    }
+    if (hlen > size - 8 || hlen > (100u << 20)) return fail(path + ": not a safetensors file (bad header length)");
+    auto parsed = parseJson(std::string_view(reinterpret_cast<const char *>(base + 8), size_t(hlen)),
+                            path + ": corrupt safetensors header");
+    if (!parsed) return Error{parsed.error()};
+    const json &header = *parsed;
     if (!header.is_object()) return fail(path + ": corrupt safetensors header (not an object)");
-    const size_t dataStart = 8 + size_t(hlen), dataSize = f->m_size - dataStart;
-    struct Entry { size_t begin; TensorView v; };
+    const size_t dataStart = 8 + size_t(hlen), dataSize = size - dataStart;
+    struct Entry { uint64_t begin; TensorView v; };
     std::vector<Entry> entries;
     for (auto it = header.begin(); it != header.end(); ++it) {
         if (it.key() == "__metadata__") {
@@ -92,21 +86,31 @@ Result<std::unique_ptr<SafeTensorsFile>> SafeTensorsFile::open(const std::string
                     f->m_meta[m.key()] = m->is_string() ? m->get<std::string>() : m->dump();
             continue;
         }
+        const std::string where = path + ": tensor '" + it.key() + "'";
         try {
             TensorView v;
             v.name = it.key();
+            if (!it->is_object()) return fail(where + " is not described by an object");
             auto dt = dtypeFromName(it->at("dtype").get<std::string>());
-            if (!dt) return fail(path + ": tensor '" + v.name + "': " + dt.error());
+            if (!dt) return fail(where + ": " + dt.error());
             v.dtype = *dt;
-            v.shape = it->at("shape").get<std::vector<int64_t>>();
-            auto off = it->at("data_offsets").get<std::vector<size_t>>();
-            if (off.size() != 2 || off[0] > off[1] || off[1] > dataSize)
-                return fail(path + ": tensor '" + v.name + "' lies outside the file (truncated?)");
-            v.bytes = off[1] - off[0];
-            if (size_t(v.numel()) * dtypeSize(v.dtype) != v.bytes)
-                return fail(path + ": tensor '" + v.name + "' size does not match its shape");
-            v.data = base + dataStart + off[0];
-            entries.push_back({off[0], std::move(v)});
+            const json &shape = it->at("shape"), &off = it->at("data_offsets");
+            if (!shape.is_array() || shape.size() > 64) return fail(where + ": its shape is not a list of at most 64 sizes");
+            for (const auto &d : shape) {
+                if (!d.is_number_integer() || d.get<int64_t>() < 0) return fail(where + ": its shape holds a negative or non-integer size");
+                v.shape.push_back(d.get<int64_t>());
+            }
+            if (!off.is_array() || off.size() != 2 || !off[0].is_number_unsigned() || !off[1].is_number_unsigned())
+                return fail(where + ": data_offsets is not a pair of non-negative integers");
+            const uint64_t b = off[0].get<uint64_t>(), e = off[1].get<uint64_t>();
+            if (b > e || e > dataSize) return fail(where + " lies outside the file (truncated?)");
+            v.bytes = size_t(e - b);
+            const auto numel = checkedNumel(v.shape);
+            const auto want = numel ? checkedBytes(*numel, dtypeSize(v.dtype)) : std::nullopt;
+            if (!want) return fail(where + ": its shape overflows");
+            if (*want != v.bytes) return fail(where + " size does not match its shape");
+            v.data = base + dataStart + b;
+            entries.push_back({b, std::move(v)});
         } catch (const std::exception &e) {
             return fail(path + ": corrupt entry '" + it.key() + "' (" + e.what() + ")");
         }

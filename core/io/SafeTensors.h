@@ -4,6 +4,7 @@
 // data_offsets}, "__metadata__": {str: str}}, then raw little-endian data.
 // Readable from Python with `safetensors` or by hand with numpy.
 
+#include "io/MappedFile.h"
 #include "util/Result.h"
 
 #include <cstdint>
@@ -36,8 +37,13 @@ public:
     SafeTensorsFile(const SafeTensorsFile &) = delete;
     SafeTensorsFile &operator=(const SafeTensorsFile &) = delete;
 
-    // Opens and validates the header (offsets in range, sizes match shapes).
+    // Opens and validates the header: its length, JSON nesting, every dtype,
+    // shape (non-negative, at most 64 dimensions, no overflow) and offset
+    // (inside the file, matching the shape's size). Errors name the file.
     static Result<std::unique_ptr<SafeTensorsFile>> open(const std::string &path);
+    // The same for bytes already in memory; `where` names them in errors.
+    static Result<std::unique_ptr<SafeTensorsFile>> fromBytes(std::shared_ptr<const Bytes> bytes,
+                                                              const std::string &where);
 
     const std::string &path() const { return m_path; }
     std::vector<std::string> names() const;   // in file order
@@ -48,8 +54,7 @@ public:
 private:
     SafeTensorsFile() = default;
     std::string m_path;
-    void *m_map = nullptr;
-    std::size_t m_size = 0;
+    std::shared_ptr<const Bytes> m_bytes;
     std::vector<TensorView> m_tensors;
     std::map<std::string, std::size_t> m_index;
     std::map<std::string, std::string> m_meta;

@@ -1,10 +1,19 @@
 #pragma once
 // Reads Python `torch.save` files (zip format, PyTorch >= 1.6) without Python:
 // a small unpickler for dicts, lists, tuples, numbers, strings and tensors.
-// Unlike torch::pickle_load it does not refuse unknown classes (a pickled
-// dataclass config, pathlib paths): they become opaque Object values whose
-// constructor arguments and state stay readable.
+// It never runs pickle code: unknown classes (a pickled dataclass config,
+// pathlib paths) become opaque Object values whose constructor arguments and
+// state stay readable.
+//
+// The files come from the internet, so every claim in them is checked: zip
+// offsets and sizes against the file, string lengths against the pickle,
+// tensor shapes, strides and offsets against their storage. The value tree
+// may nest at most io::kMaxNesting levels, has no cycles, expands to at most
+// kMaxExpandedValues values, and what the reader allocates stays within
+// io::allocBudget(file size). The file is memory-mapped; tensors are copied
+// out of it, so a 6 GB checkpoint needs its tensors' bytes of memory, once.
 
+#include "io/MappedFile.h"
 #include "torch/Torch.h"
 #include "util/Result.h"
 
@@ -19,7 +28,9 @@ struct PyValue;
 using PyPtr = std::shared_ptr<PyValue>;
 
 struct PyValue {
-    enum class Kind { None, Bool, Int, Float, Str, Bytes, List, Tuple, Dict, Tensor, Global, Object };
+    // Storage: a tensor's raw storage (read-only, inside the file) that no
+    // tensor record rebuilt; readers look for Tensor values only.
+    enum class Kind { None, Bool, Int, Float, Str, Bytes, List, Tuple, Dict, Tensor, Global, Object, Storage };
     Kind kind = Kind::None;
     bool b = false;
     int64_t i = 0;
@@ -35,8 +46,14 @@ struct PyValue {
     bool isDict() const { return kind == Kind::Dict; }
 };
 
+// The most values a checkpoint's tree may expand to when shared values are
+// counted once per reference (a walker of the tree visits that many).
+inline constexpr int64_t kMaxExpandedValues = 10'000'000;
+
 // Parses a torch.save zip file. Errors name the file and what was not understood.
 Result<PyPtr> loadTorchCheckpoint(const std::string &path);
+// The same for bytes already in memory; `where` names them in errors.
+Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const std::string &where);
 
 // The string -> tensor entries of a dict (nested state dicts, any other value skipped).
 std::map<std::string, torch::Tensor> tensorEntries(const PyValue &dict);

@@ -50,9 +50,15 @@ Status writeFileAtomic(const stdfs::path &p, std::string_view bytes) {
     return commitTemp(tmp, p);
 }
 
-Result<std::string> readFile(const stdfs::path &p) {
+Result<std::string> readFile(const stdfs::path &p, std::uint64_t maxBytes) {
     std::ifstream in(p, std::ios::binary);
     if (!in) return fail("cannot open " + p.string() + ": " + std::strerror(errno));
+    std::error_code ec;
+    if (stdfs::is_directory(p, ec)) return fail(p.string() + ": is a folder, not a file");
+    const auto size = stdfs::file_size(p, ec);
+    if (!ec && size > maxBytes)
+        return fail(p.string() + ": " + std::to_string(size >> 20) + " MB is more than the " +
+                    std::to_string(maxBytes >> 20) + " MB this reader accepts (is it the right file?)");
     std::ostringstream ss;
     ss << in.rdbuf();
     if (in.bad()) return fail("cannot read " + p.string());

@@ -27,8 +27,10 @@ Status writeFileAtomic(const stdfs::path &p, std::string_view bytes);
 // Renames tmp onto dst (same file system); removes tmp on failure.
 Status commitTemp(const stdfs::path &tmp, const stdfs::path &dst);
 
-// Reads a whole file.
-Result<std::string> readFile(const stdfs::path &p);
+// Reads a whole file; refuses one larger than maxBytes (a text file read
+// whole is a config, an index or a card, never gigabytes).
+inline constexpr std::uint64_t kMaxReadFileBytes = std::uint64_t(1) << 30;
+Result<std::string> readFile(const stdfs::path &p, std::uint64_t maxBytes = kMaxReadFileBytes);
 
 // FNV-1a 64 / a short content hash of a byte string, hex.
 std::uint64_t fnv1a64(std::string_view bytes, std::uint64_t seed = 1469598103934665603ull);

@@ -1,5 +1,6 @@
 #include "models/kick/Config.h"
 
+#include <algorithm>
 #include <numeric>
 #include <stdexcept>
 
@@ -183,6 +184,30 @@ std::string KickModelConfig::validate() const {
             if (g <= 0 || c % g != 0) return false;
         return true;
     };
+    // Sizes a model.json may claim: far above every preset, low enough that a
+    // hostile file cannot make the reader build a model of many gigabytes.
+    auto within = [](const std::vector<int> &v, int lo, int hi) {
+        return v.size() <= 16 && std::all_of(v.begin(), v.end(), [&](int x) { return x >= lo && x <= hi; });
+    };
+    if (!within(vae.channels, 1, 1024) || !within(unet.channels, 1, 1024) || !within({vae.latentChannels, vae.inChannels, vae.groups}, 1, 256) ||
+        !within({unet.timeDim, unet.condDim, text.embedDim, text.condDim}, 1, 4096) || !within({unet.heads, unet.groups}, 1, 256) ||
+        !within({text.vocabSize}, 0, 100000) || !within({vae.nMels, mel.nMels}, 1, 1024) || !within({vae.frames}, 1, 100000) ||
+        !within({mel.nFft, mel.hop}, 1, 65536) || !within({sampleRate, mel.sampleRate}, 1000, 768000) ||
+        !within({diffusion.timesteps}, 0, 100000))
+        return "a size is out of range (channels up to 1024, embeddings up to 4096, vocabulary up to 100000, "
+               "timesteps up to 100000)";
+    if (vocoder && (!within({vocoder->initialChannels}, 1, 4096) || !within(vocoder->upsampleRates, 1, 64) ||
+                    !within(vocoder->upsampleKernels, 1, 128) || !within(vocoder->resblockKernels, 1, 64) ||
+                    vocoder->upsampleRates.empty() || vocoder->resblockDilations.size() > 16))
+        return "a vocoder size is out of range (channels up to 4096, rates up to 64, kernels up to 128)";
+    if (vocoder) {
+        int64_t product = 1;   // hop() multiplies in int: keep it far from overflow
+        for (int r : vocoder->upsampleRates)
+            if ((product *= r) > 65536) return "the vocoder's upsampling product is over 65536";
+    }
+    if (vocoder)
+        for (const auto &d : vocoder->resblockDilations)
+            if (!within(d, 1, 1024)) return "a vocoder dilation is out of range (1..1024, at most 16 per block)";
     if (vae.channels.empty()) return "vae.channels is empty";
     if (!divides(vae.groups, vae.channels)) return "vae.groups does not divide every vae channel count";
     if (unet.channels.size() != 3) return "unet.channels must list exactly three levels";

@@ -1,5 +1,6 @@
 #include "models/kick/Package.h"
 
+#include "io/Json.h"
 #include "io/TensorIO.h"
 #include "models/kick/Tools.h"
 #include "util/Fs.h"
@@ -127,15 +128,9 @@ Result<KickModelConfig> kickModelConfigFromJson(const nlohmann::json &j, const s
 Result<KickModelConfig> readKickModelConfig(const std::string &dir) {
     const auto path = ms::fs::u8path(dir) / "model.json";
     if (!stdfs::exists(path)) return fail(dir + ": not a model package (no model.json)");
-    auto text = ms::fs::readFile(path);
-    if (!text) return Error{text.error()};
-    nlohmann::json j;
-    try {
-        j = nlohmann::json::parse(*text);
-    } catch (const std::exception &e) {
-        return fail(ms::fs::u8string(path) + ": invalid JSON: " + e.what());
-    }
-    return kickModelConfigFromJson(j, dir);
+    auto j = io::readJsonFile(ms::fs::u8string(path));
+    if (!j) return Error{j.error()};
+    return kickModelConfigFromJson(*j, dir);
 }
 
 Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device) {
@@ -163,7 +158,12 @@ Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device
         } else {
             auto state = io::loadTensors(file("vocoder.safetensors"));
             if (!state) return Error{state.error()};
-            auto s = unfoldVocoderState(*p.vocoder, *state);
+            std::map<std::string, torch::Tensor> s;
+            try {
+                s = unfoldVocoderState(*p.vocoder, *state);
+            } catch (const std::exception &e) {   // e.g. a 0-d "weight" where a conv kernel belongs
+                return fail(file("vocoder.safetensors") + ": a weight does not have a convolution's shape");
+            }
             auto st = io::loadState(*p.vocoder, s, true);
             if (!st) return fail(file("vocoder.safetensors") + ": " + st.error());
         }
