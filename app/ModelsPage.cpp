@@ -325,6 +325,10 @@ void ModelsPage::runImport()
             } else if (auto k = keys.match(line); k.hasMatch()) {
                 for (const QString &key : k.captured(2).split(QStringLiteral(", "), Qt::SkipEmptyParts))
                     addRow(component, key, k.captured(1));
+            } else if (line.startsWith(QStringLiteral("warning: "))) {
+                // What the import assumed (no EMA weights, an unreadable config): shown, not hidden.
+                addRow(tr("warning"), line.mid(9).trimmed(), tr("assumed"));
+                m_report->item(m_report->rowCount() - 1, 0)->setForeground(QColor(200, 120, 0));
             } else {
                 addRow(QString(), line.trimmed(), QString());
             }

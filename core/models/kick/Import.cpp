@@ -4,6 +4,7 @@
 #include "models/TorchCheckpoint.h"
 #include "models/kick/Package.h"
 
+#include <cmath>
 #include <cstring>
 #include <sstream>
 
@@ -50,10 +51,17 @@ const PyValue *firstOf(const PyValue &root, std::initializer_list<const char *> 
     return nullptr;
 }
 
-double number(const PyValue *v, double fallback) {
-    if (!v) return fallback;
-    if (v->kind == PyValue::Kind::Int) return double(v->i);
-    if (v->kind == PyValue::Kind::Float) return v->f;
+// A number of the pickled config; a missing or non-numeric one keeps the
+// preset's value and says so.
+double configNumber(const PyValue &config, const char *key, double fallback, const std::string &file,
+                    std::vector<std::string> &warnings) {
+    const PyValue *v = config.get(key);
+    if (v && v->kind == PyValue::Kind::Int) return double(v->i);
+    if (v && v->kind == PyValue::Kind::Float) return v->f;
+    std::ostringstream w;
+    w << file << ": its config has " << (v ? "a non-numeric" : "no") << " '" << key << "'; using the preset's "
+      << fallback;
+    warnings.push_back(w.str());
     return fallback;
 }
 
@@ -82,8 +90,13 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     std::string vaeKey, unetKey, textKey, vocKey;
     const PyValue *vaeSd = firstOf(**vaeCk, {"model_state_dict", "state_dict"}, &vaeKey);
     if (!vaeSd && (*vaeCk)->isDict()) { vaeSd = vaeCk->get(); vaeKey = "(top level)"; }
+    std::vector<std::string> warnings;
     const PyValue *unetSd = o.useEma ? firstOf(**diffCk, {"ema_state_dict", "model_state_dict"}, &unetKey)
                                      : firstOf(**diffCk, {"model_state_dict"}, &unetKey);
+    const bool usedEma = unetKey == "ema_state_dict";
+    if (o.useEma && unetSd && !usedEma)
+        warnings.push_back(o.diffusionPath + ": no ema_state_dict; the UNet gets the raw training weights "
+                           "(model_state_dict), which usually sound worse than the EMA weights");
     const PyValue *textSd = firstOf(**diffCk, {"text_enc_state_dict"}, &textKey);
     const PyValue *vocSd = vocCk ? firstOf(*vocCk, {"generator", "generator_state_dict"}, &vocKey) : nullptr;
     if (!vaeSd) return fail(o.vaePath + ": no model_state_dict in the checkpoint (is it a KickWithReverb VAE checkpoint?)");
@@ -94,7 +107,11 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     const PyValue *vocabV = (*diffCk)->get("vocab");
     if (!vocabV || (vocabV->kind != PyValue::Kind::List && vocabV->kind != PyValue::Kind::Tuple))
         return fail(o.diffusionPath + ": no vocab list in the checkpoint");
-    Vocab vocab(stringItems(*vocabV));
+    const std::vector<std::string> words = stringItems(*vocabV);
+    if (words.size() != vocabV->items.size())
+        return fail(o.diffusionPath + ": " + std::to_string(vocabV->items.size() - words.size()) +
+                    " vocab entries are not strings; the keyword embedding rows would not match their words");
+    Vocab vocab(words);
 
     KickModelConfig cfg;
     try {
@@ -103,10 +120,20 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
         return fail(std::string("import: ") + e.what());
     }
     cfg.text.vocabSize = std::max(1, vocab.size());
-    if (const PyValue *c = (*diffCk)->get("config")) {   // the pickled DiffusionConfig dataclass
-        cfg.diffusion.timesteps = int(number(c->get("timesteps"), cfg.diffusion.timesteps));
-        cfg.diffusion.betaStart = number(c->get("beta_start"), cfg.diffusion.betaStart);
-        cfg.diffusion.betaEnd = number(c->get("beta_end"), cfg.diffusion.betaEnd);
+    if (const PyValue *c = (*diffCk)->get("config"); c && (c->isDict() || c->kind == PyValue::Kind::Object)) {
+        // the pickled DiffusionConfig dataclass
+        const double t = configNumber(*c, "timesteps", cfg.diffusion.timesteps, o.diffusionPath, warnings);
+        if (t != std::floor(t) || t < 1 || t > 100000)
+            return fail(o.diffusionPath + ": config timesteps " + std::to_string(t) + " is not a step count");
+        cfg.diffusion.timesteps = int(t);
+        cfg.diffusion.betaStart = configNumber(*c, "beta_start", cfg.diffusion.betaStart, o.diffusionPath, warnings);
+        cfg.diffusion.betaEnd = configNumber(*c, "beta_end", cfg.diffusion.betaEnd, o.diffusionPath, warnings);
+    } else {
+        std::ostringstream w;
+        w << o.diffusionPath << ": " << (c ? "its config is not a dict or dataclass" : "no config")
+          << "; the noise schedule is the preset's (" << cfg.diffusion.timesteps << " steps, betas "
+          << cfg.diffusion.betaStart << ".." << cfg.diffusion.betaEnd << "), which may not be the one it was trained with";
+        warnings.push_back(w.str());
     }
     cfg.latentScale = 1.0;   // the reference trains on unscaled latents
     const std::string err = cfg.validate();
@@ -131,6 +158,8 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     rep << "vocabulary: " << vocab.size() << " keywords; diffusion: " << cfg.diffusion.timesteps << " steps, betas "
         << cfg.diffusion.betaStart << ".." << cfg.diffusion.betaEnd << "; preset " << o.preset << "\n";
     if (!vocSd) rep << "vocoder: none given (the package will use Griffin-Lim)\n";
+    for (const auto &w : warnings) rep << "warning: " << w << "\n";
+    res.warnings = warnings;
 
     res.ok = ok;
     if (!ok) {
@@ -145,7 +174,7 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     if (!st) return fail("import: " + st.error());
     std::ostringstream card;
     card << "# kick-ldm imported from KickWithReverb\n\n- VAE: " << o.vaePath << "\n- diffusion: " << o.diffusionPath
-         << (o.useEma ? " (EMA weights)" : " (raw weights)") << "\n- vocoder: "
+         << (usedEma ? " (EMA weights)" : " (raw weights)") << "\n- vocoder: "
          << (vocSd ? o.vocoderPath : std::string("none (Griffin-Lim)")) << "\n\n## Import report\n\n```\n"
          << rep.str() << "```\n";
     pkg.card = card.str();

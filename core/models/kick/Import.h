@@ -12,6 +12,7 @@
 #include "util/Result.h"
 
 #include <string>
+#include <vector>
 
 namespace ms::models::kick {
 
@@ -25,6 +26,9 @@ struct KwrImportOptions {
 struct KwrImportResult {
     std::string report;   // per component: key report and what was mapped
     bool ok = false;      // false: nothing was written; report says why
+    // What the import had to assume (no EMA weights, a config it could not
+    // read); each is also a "warning: " line of the report.
+    std::vector<std::string> warnings;
 };
 
 // Reads the checkpoints, maps their keys to ours, checks them strictly against
