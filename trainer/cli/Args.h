@@ -17,6 +17,12 @@ public:
 
     const std::vector<std::string> &positionals() const { return m_pos; }
     bool has(const std::string &name) const;
+    // Whether name was on the command line, without counting as a read.
+    bool given(const std::string &name) const { return m_opts.count(name) != 0; }
+    // Adds or replaces `--name value` (a resumed run's recorded flags).
+    void set(const std::string &name, const std::string &value) { m_opts[name] = value; }
+    // Names read through has/get so far (given or not).
+    const std::set<std::string> &readNames() const { return m_read; }
     std::string get(const std::string &name, const std::string &fallback = "") const;
     int getInt(const std::string &name, int fallback) const;
     long long getInt64(const std::string &name, long long fallback) const;

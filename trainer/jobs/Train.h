@@ -20,7 +20,8 @@ enum TrainExit : int {
 };
 
 // Runs `train KIND` with the parsed flags; returns a TrainExit code. Unknown
-// flags are refused before anything is written.
+// flags are refused before anything is written, and so is a --resume that gives
+// a recipe flag another value than the run's (see jobs/Recipe.h).
 int runTrain(const std::string &kind, const cli::Args &args);
 
 // Help text of `melstudio-cli train`, listing every flag and its default.

@@ -6,6 +6,8 @@
 // warm-up), 15% keyword dropout.
 #include "jobs/TrainLoop.h"
 
+#include "jobs/Recipe.h"
+
 #include "cli/Args.h"
 #include "io/TensorIO.h"
 #include "models/kick/Config.h"
@@ -83,6 +85,8 @@ public:
         m_minCount = a.getInt("min-count", 5);
         m_clip = a.getDouble("grad-clip", 0.0);
         m_vaeSource = a.get("vae");
+        // Recorded absolute, so that a resume from another folder finds the same VAE.
+        if (m_vaeSource != "random") m_vaeSource = absolutePath(m_vaeSource);
         m_diff.timesteps = a.getInt("timesteps", 1000);
         m_diff.betaStart = a.getDouble("beta-start", 1e-4);
         m_diff.betaEnd = a.getDouble("beta-end", 0.02);
@@ -314,6 +318,12 @@ public:
                 {"mixed_precision", m_useAmp ? "fp16 autocast + loss scaling" : "fp32"},
                 {"config", {{"unet", m_unetCfg.toJson()}, {"text", m_textCfg.toJson()}, {"diffusion", m_diff.toJson()},
                             {"vae", m_vaeCfg.toJson()}}}};
+    }
+    nlohmann::json flags() const override {
+        return {{"accum", m_accum}, {"lr", m_lr}, {"weight-decay", m_wd}, {"ema", m_emaDecay},
+                {"ema-warmup", m_emaWarmup ? "on" : "off"}, {"cfg-dropout", m_cfgDrop}, {"min-count", m_minCount},
+                {"grad-clip", m_clip}, {"vae", m_vaeSource}, {"timesteps", m_diff.timesteps},
+                {"beta-start", m_diff.betaStart}, {"beta-end", m_diff.betaEnd}};
     }
     std::string component() const override { return "unet"; }
 

@@ -3,6 +3,7 @@
 #include "jobs/TrainLoop.h"
 
 #include "jobs/Train.h"
+#include "jobs/Recipe.h"
 
 #include "cli/Args.h"
 #include "device/Device.h"
@@ -21,6 +22,7 @@
 #include <cstdio>
 #include <fstream>
 #include <random>
+#include <set>
 #include <unistd.h>
 
 namespace ms::jobs {
@@ -380,19 +382,34 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
         run.log("--resume: no complete checkpoint in " + opt.runDir + "; starting from step 0");
     }
 
-    nlohmann::json runJson = {
-        {"family", "kick-ldm"}, {"component", trainer.component()}, {"job", opt.kind},
-        {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
-        {"device", devName}, {"threads", device::threads()}, {"nice", niceNow}, {"seed", opt.seed},
-        {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", per},
-        {"checkpoint_every", ckEvery}, {"preview_every", pvEvery}, {"log_every", opt.logEvery},
-        {"code_version", MELSTUDIO_VERSION}, {"torch", device::torchVersion()}, {"created", RunFolder::now()}};
     {
-        // Rewritten on resume too (a new --steps changes the total); "created" is kept.
+        // run.json records how the run was made, once. A resume keeps it as it is and
+        // adds only when it resumed and the changes it made (--steps, --device, ...,
+        // also in events.jsonl); the recipe itself is the run's own (see runTrain).
         auto prev = RunReader::read(opt.runDir);
-        if (prev && prev->run.is_object() && prev->run.contains("created")) {
-            runJson["created"] = prev->run["created"];
+        nlohmann::json runJson;
+        if (opt.resume && prev && prev->run.is_object() && prev->run.contains("created")) {
+            runJson = prev->run;
             runJson["resumed"] = RunFolder::now();
+            for (const auto &change : opt.resumeChanges) {
+                nlohmann::json entry = change;
+                entry["step"] = step;
+                entry["time"] = RunFolder::now();
+                runJson["resume_changes"].push_back(entry);
+                (void)run.appendEvent("resume_changed", entry);
+                run.log("resume: --" + change["flag"].get<std::string>() + " " + change["from"].dump() + " -> " +
+                        change["to"].dump());
+            }
+        } else {
+            runJson = {
+                {"family", "kick-ldm"}, {"component", trainer.component()}, {"job", opt.kind},
+                {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"flags", opt.flags},
+                {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
+                {"device", devName}, {"threads", device::threads()}, {"nice", niceNow}, {"seed", opt.seed},
+                {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", per},
+                {"checkpoint_every", ckEvery}, {"preview_every", pvEvery}, {"log_every", opt.logEvery},
+                {"keep", opt.keep}, {"code_version", MELSTUDIO_VERSION}, {"torch", device::torchVersion()},
+                {"created", RunFolder::now()}};
         }
         st = run.writeRunJson(runJson);
         if (!st) return fatal(st.error());
@@ -499,14 +516,19 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
 
 std::string trainUsage() {
     return R"(usage: melstudio-cli train vae|diffusion|vocoder --data DATASET_DIR --run RUN_DIR [options]
+       melstudio-cli train vae|diffusion|vocoder --run RUN_DIR --resume [--steps N] [--device D] ...
 
 common:
   --preset tiny|paper        model sizes (paper)
   --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
   --threads N                CPU threads (0 = all cores)
   --nice N                   lower the job's CPU priority (0-19; the studio starts jobs with 10)
-  --resume                   continue from the newest checkpoint that loads (with the run's preset;
-                             a damaged one is moved to checkpoints/.unusable-STEP)
+  --resume                   continue the run from its newest checkpoint that loads (a damaged one
+                             is moved to checkpoints/.unusable-STEP), exactly as it was started:
+                             every recipe flag (--data, --vae, --seed, --lr, --keep, ...) is the
+                             run's own (run.json "flags") and another value is refused. Only
+                             --steps/--epochs, --device, --threads and --nice may change; each
+                             change is recorded in events.jsonl ("resume_changed") and run.json
   --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs)
   --batch N                  batch size (vae 32, diffusion 16, vocoder 4)
   --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4)
@@ -532,7 +554,30 @@ and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event an
 a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";
 }
 
-int runTrain(const std::string &kind, const cli::Args &a) {
+namespace {
+
+// Names configure may read that are not recipe flags (or are the length, which a
+// run records as "steps" or "epochs").
+bool notARecipeFlag(const std::string &name) {
+    static const std::set<std::string> names{"run", "resume", "steps", "epochs", "debug-nan-at-step",
+                                             "debug-hang-after-checkpoint"};
+    return names.count(name) != 0;
+}
+
+// The common recipe flags as resolved (the family's come from Trainer::flags).
+nlohmann::json commonFlags(const CommonOptions &c) {
+    nlohmann::json f = {{"data", c.dataDir}, {"preset", c.preset}, {"device", c.device}, {"threads", c.threads},
+                        {"nice", c.nice}, {"batch", c.batch}, {"checkpoint-every", c.checkpointEvery},
+                        {"preview-every", c.previewEvery}, {"log-every", c.logEvery}, {"seed", c.seed},
+                        {"keep", c.keep}, {"amp", c.amp}};
+    if (c.steps > 0) f["steps"] = c.steps;
+    else f["epochs"] = c.epochs;
+    return f;
+}
+
+} // namespace
+
+int runTrain(const std::string &kind, const cli::Args &given) {
     std::unique_ptr<Trainer> trainer;
     CommonOptions c;
     c.kind = kind;
@@ -549,35 +594,46 @@ int runTrain(const std::string &kind, const cli::Args &a) {
         std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion or vocoder)\n", kind.c_str());
         return kTrainUsage;
     }
-    c.dataDir = a.get("data");
-    c.runDir = a.get("run");
-    c.preset = a.get("preset", "paper");
-    c.device = a.get("device", "auto");
-    c.resume = a.has("resume");
-    // A run folder is one model's run: resuming it as another model, or with another
-    // preset, would only fail later on mis-shaped weights. Without --preset a resume
-    // takes the run's own.
+    c.runDir = given.get("run");
+    c.resume = given.has("resume");
+    // A resume continues the run as it was started: every recipe flag the command line
+    // does not give is the run's own (run.json "flags", with the changes earlier
+    // resumes made); the ones it gives are checked against the run's below.
+    cli::Args a = given;
+    RunRecipe recipe;
+    bool resuming = false;
+    std::set<std::string> fromRun;   // flags added from the run
+    long long newestCheckpoint = -1;
     if (!c.runDir.empty()) {
         const auto prev = RunReader::read(c.runDir);
         const nlohmann::json info = prev && prev->run.is_object() ? prev->run : nlohmann::json::object();
-        const std::string job = info.value("job", std::string()), preset = info.value("preset", std::string());
+        const std::string job = info.value("job", std::string());
         if (!job.empty() && job != kind) {
             std::fprintf(stderr, "train %s: %s is a %s run (its run.json); choose another --run folder\n", kind.c_str(),
                          c.runDir.c_str(), job.c_str());
             return kTrainUsage;
         }
-        if (c.resume && !preset.empty()) {
-            if (!a.has("preset")) {
-                c.preset = preset;
-            } else if (c.preset != preset) {
-                std::fprintf(stderr,
-                             "train %s: %s was trained with --preset %s; resume it with that preset (or without "
-                             "--preset), or start a new run for --preset %s\n",
-                             kind.c_str(), c.runDir.c_str(), preset.c_str(), c.preset.c_str());
-                return kTrainUsage;
+        if (c.resume && !info.empty()) {
+            resuming = true;
+            recipe = runRecipe(info);
+            newestCheckpoint = prev->newestCheckpoint();
+            const bool lengthGiven = given.given("steps") || given.given("epochs");
+            for (auto it = recipe.flags.begin(); it != recipe.flags.end(); ++it) {
+                const bool length = it.key() == "steps" || it.key() == "epochs";
+                if (given.given(it.key()) || (length && lengthGiven)) continue;
+                a.set(it.key(), flagText(it.value()));
+                fromRun.insert(it.key());
             }
+            if (recipe.legacy)
+                std::fprintf(stderr,
+                             "train %s: %s's run.json predates recorded flags; the values it records are used, and "
+                             "every checkpoint is kept unless --keep is given\n",
+                             kind.c_str(), c.runDir.c_str());
         }
     }
+    c.dataDir = absolutePath(a.get("data"));
+    c.preset = a.get("preset", "paper");
+    c.device = a.get("device", "auto");
     if (a.has("steps")) {
         c.steps = a.getInt64("steps", c.steps);
         c.epochs = -1;
@@ -617,12 +673,39 @@ int runTrain(const std::string &kind, const cli::Args &a) {
         std::fprintf(stderr, "train %s: %s\n", kind.c_str(), st.error().c_str());
         return kTrainUsage;
     }
-    auto unknown = a.unused();
+    std::string unknown;
+    for (const auto &u : a.unused())
+        if (!fromRun.count(u.substr(2))) unknown += " " + u;   // a flag this version no longer has is not the user's
     if (!unknown.empty()) {
-        std::string s;
-        for (const auto &u : unknown) s += " " + u;
-        std::fprintf(stderr, "train %s: unknown option(s):%s (see melstudio-cli train --help)\n", kind.c_str(), s.c_str());
+        std::fprintf(stderr, "train %s: unknown option(s):%s (see melstudio-cli train --help)\n", kind.c_str(),
+                     unknown.c_str());
         return kTrainUsage;
+    }
+
+    c.flags = commonFlags(c);
+    const nlohmann::json familyFlags = trainer->flags();
+    for (auto it = familyFlags.begin(); it != familyFlags.end(); ++it) c.flags[it.key()] = it.value();
+    // Every flag configure reads is recorded, or a resume could not take it from the run.
+    for (const auto &name : a.readNames())
+        if (!c.flags.contains(name) && !notARecipeFlag(name)) {
+            std::fprintf(stderr, "train %s: internal error: --%s is read but not recorded in run.json's flags\n",
+                         kind.c_str(), name.c_str());
+            return kTrainFailed;
+        }
+    if (resuming) {
+        const ResumeCheck check = checkResume(recipe, c.flags, given, newestCheckpoint);
+        if (!check.refusals.empty()) {
+            std::string allowed;
+            for (const auto &f : flagsChangeableOnResume()) allowed += (allowed.empty() ? "--" : ", --") + f;
+            for (const auto &r : check.refusals)
+                std::fprintf(stderr, "train %s: --resume refused: %s\n", kind.c_str(), r.c_str());
+            std::fprintf(stderr,
+                         "train %s: a resume continues %s as it was started; leave those flags out (the run's own "
+                         "values are used) or start a new run. A resume may change only %s.\n",
+                         kind.c_str(), c.runDir.c_str(), allowed.c_str());
+            return kTrainUsage;
+        }
+        c.resumeChanges = check.changes;
     }
     return runLoop(*trainer, c, a);
 }

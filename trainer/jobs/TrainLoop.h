@@ -44,6 +44,11 @@ struct CommonOptions {
     long long debugNanAtStep = -1;   // hidden: makes the loss of that step NaN
     long long debugHangAfterCheckpoint = -1;   // hidden: waits for a kill after that checkpoint (tests)
     std::string amp = "auto";        // auto (per recipe, CUDA only) | on | off
+    // Every recipe flag as resolved (common and the family's), keyed by flag name:
+    // run.json's "flags" when a run starts.
+    nlohmann::json flags = nlohmann::json::object();
+    // A resume's allowed changes ({"flag","from","to"}, see Recipe.h).
+    std::vector<nlohmann::json> resumeChanges;
 };
 
 // Mixes a seed with a counter (splitmix64) for per-step / per-epoch streams.
@@ -135,6 +140,10 @@ public:
     virtual Status preview(const TrainData &data, const stdfs::path &dir, long long step) = 0;
     // Recipe values and model configs for run.json.
     virtual nlohmann::json recipe() const = 0;
+    // The family's flags as configure resolved them, keyed by flag name without
+    // "--" (defaults included): every flag configure reads. run.json records them
+    // and a resume passes them back to configure, so they must read back exactly.
+    virtual nlohmann::json flags() const = 0;
     virtual std::string component() const = 0;   // "vae", "unet", "vocoder"
 
     // Set by the loop: the NaN-injection step (tests) and the current step.

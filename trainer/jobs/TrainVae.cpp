@@ -134,6 +134,10 @@ public:
                 {"mixed_precision", m_useAmp ? "fp16 autocast + loss scaling" : "fp32"},
                 {"config", {{"vae", m_cfg.toJson()}}}};
     }
+    nlohmann::json flags() const override {
+        return {{"lr", m_lr}, {"weight-decay", m_wd}, {"kl-start", m_klStart}, {"kl-end", m_klEnd},
+                {"kl-anneal-epochs", m_klEpochs}, {"kl-reduction", m_klReduction}, {"grad-clip", m_clip}};
+    }
     std::string component() const override { return "vae"; }
 
 private:

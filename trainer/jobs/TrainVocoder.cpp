@@ -309,6 +309,11 @@ public:
                 {"loss_g", "lsgan_adv + lambda_fm * fm + lambda_mel * L1(logmel) + lambda_stft * SC(2048,4096,8192)"},
                 {"loss_d", "lsgan"}, {"mixed_precision", "fp32"}, {"config", {{"vocoder", m_cfg.toJson()}}}};
     }
+    nlohmann::json flags() const override {
+        return {{"lr", m_lr}, {"beta1", m_beta1}, {"beta2", m_beta2}, {"weight-decay", m_wd}, {"gamma", m_gamma},
+                {"segment", m_segment}, {"lambda-fm", m_lambdaFm}, {"lambda-mel", m_lambdaMel},
+                {"disc-start", m_discStart}, {"lambda-stft", m_lambdaStft}, {"segments", m_segments}};
+    }
     std::string component() const override { return "vocoder"; }
 
 private:
