@@ -140,6 +140,17 @@ private slots:
         QVERIFY2(r2.find("index.json") != std::string::npos && r2.find("preprocess") != std::string::npos, r2.c_str());
     }
 
+    // A step larger than the dataset read past its end (a crash); now it is refused.
+    void aBatchLargerThanTheDatasetIsRefused() {
+        const std::string run = dir("big-batch");
+        QCOMPARE(train("vae", testing::plus(common(run, m_data), {"--steps", "1", "--batch", "9"})),
+                 int(jobs::kTrainFailed));
+        const std::string reason = jobs::RunReader::read(run)->events.back()["reason"].get<std::string>();
+        QVERIFY2(reason.find("9 samples") != std::string::npos && reason.find("8 items") != std::string::npos,
+                 reason.c_str());
+        QVERIFY(jobs::RunReader::listCheckpoints(run).empty());
+    }
+
     void existingRunWithoutResumeAndUnknownFlagsAreRefused() {
         const std::string run = dir("falls");   // written by the first test
         QCOMPARE(train("vae", testing::plus(common(run, m_data), {"--steps", "1"})), int(jobs::kTrainUsage));

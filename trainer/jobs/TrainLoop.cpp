@@ -325,6 +325,10 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
 
     const size_t per = size_t(trainer.samplesPerStep());
     const size_t items = trainer.epochItems(data);
+    if (per > items)   // an epoch would hold no whole step (and the batch would read past the data)
+        return fatal("one step takes " + std::to_string(per) + " samples (--batch" +
+                     (opt.kind == "diffusion" ? std::string(" x --accum") : std::string()) + ") but the dataset " +
+                     opt.dataDir + " has " + std::to_string(items) + " items; give a smaller --batch");
     const long long stepsPerEpoch = std::max<long long>(1, (long long)(items / per));
     long long total = opt.steps > 0 ? opt.steps
                                     : (long long)std::llround((opt.epochs > 0 ? opt.epochs : 1.0) * stepsPerEpoch);
