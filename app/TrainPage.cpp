@@ -30,6 +30,7 @@
 #include <QPlainTextEdit>
 #include <QProcess>
 #include <QPushButton>
+#include <QRegularExpression>
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
@@ -267,25 +268,27 @@ bool TrainPage::start(bool resume)
     m_log->hide();
     openRun(runDir);
     m_eventsAtStart = m_watcher->events().size();
-    // Resuming continues the run as it was: its own model and preset, whatever the form
-    // shows now.
+    // Resuming continues the run exactly as it was started, whatever the form shows now:
+    // its own model (run.json, the watcher's runInfo), and the CLI takes every recipe
+    // flag (data, preset, seed, lr, cadence, keep, ...) from the run. So the studio
+    // passes only what a resume may change: the device, the priority and the length.
     const QJsonObject &info = m_watcher->runInfo();
+    const bool continuing = resume && !info.isEmpty();
     QString model = m_model->currentText();
-    QStringList presetArgs = {QStringLiteral("--preset"), m_preset->currentText()};
-    if (resume) {
-        const QString job = info.value(QStringLiteral("job")).toString();
-        if (!job.isEmpty()) model = job;
-        if (info.contains(QStringLiteral("preset"))) presetArgs.clear();
-    }
-    QStringList args = {QStringLiteral("train"), model, QStringLiteral("--data"), data,
-                        QStringLiteral("--run"), runDir};
-    args << presetArgs << QStringLiteral("--device") << m_device->currentText();
+    if (continuing && !info.value(QStringLiteral("job")).toString().isEmpty())
+        model = info.value(QStringLiteral("job")).toString();
+    QStringList args = {QStringLiteral("train"), model, QStringLiteral("--run"), runDir};
+    if (!continuing)
+        args << QStringLiteral("--data") << data << QStringLiteral("--preset") << m_preset->currentText();
+    args << QStringLiteral("--device") << m_device->currentText();
     // A lower CPU priority: the studio, playback and generation stay responsive while a
     // job trains (on a CPU-only machine they compete for the same cores).
     args << QStringLiteral("--nice") << QStringLiteral("10");
     if (m_steps->value() > 0) args << QStringLiteral("--steps") << QString::number(m_steps->value());
-    args << QProcess::splitCommand(m_recipe->text());
+    if (!continuing) args << QProcess::splitCommand(m_recipe->text());
     if (resume) args << QStringLiteral("--resume");
+    // What the job prints from here on is its own (a refused command line prints only that).
+    m_consoleAtStart = QFileInfo(QDir(runDir).filePath(QStringLiteral("console.txt"))).size();
     QProcess proc;
     proc.setProgram(cliPath());
     proc.setArguments(args);
@@ -357,7 +360,11 @@ void TrainPage::refresh()
         m_plot->refresh();
         if (!pts.isEmpty()) {
             const auto &p = pts.back();
-            const qint64 total = m_watcher->runInfo().value(QStringLiteral("steps")).toInteger();
+            // The length the run has now: a resume may have changed it (run.json keeps the original).
+            qint64 total = m_watcher->runInfo().value(QStringLiteral("steps")).toInteger();
+            for (const auto &e : m_watcher->events())
+                if (e.type == QLatin1String("started") && e.data.contains(QStringLiteral("total_steps")))
+                    total = e.data.value(QStringLiteral("total_steps")).toInteger();
             QString eta = QStringLiteral("—");
             if (pts.size() > 1 && total > p.step) {
                 const auto &q = pts.front();
@@ -388,7 +395,7 @@ void TrainPage::refresh()
         m_pid = 0;
         // Only an event the job wrote itself tells how it ended (a refused command line
         // writes none, and the run may still end with an older "paused").
-        if (m_watcher->events().size() <= m_eventsAtStart) showFailure();
+        if (m_watcher->events().size() <= m_eventsAtStart) showFailure(true);
         else if (last == QLatin1String("paused")) m_state->setText(tr("Paused at the last checkpoint. Press Resume to continue."));
         else if (last == QLatin1String("finished")) m_state->setText(tr("Finished."));
         else showFailure();
@@ -397,8 +404,30 @@ void TrainPage::refresh()
     }
 }
 
-void TrainPage::showFailure()
+void TrainPage::showFailure(bool noEventWritten)
 {
+    // A job of this studio that wrote no event was refused at its command line (a flag
+    // a resume may not change, another model's run folder, missing data): say so, with
+    // the CLI's words.
+    if (noEventWritten) {
+        QFile console(QDir(m_watcher->runDir()).filePath(QStringLiteral("console.txt")));
+        if (console.open(QIODevice::ReadOnly) && console.seek(m_consoleAtStart)) {
+            const QStringList lines = QString::fromUtf8(console.readAll()).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+            if (!lines.isEmpty()) {
+                QString first = lines.front();
+                for (const QString &l : lines)
+                    if (l.contains(QLatin1String("--resume refused: "))) {
+                        first = l;
+                        break;
+                    }
+                first.remove(QRegularExpression(QStringLiteral("^train \\w+: (--resume refused: )?")));
+                m_state->setText(tr("melstudio-cli refused the job: %1").arg(first));
+                m_log->setPlainText(lines.join(QLatin1Char('\n')));
+                m_log->show();
+                return;
+            }
+        }
+    }
     // The newer of the two: a job refused at its command line (wrong preset, missing
     // data) writes only console.txt, while log.txt still ends with the previous session.
     QStringList lines;

@@ -33,7 +33,9 @@ public:
     // Sets the form (for tests and the command line).
     void setJob(const QString &model, const QString &dataset, const QString &runDir, const QString &preset, int steps,
                 const QString &recipeOptions = {});
-    // Starts `melstudio-cli train ...` detached (resume adds --resume). False with a message on failure.
+    // Starts `melstudio-cli train ...` detached. A resume passes only --resume and what a
+    // resume may change (device, priority, steps): the CLI takes the rest from the run.
+    // False with a message on failure.
     bool start(bool resume = false);
     // Sends SIGTERM to the child (it checkpoints and exits).
     void stop();
@@ -61,7 +63,7 @@ private:
     void retranslateUi();
     void refresh();
     void updatePreview(const QString &dir);
-    void showFailure();
+    void showFailure(bool noEventWritten = false);
     void packageCheckpoint();
 
     ms::widgets::RunWatcher *m_watcher;
@@ -71,6 +73,7 @@ private:
     QTimer *m_timer;
     qint64 m_pid = 0;
     qsizetype m_eventsAtStart = 0;   // events the run held when this studio started its job
+    qint64 m_consoleAtStart = 0;     // bytes console.txt held then
     int m_shownPoints = 0;
     bool m_statsDirty = false;
     std::vector<float> m_previewAudio;

@@ -320,10 +320,10 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(!page.watcher()->checkpoints().isEmpty(), 5000);
         const qint64 pausedAt = page.watcher()->metrics().back().step;
         const int before = int(page.watcher()->metrics().size());
-        // The form changed since (another model and preset): Resume continues the run as
-        // it was, from its run.json.
+        // The form changed since (another model, preset and recipe): Resume continues the
+        // run exactly as it was started, from its run.json; the form's recipe is not passed.
         page.setJob(QStringLiteral("vocoder"), data, run, QStringLiteral("paper"), 20000,
-                    QStringLiteral("--batch 2 --log-every 1 --checkpoint-every 1000 --threads 1"));
+                    QStringLiteral("--batch 3 --seed 9 --log-every 1 --checkpoint-every 1000 --threads 1"));
         QVERIFY(page.start(true));
         QTRY_VERIFY_WITH_TIMEOUT(page.watcher()->metrics().size() > before + 1, 60000);
         QVERIFY(page.watcher()->metrics().back().step > pausedAt);   // resumed, not restarted
@@ -336,12 +336,23 @@ private slots:
             QCOMPARE(info.value(QStringLiteral("job")).toString(), QStringLiteral("vae"));
             QCOMPARE(info.value(QStringLiteral("preset")).toString(), QStringLiteral("tiny"));
             QCOMPARE(info.value(QStringLiteral("nice")).toInt(), 10);   // the studio's jobs yield the CPU
+            QCOMPARE(info.value(QStringLiteral("seed")).toInt(), 0);
+            QCOMPARE(info.value(QStringLiteral("recipe")).toObject().value(QStringLiteral("batch")).toInt(), 2);
+            QCOMPARE(info.value(QStringLiteral("flags")).toObject().value(QStringLiteral("seed")).toInt(), 0);
         }
+        // A resume the CLI refuses (a length that ends before the newest checkpoint) is
+        // shown as a refusal, in the CLI's words.
+        page.setJob(QStringLiteral("vae"), data, run, QStringLiteral("tiny"), 1, QString());
+        QVERIFY(page.start(true));
+        QTRY_VERIFY_WITH_TIMEOUT(page.stateText().contains(QLatin1String("refused the job")), 30000);
+        QVERIFY2(page.stateText().contains(QLatin1String("--steps 1 ends at step 1")), qPrintable(page.stateText()));
         // Start (not Resume) on that folder, with the form still on another model: the
         // CLI refuses at once and writes only console.txt; the page shows that refusal,
         // not log.txt's older lines (nor the run's old "paused" event).
+        page.setJob(QStringLiteral("vocoder"), data, run, QStringLiteral("paper"), 20000,
+                    QStringLiteral("--batch 3 --seed 9 --log-every 1 --checkpoint-every 1000 --threads 1"));
         QVERIFY(page.start(false));
-        QTRY_VERIFY_WITH_TIMEOUT(page.stateText().contains(QLatin1String("stopped unexpectedly")), 30000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.stateText().contains(QLatin1String("refused the job")), 30000);
         QVERIFY2(page.logText().endsWith(QLatin1String("is a vae run (its run.json); choose another --run folder")),
                  qPrintable(page.logText().right(300)));
 
