@@ -127,7 +127,8 @@ Result<AudioBuffer> decode(SNDFILE *sf, const SF_INFO &info, const std::string &
         return fail(path + ": " + std::to_string(ch) + " channels; melstudio reads at most " + std::to_string(kMaxChannels));
     const int64_t maxFrames = kMaxDecodedSamples / ch;
     std::vector<float> interleaved;
-    if (info.frames > 0) interleaved.reserve(size_t(std::min<int64_t>(info.frames, std::min<int64_t>(maxFrames, 1 << 22))) * ch);
+    // The header's length is a claim: reserve at most a second's worth, grow with what decodes.
+    if (info.frames > 0) interleaved.reserve(size_t(std::min<int64_t>(info.frames, 65536)) * ch);
     const sf_count_t blockFrames = std::max(1, 16384 / ch);
     std::vector<float> block(size_t(blockFrames) * ch);
     sf_count_t got;

@@ -35,23 +35,23 @@ Result<std::unique_ptr<MelDataset>> MelDataset::open(const std::string &dir) {
     std::string generation;
     try {
         const auto &j = *parsed;
-        ds->m_nMels = j.at("n_mels").get<int>();
-        ds->m_frames = j.at("frames").get<int>();
+        ds->m_nMels = io::jsonValue<int>(j.at("n_mels"), "n_mels");
+        ds->m_frames = io::jsonValue<int>(j.at("frames"), "frames");
         if (ds->m_nMels <= 0 || ds->m_frames <= 0)
             return fail(indexPath + ": n_mels and frames must be positive (they are " + std::to_string(ds->m_nMels) +
                         " and " + std::to_string(ds->m_frames) + ")" + hint);
-        ds->m_sampleRate = j.value("sample_rate", 44100);
-        generation = j.value("generation", std::string());
+        ds->m_sampleRate = io::jsonValueOr(j, "sample_rate", 44100);
+        generation = io::jsonValueOr(j, "generation", std::string());
         for (const auto &it : j.at("items")) {
             DatasetItem d;
-            d.filename = it.at("filename").get<std::string>();
-            d.source = it.value("source", std::string());
-            d.hash = it.value("hash", std::string());
-            d.sampleRate = it.value("sample_rate", 0);
-            d.channels = it.value("channels", 0);
-            d.duration = it.value("duration", 0.0);
-            d.peak = it.value("peak", 0.0f);
-            d.keywords = it.value("keywords", std::vector<std::string>{});
+            d.filename = io::jsonValue<std::string>(it.at("filename"), "filename");
+            d.source = io::jsonValueOr(it, "source", std::string());
+            d.hash = io::jsonValueOr(it, "hash", std::string());
+            d.sampleRate = io::jsonValueOr(it, "sample_rate", 0);
+            d.channels = io::jsonValueOr(it, "channels", 0);
+            d.duration = io::jsonValueOr(it, "duration", 0.0);
+            d.peak = io::jsonValueOr(it, "peak", 0.0f);
+            d.keywords = io::jsonValueOr(it, "keywords", std::vector<std::string>{});
             ds->m_items.push_back(std::move(d));
         }
     } catch (const std::exception &e) {

@@ -207,6 +207,38 @@ private slots:
         QVERIFY2(r.error().find("out of range") != std::string::npos, r.error().c_str());
     }
 
+    void aModelJsonNumberOutOfRangeIsRefused() {
+        // Found by fuzz-json: nlohmann's get<int>() of 2e81 is undefined behaviour (UBSan stopped the run).
+        auto cfg = models::kick::KickModelConfig::fromPreset("tiny", models::kick::Vocab({"a"}), false);
+        auto j = models::kick::kickModelJson(cfg);
+        j["components"]["diffusion"]["timesteps"] = 2e81;
+        auto r = models::kick::kickModelConfigFromJson(j, "big/model.json");
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("'timesteps' is not an integer") != std::string::npos, r.error().c_str());
+        j["components"]["diffusion"]["timesteps"] = 1000;
+        j["latent_scale"] = 1e300;   // a double: fine; a float field gets the same check
+        j["components"]["vae"]["channels"] = {32, 64.5};
+        r = models::kick::kickModelConfigFromJson(j, "frac/model.json");
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().find("'channels'[1] is not an integer") != std::string::npos, r.error().c_str());
+    }
+
+    void fuzzerFindingsStayFixed() {
+        // Every input a fuzzer once stopped on (tests/fuzz/regressions/<reader>/) is read or refused.
+        int n = 0;
+        for (const auto &t : fuzz::targets()) {
+            const auto dir = stdfs::path(MELSTUDIO_SOURCE_DIR) / "tests/fuzz/regressions" / t.name;
+            std::error_code ec;
+            if (!stdfs::is_directory(dir, ec)) continue;
+            for (const auto &e : stdfs::directory_iterator(dir)) {
+                const std::string bytes = *fs::readFile(e.path());
+                QCOMPARE(t.fn(reinterpret_cast<const uint8_t *>(bytes.data()), bytes.size()), 0);
+                ++n;
+            }
+        }
+        QVERIFY(n >= 2);
+    }
+
     void importSaysWhenItHadToAssume() {
         // The reference diffusion checkpoint with its EMA weights and config renamed away.
         const std::string src = kFix + "models/kwr_diffusion.pt";

@@ -1,5 +1,7 @@
 #include "models/kick/Config.h"
 
+#include "io/Json.h"
+
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
@@ -10,7 +12,7 @@ namespace {
 
 template <class T>
 void get(const nlohmann::json &j, const char *key, T &out) {
-    if (j.is_object() && j.contains(key) && !j.at(key).is_null()) out = j.at(key).get<T>();
+    out = io::jsonValueOr<T>(j, key, out);
 }
 
 void requirePreset(const std::string &name, const char *what) {

@@ -98,8 +98,8 @@ Result<KickModelConfig> kickModelConfigFromJson(const nlohmann::json &j, const s
         if (j.value("family", std::string()) != "kick-ldm")
             return fail(where + ": model.json family is '" + j.value("family", std::string("(none)")) +
                         "', expected 'kick-ldm'");
-        if (j.value("version", 0) != 1)
-            return fail(where + ": model.json version " + std::to_string(j.value("version", 0)) +
+        if (io::jsonValueOr(j, "version", 0) != 1)
+            return fail(where + ": model.json version " + std::to_string(io::jsonValueOr(j, "version", 0)) +
                         " is not supported (this melstudio reads version 1)");
         if (!j.contains("components") || !j["components"].is_object())
             return fail(where + ": model.json has no \"components\" object");
@@ -115,8 +115,8 @@ Result<KickModelConfig> kickModelConfigFromJson(const nlohmann::json &j, const s
         if (comp.contains("diffusion")) c.diffusion = DiffusionConfig::fromJson(comp["diffusion"]);
         if (j.contains("vocab")) c.vocab = Vocab::fromJson(j["vocab"]);
         if (j.contains("mel")) c.mel = melConfigFromJson(j["mel"]);
-        c.sampleRate = j.value("sample_rate", 44100);
-        c.latentScale = j.value("latent_scale", 1.0);
+        c.sampleRate = io::jsonValueOr(j, "sample_rate", 44100);
+        c.latentScale = io::jsonValueOr(j, "latent_scale", 1.0);
         const std::string err = c.validate();
         if (!err.empty()) return fail(where + ": model.json: " + err);
         return c;

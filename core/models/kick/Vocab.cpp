@@ -1,5 +1,7 @@
 #include "models/kick/Vocab.h"
 
+#include "io/Json.h"
+
 #include <algorithm>
 #include <cctype>
 
@@ -54,7 +56,7 @@ std::vector<int64_t> Vocab::encode(const std::vector<std::string> &keywords, std
 
 nlohmann::json Vocab::toJson() const { return m_words; }
 
-Vocab Vocab::fromJson(const nlohmann::json &j) { return Vocab(j.get<std::vector<std::string>>()); }
+Vocab Vocab::fromJson(const nlohmann::json &j) { return Vocab(io::jsonValue<std::vector<std::string>>(j, "vocab")); }
 
 std::vector<std::string> tokenizePrompt(const std::string &prompt) {
     std::vector<std::string> out;

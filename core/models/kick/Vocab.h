@@ -27,7 +27,7 @@ public:
                                 std::vector<std::string> *unknown = nullptr) const;
 
     nlohmann::json toJson() const;                      // ["word", ...]
-    static Vocab fromJson(const nlohmann::json &j);     // throws nlohmann::json errors on non-arrays
+    static Vocab fromJson(const nlohmann::json &j);     // throws std::runtime_error unless a list of strings
 
 private:
     std::vector<std::string> m_words;
