@@ -680,6 +680,14 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Output</source>
         <translation>Output</translation>
     </message>
+    <message>
+        <source>warning</source>
+        <translation>warning</translation>
+    </message>
+    <message>
+        <source>assumed</source>
+        <translation>assumed</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -878,6 +886,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
         <translation> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</translation>
+    </message>
+    <message>
+        <source>melstudio-cli refused the job: %1</source>
+        <translation>melstudio-cli refused the job: %1</translation>
     </message>
 </context>
 <context>

@@ -676,6 +676,14 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Output</source>
         <translation>输出</translation>
     </message>
+    <message>
+        <source>warning</source>
+        <translation>警告</translation>
+    </message>
+    <message>
+        <source>assumed</source>
+        <translation>已假定</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -874,6 +882,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
         <translation> &amp;nbsp; &lt;b&gt;显存&lt;/b&gt; %1 MB（峰值 %2 MB）</translation>
+    </message>
+    <message>
+        <source>melstudio-cli refused the job: %1</source>
+        <translation>melstudio-cli 拒绝了该任务：%1</translation>
     </message>
 </context>
 <context>
