@@ -121,9 +121,10 @@ private slots:
     }
 
     void aLengthNear2To64IsRefused() {
-        // SHORT_BINUNICODE8 with a length of 2^64 - 16: the old bounds check wrapped and the reader looped.
+        // SHORT_BINUNICODE8 with a length of 2^64 - 9: the old bounds check wrapped, the read
+        // position went back 9 bytes to the same opcode, and the reader looped allocating.
         std::string p = kProto + "\x8d";
-        putLe(p, ~uint64_t(0) - 15, 8);
+        putLe(p, ~uint64_t(0) - 8, 8);
         expectRefused("wrap.pt", checkpoint(p + "abc."), "truncated pickle");
     }
 
@@ -133,6 +134,10 @@ private slots:
         const int depth = 60000;
         std::string p = kProto + std::string(depth, ']') + std::string(depth - 1, 'a') + ".";
         expectRefused("deep.pt", checkpoint(p), "nested deeper than");
+        // A million levels (a 2 MB file) crashed the old reader; the memory budget stops it first here.
+        const int deeper = 1000000;
+        p = kProto + std::string(deeper, ']') + std::string(deeper - 1, 'a') + ".";
+        expectRefused("deeper.pt", checkpoint(p), "cannot read the checkpoint");
     }
 
     void aStridedViewOfATinyStorageIsRefused() {
