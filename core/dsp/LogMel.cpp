@@ -13,7 +13,7 @@ LogMelTransform::LogMelTransform(const MelConfig &cfg, torch::Device device) : m
         throw std::invalid_argument("invalid mel configuration");
     auto fb = melFilterbank(cfg);
     m_fb = torch::from_blob(fb.data(), {cfg.nFreqs(), cfg.nMels}, torch::kFloat32).clone().to(device);
-    m_fbPinv = torch::linalg::pinv(m_fb.to(torch::kFloat64)).to(torch::kFloat32).to(device);  // [nMels, nFreqs]
+    m_fbPinv = torch::linalg_pinv(m_fb.to(torch::kFloat64)).to(torch::kFloat32).to(device);  // [nMels, nFreqs]
     m_window = torch::hann_window(cfg.nFft, torch::TensorOptions().dtype(torch::kFloat32)).to(device);
 }
 
