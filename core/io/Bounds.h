@@ -15,8 +15,11 @@ namespace ms::io {
 inline constexpr int kMaxNesting = 64;
 
 // The most a reader may allocate for one input: kAllocFactor times the
-// input's size plus kAllocSlack bytes. Readers check their own allocations
-// against this budget; tests/fuzz/alloc-report measures it on the corpora.
+// input's size plus kAllocSlack bytes (checkpoints and safetensors; the
+// unpickler counts its own allocations against it). Parsed JSON and CSV take
+// more per byte and have their own factors and size caps (io/Json.h,
+// data/Csv.h); audio has a stated decoding cap (audio/AudioFile.h).
+// tests/fuzz/alloc-report measures each on the fuzz corpora.
 inline constexpr std::size_t kAllocFactor = 4;
 inline constexpr std::size_t kAllocSlack = std::size_t(16) << 20;
 

@@ -95,6 +95,8 @@ int audio(const uint8_t *data, size_t size) {
 
 namespace {
 uint64_t relative(size_t size) { return io::allocBudget(size); }
+uint64_t jsonBudget(size_t size) { return io::kJsonAllocFactor * size + io::kAllocSlack; }
+uint64_t csvBudget(size_t size) { return data::kCsvAllocFactor * size + io::kAllocSlack; }
 // Interleaved samples while decoding, then the planar copy: two float buffers of at most the cap.
 uint64_t decodingCap(size_t) { return 2 * sizeof(float) * uint64_t(audio::kMaxDecodedSamples) + io::kAllocSlack; }
 } // namespace
@@ -102,8 +104,8 @@ uint64_t decodingCap(size_t) { return 2 * sizeof(float) * uint64_t(audio::kMaxDe
 const std::vector<Target> &targets() {
     static const std::vector<Target> all = {{"torch_checkpoint", torchCheckpoint, relative},
                                             {"safetensors", safetensors, relative},
-                                            {"json", json, relative},
-                                            {"csv", csv, relative},
+                                            {"json", json, jsonBudget},
+                                            {"csv", csv, csvBudget},
                                             {"audio", audio, decodingCap}};
     return all;
 }
