@@ -102,7 +102,8 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_importStatus->setWordWrap(true);
     iv->addWidget(m_importStatus);
     m_report = new QTableWidget(0, 3);
-    m_report->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_report->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
+    m_report->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_report->verticalHeader()->hide();
     iv->addWidget(m_report, 1);
     rv->addWidget(m_importBox, 2);
@@ -314,9 +315,11 @@ void ModelsPage::runImport()
         auto addRow = [this](const QString &a, const QString &b, const QString &c) {
             const int r = m_report->rowCount();
             m_report->insertRow(r);
-            m_report->setItem(r, 0, new QTableWidgetItem(a));
-            m_report->setItem(r, 1, new QTableWidgetItem(b));
-            m_report->setItem(r, 2, new QTableWidgetItem(c));
+            for (const auto &[col, text] : {std::pair{0, a}, std::pair{1, b}, std::pair{2, c}}) {
+                auto *item = new QTableWidgetItem(text);
+                item->setToolTip(text);   // the cells are narrow; the whole line on hover
+                m_report->setItem(r, col, item);
+            }
         };
         for (const QString &line : all.split(QLatin1Char('\n'), Qt::SkipEmptyParts)) {
             if (auto m = head.match(line); m.hasMatch()) {
@@ -327,7 +330,11 @@ void ModelsPage::runImport()
                     addRow(component, key, k.captured(1));
             } else if (line.startsWith(QStringLiteral("warning: "))) {
                 // What the import assumed (no EMA weights, an unreadable config): shown, not hidden.
-                addRow(tr("warning"), line.mid(9).trimmed(), tr("assumed"));
+                // "/long/path/file.pt: what" -> "file.pt: what": the file's name is enough beside the form.
+                QString what = line.mid(9).trimmed();
+                if (const int colon = what.indexOf(QStringLiteral(": ")); what.startsWith(QLatin1Char('/')) && colon > 0)
+                    what = QFileInfo(what.left(colon)).fileName() + what.mid(colon);
+                addRow(tr("warning"), what, tr("assumed"));
                 m_report->item(m_report->rowCount() - 1, 0)->setForeground(QColor(200, 120, 0));
             } else {
                 addRow(QString(), line.trimmed(), QString());
@@ -336,8 +343,29 @@ void ModelsPage::runImport()
         m_importStatus->setText(code == 0 ? tr("Imported into %1.").arg(m_importOut->text())
                                           : tr("Import failed (exit code %1); see the report below.").arg(code));
         if (code == 0) setModelDir(m_importOut->text());
+        emit importFinished(code == 0);
     });
     proc->start(cliPath(), args);
+}
+
+ModelsPage::~ModelsPage()
+{
+    for (QProcess *p : findChildren<QProcess *>()) {
+        p->disconnect(this);
+        p->kill();
+        p->waitForFinished(2000);
+    }
+}
+
+void ModelsPage::importCheckpoints(const QString &vae, const QString &diffusion, const QString &vocoder,
+                                   const QString &out, const QString &preset)
+{
+    m_vaeCkpt->setText(vae);
+    m_diffCkpt->setText(diffusion);
+    m_vocCkpt->setText(vocoder);
+    m_importOut->setText(out);
+    if (const int i = m_importPreset->findText(preset); i >= 0) m_importPreset->setCurrentIndex(i);
+    runImport();
 }
 
 } // namespace ms::app

@@ -22,21 +22,30 @@ class ModelsPage : public QWidget {
 
 public:
     explicit ModelsPage(QWidget *parent = nullptr);
+    // Stops a running params or import child first: its finished handler would
+    // otherwise run on a half-destroyed page.
+    ~ModelsPage() override;
 
     // Total parameters shown for the current package (-1 before a load finishes).
     qint64 totalParams() const { return m_total; }
     // Parameters per top-level module as parsed from the CLI.
     QMap<QString, qint64> moduleParams() const { return m_modules; }
     QTreeWidget *tree() const { return m_tree; }
+    // The import's report: component, key or result, problem ("assumed" for a warning).
+    QTableWidget *importReport() const { return m_report; }
 
 public slots:
     // Shows the package in `dir` (runs melstudio-cli params in the background).
     void setModelDir(const QString &dir);
+    // Fills the import form and runs `melstudio-cli import` (vocoder optional).
+    void importCheckpoints(const QString &vae, const QString &diffusion, const QString &vocoder, const QString &out,
+                           const QString &preset);
 
 signals:
     void message(const QString &text);
     void loaded(bool ok);
     void useForGeneration(const QString &dir);
+    void importFinished(bool ok);
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -288,6 +288,33 @@ private slots:
         QCOMPARE(seen, int(stageOut.size()));
     }
 
+    void importShowsWhatItAssumedAsWarningRows()
+    {
+        // The reference checkpoints, the diffusion one without EMA weights or config
+        // (tests/fixtures/models/kwr_diffusion_noema.pt, made and checked by tst_hostile).
+        const QString fix = QStringLiteral(MELSTUDIO_FIXTURES "/models/");
+        QTemporaryDir dir;
+        ModelsPage page;
+        QSignalSpy done(&page, &ModelsPage::importFinished);
+        page.importCheckpoints(fix + QStringLiteral("kwr_vae.pt"), fix + QStringLiteral("kwr_diffusion_noema.pt"), QString(),
+                               dir.filePath(QStringLiteral("pkg")), QStringLiteral("tiny"));
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 1, 60000);
+        QVERIFY(done.at(0).at(0).toBool());
+        QStringList warnings, rows;
+        for (int r = 0; r < page.importReport()->rowCount(); ++r) {
+            rows << page.importReport()->item(r, 1)->text();
+            if (page.importReport()->item(r, 2) && page.importReport()->item(r, 2)->text() == QLatin1String("assumed"))
+                warnings << page.importReport()->item(r, 1)->text();
+        }
+        QVERIFY2(warnings.size() == 2, qPrintable(rows.join(QLatin1Char('\n'))));
+        QVERIFY2(warnings[0].contains(QLatin1String("no ema_state_dict")), qPrintable(warnings.join(QLatin1Char('\n'))));
+        QVERIFY2(warnings[1].contains(QLatin1String("no config")), qPrintable(warnings.join(QLatin1Char('\n'))));
+        if (const QString shots = qEnvironmentVariable("MELSTUDIO_TEST_SHOTS"); !shots.isEmpty()) {   // to look at
+            page.resize(1100, 760);
+            page.grab().save(shots + QStringLiteral("/models-import-warnings.png"));
+        }
+    }
+
     void aTinyTrainingChildStartsGainsPointsStopsAndResumes()
     {
         if (runCli({QStringLiteral("train"), QStringLiteral("--help")}).isNull()) QSKIP("melstudio-cli train is not available");
