@@ -375,6 +375,9 @@ void GeneratePage::setModelDir(const QString &dir)
             m_modes->setCurrentIndex(1);
             m_errorLabel->hide();
             retranslateUi();
+            // What loading had to assume (a configured vocoder without weights, ...): said, not hidden.
+            for (const auto &w : m_pipeline->warnings())
+                emit message(tr("Warning: %1").arg(QString::fromStdString(w)));
             QSettings().setValue(QStringLiteral("model/dir"), dir);
             emit modelChanged(dir);
             emit modelLoaded(true);

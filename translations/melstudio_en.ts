@@ -478,6 +478,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>keywords this model knows, e.g. %1</source>
         <translation>keywords this model knows, e.g. %1</translation>
     </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>Warning: %1</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>

@@ -474,6 +474,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>keywords this model knows, e.g. %1</source>
         <translation>此模型认识的关键词，例如 %1</translation>
     </message>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告：%1</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>

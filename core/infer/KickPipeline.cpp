@@ -196,6 +196,7 @@ void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::strin
 
 const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
 bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
+const std::vector<std::string> &KickPipeline::warnings() const { return d->pkg.warnings; }
 std::string KickPipeline::device() const { return d->device.str(); }
 bool KickPipeline::supportsBf16() const { return d->frozen(); }
 std::string KickPipeline::autoPrecision() const {

@@ -93,6 +93,8 @@ public:
 
     const std::vector<std::string> &vocabulary() const;
     bool hasVocoder() const;
+    // What loading the package had to assume (KickPackage::warnings).
+    const std::vector<std::string> &warnings() const;
     std::string device() const;
     // The denoising loop can run in bf16 here (CPU with oneDNN), and what
     // KickParams::precision "auto" resolves to ("bf16" or "fp32").

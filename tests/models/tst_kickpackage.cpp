@@ -124,6 +124,17 @@ private slots:
         auto q = loadKickPackage(path("novoc"));
         QVERIFY2(q.ok(), q.error().c_str());
         QVERIFY(!q->vocoder);
+        QVERIFY(q->warnings.empty());   // none configured, none expected
+        // A vocoder that model.json configures but whose weights are gone: Griffin-Lim, and a warning saying so.
+        auto v = KickPackage::create(KickModelConfig::fromPreset("tiny", Vocab({"a", "b"}), true), torch::kCPU, 1);
+        QVERIFY(saveKickPackage(v, path("lostvoc")).ok());
+        stdfs::remove(path("lostvoc") + "/vocoder.safetensors");
+        auto w = loadKickPackage(path("lostvoc"));
+        QVERIFY2(w.ok(), w.error().c_str());
+        QVERIFY(!w->vocoder);
+        QCOMPARE(w->warnings.size(), size_t(1));
+        QVERIFY2(w->warnings[0].find("missing although model.json configures a vocoder") != std::string::npos,
+                 w->warnings[0].c_str());
     }
 
     void weightsThatDoNotFitAreRefusedWithAKeyReport() {

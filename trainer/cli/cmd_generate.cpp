@@ -94,6 +94,7 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "generate: %s\n", pipe.error().c_str());
         return 1;
     }
+    for (const auto &w : (*pipe)->warnings()) std::fprintf(stderr, "generate: warning: %s\n", w.c_str());
     std::vector<std::string> known, unknown;
     (*pipe)->parsePrompt(p.prompt, known, unknown);
     if (!unknown.empty()) {

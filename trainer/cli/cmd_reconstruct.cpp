@@ -60,6 +60,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
         std::fprintf(stderr, "%s: %s\n", name, pipe.error().c_str());
         return 1;
     }
+    for (const auto &w : (*pipe)->warnings()) std::fprintf(stderr, "%s: warning: %s\n", name, w.c_str());
     // The models see one 2 s one-shot, like preprocess makes: say so when the input is longer.
     const double seconds = double(mono.size()) / 44100.0;
     if (seconds > 2.05)

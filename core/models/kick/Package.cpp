@@ -153,8 +153,10 @@ Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device
     }
     if (p.vocoder) {
         if (!stdfs::exists(root / "vocoder.safetensors")) {
-            p.vocoder = nullptr;   // configured but absent: Griffin-Lim
+            p.vocoder = nullptr;   // configured but absent: Griffin-Lim, said aloud
             p.config.vocoder.reset();
+            p.warnings.push_back(file("vocoder.safetensors") +
+                                 ": missing although model.json configures a vocoder; audio comes from Griffin-Lim");
         } else {
             auto state = io::loadTensors(file("vocoder.safetensors"));
             if (!state) return Error{state.error()};

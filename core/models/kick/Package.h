@@ -29,6 +29,9 @@ struct KickPackage {
     HifiGanGenerator vocoder{nullptr};   // null when the package has none
     std::string dir;                     // folder it was loaded from (empty when built in memory)
     std::string card;                    // CARD.md text
+    // What loading had to assume (e.g. a vocoder model.json names but whose
+    // weights are missing: Griffin-Lim instead). Shown by the CLI and the studio.
+    std::vector<std::string> warnings;
 
     // Randomly initialised modules for a configuration (seeded), on `device`.
     static KickPackage create(const KickModelConfig &config, torch::Device device = torch::kCPU, uint64_t seed = 0);
