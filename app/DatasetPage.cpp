@@ -147,6 +147,8 @@ void DatasetPage::changeEvent(QEvent *event)
 
 int DatasetPage::rowCount() const { return m_table->rowCount(); }
 
+DatasetPage::~DatasetPage() { stopChildProcesses(this); }
+
 void DatasetPage::runCli(const QStringList &args)
 {
     if (m_proc) return;

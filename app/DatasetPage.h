@@ -25,6 +25,7 @@ class DatasetPage : public QWidget {
 
 public:
     explicit DatasetPage(QWidget *parent = nullptr);
+    ~DatasetPage() override;   // stops a running aggregate/preprocess child first
 
     // Reads DIR/processed/index.json (or DIR/index.json) into the table. False with a message when absent.
     bool loadDataset(const QString &dir);

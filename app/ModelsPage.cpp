@@ -1,6 +1,7 @@
 #include "ModelsPage.h"
 
 #include "Cli.h"
+#include "Worker.h"
 
 #include <QDir>
 #include <QEvent>
@@ -348,14 +349,7 @@ void ModelsPage::runImport()
     proc->start(cliPath(), args);
 }
 
-ModelsPage::~ModelsPage()
-{
-    for (QProcess *p : findChildren<QProcess *>()) {
-        p->disconnect(this);
-        p->kill();
-        p->waitForFinished(2000);
-    }
-}
+ModelsPage::~ModelsPage() { stopChildProcesses(this); }
 
 void ModelsPage::importCheckpoints(const QString &vae, const QString &diffusion, const QString &vocoder,
                                    const QString &out, const QString &preset)

@@ -1,6 +1,7 @@
 #include "TrainPage.h"
 
 #include "Cli.h"
+#include "Worker.h"
 #include "audio/AudioFile.h"
 #include "audio/Edit.h"
 #include "io/SafeTensors.h"
@@ -184,7 +185,9 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     retranslateUi();
 }
 
-TrainPage::~TrainPage() = default;   // the child keeps running: it is detached on purpose
+// The training child keeps running: it is detached on purpose. An export child
+// (a QProcess of this page) is stopped before its handler could touch the page.
+TrainPage::~TrainPage() { stopChildProcesses(this); }
 
 void TrainPage::retranslateUi()
 {

@@ -3,6 +3,7 @@
 // context object's thread. The thread deletes itself when done.
 
 #include <QObject>
+#include <QProcess>
 #include <QThread>
 
 #include <memory>
@@ -30,6 +31,19 @@ void runInBackground(QObject *ctx, Work work, Done done)
     });
     QObject::connect(thread, &QThread::finished, thread, &QObject::deleteLater);
     thread->start();
+}
+
+// Stops the melstudio-cli children a page owns before the page is destroyed:
+// their finished handlers touch the page's widgets, and QProcess's own
+// destructor (run after those widgets are gone) would fire them. Used by the
+// destructors of the pages that start children.
+inline void stopChildProcesses(QObject *owner)
+{
+    for (QProcess *p : owner->findChildren<QProcess *>()) {
+        p->disconnect(owner);
+        p->kill();
+        p->waitForFinished(2000);
+    }
 }
 
 } // namespace ms::app
