@@ -47,6 +47,14 @@ std::string subtypeName(int format) {
     }
 }
 
+// What libsndfile opened: a file with no channels or no rate is refused the same way
+// whether it came from disk or from memory.
+Status checkHeader(const SF_INFO &info, const std::string &where) {
+    if (info.channels > 0 && info.samplerate > 0) return {};
+    return fail(where + ": invalid header (channels " + std::to_string(info.channels) + ", rate " +
+                std::to_string(info.samplerate) + ")");
+}
+
 // Opens for reading, turning libsndfile's terse errors into a sentence.
 Result<SndPtr> openRead(const std::string &path, SF_INFO &info) {
     std::error_code ec;
@@ -65,12 +73,9 @@ Result<SndPtr> openRead(const std::string &path, SF_INFO &info) {
         std::string why = sf_strerror(nullptr);
         return fail(path + ": not a readable audio file (" + why + ")");
     }
-    if (info.channels <= 0 || info.samplerate <= 0) {
-        sf_close(f);
-        return fail(path + ": invalid header (channels " + std::to_string(info.channels) + ", rate " +
-                    std::to_string(info.samplerate) + ")");
-    }
-    return SndPtr(f);
+    SndPtr owned(f);
+    if (auto st = checkHeader(info, path); !st) return Error{st.error()};
+    return owned;
 }
 
 // libsndfile reads a truncated WAV/AIFF silently and logs "data : N (should be M)".
@@ -197,9 +202,7 @@ Result<AudioBuffer> readAudioBytes(const void *data, std::size_t size, const std
     SF_INFO info{};
     SndPtr f(sf_open_virtual(&io, SFM_READ, &info, &mem));
     if (!f) return fail(where + ": not a readable audio file (" + std::string(sf_strerror(nullptr)) + ")");
-    if (info.channels <= 0 || info.samplerate <= 0)
-        return fail(where + ": invalid header (channels " + std::to_string(info.channels) + ", rate " +
-                    std::to_string(info.samplerate) + ")");
+    if (auto st = checkHeader(info, where); !st) return Error{st.error()};
     return decode(f.get(), info, where);
 }
 

@@ -62,7 +62,9 @@ int safetensors(const uint8_t *data, size_t size) {
         for (uint8_t b : copy) sum += b;
     }
     for (const auto &[k, v] : (*f)->metadata()) sum += k.size() + v.size();
-    return int(sum & 1) * 0;
+    volatile uint64_t sink = sum;   // keeps the copies from being optimised away
+    (void)sink;
+    return 0;
 }
 
 int json(const uint8_t *data, size_t size) {
