@@ -5,7 +5,7 @@
 #include "io/Bounds.h"
 #include "io/Json.h"
 #include "io/SafeTensors.h"
-#include "models/TorchCheckpoint.h"
+#include "io/TorchCheckpoint.h"
 #include "models/kick/Package.h"
 
 #include <cstring>
@@ -24,12 +24,12 @@ bool keep(const R &r) {
 
 // Walks a checkpoint's tree the way a naive reader would, recursively: the
 // reader's nesting and expansion limits are what keep this bounded.
-int64_t walk(const models::PyValue &v) {
+int64_t walk(const io::PyValue &v) {
     int64_t n = 1;
     for (const auto &c : v.items) n += walk(*c);
     for (const auto &[k, x] : v.entries) n += walk(*k) + walk(*x);
     if (v.state) n += walk(*v.state);
-    if (v.kind == models::PyValue::Kind::Tensor) n += v.tensor.numel() > 0;
+    if (v.kind == io::PyValue::Kind::Tensor) n += v.tensor.numel() > 0;
     return n;
 }
 
@@ -38,15 +38,15 @@ int64_t walk(const models::PyValue &v) {
 const std::string &lastError() { return g_error; }
 
 int torchCheckpoint(const uint8_t *data, size_t size) {
-    auto r = models::parseTorchCheckpoint(io::Bytes::copy(data, size), kInputName);
+    auto r = io::parseTorchCheckpoint(io::Bytes::copy(data, size), kInputName);
     if (!keep(r)) return 0;
-    const models::PyValue &root = **r;
+    const io::PyValue &root = **r;
     walk(root);
     for (const char *key : {"model_state_dict", "ema_state_dict", "state_dict", "generator"})
-        if (const models::PyValue *sd = root.get(key)) {
-            for (const auto &[name, t] : models::tensorEntries(*sd)) (void)t.sum().item<double>();
+        if (const io::PyValue *sd = root.get(key)) {
+            for (const auto &[name, t] : io::tensorEntries(*sd)) (void)t.sum().item<double>();
         }
-    if (const models::PyValue *vocab = root.get("vocab")) (void)models::stringItems(*vocab);
+    if (const io::PyValue *vocab = root.get("vocab")) (void)io::stringItems(*vocab);
     return 0;
 }
 

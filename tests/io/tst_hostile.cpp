@@ -6,8 +6,8 @@
 #include "../fuzz/FuzzTargets.h"
 #include "io/SafeTensors.h"
 #include "io/TensorIO.h"
+#include "io/TorchCheckpoint.h"
 #include "io/Zip.h"
-#include "models/TorchCheckpoint.h"
 #include "models/kick/Import.h"
 #include "models/kick/Package.h"
 #include "util/Fs.h"
@@ -105,7 +105,7 @@ class TestHostile : public QObject {
     // Loads a crafted checkpoint: must be refused with the file's name and `why`.
     void expectRefused(const std::string &name, const std::string &bytes, const std::string &why) {
         const std::string p = write(name, bytes);
-        auto r = models::loadTorchCheckpoint(p);
+        auto r = io::loadTorchCheckpoint(p);
         QVERIFY2(!r.ok(), ("accepted: " + name).c_str());
         QVERIFY2(r.error().find(p) != std::string::npos && r.error().find(why) != std::string::npos, r.error().c_str());
     }
@@ -114,9 +114,9 @@ private slots:
     void aCraftedTensorCheckpointReads() {
         // The builder itself is right: a 2x3 view with a storage offset.
         const std::string p = write("ok.pt", checkpoint(tensorPickle({2, 3}, {3, 1}, 1), {{"0", floats({9, 0, 1, 2, 3, 4, 5})}}));
-        auto r = models::loadTorchCheckpoint(p);
+        auto r = io::loadTorchCheckpoint(p);
         QVERIFY2(r.ok(), r.error().c_str());
-        auto t = models::tensorEntries(**r).at("w");
+        auto t = io::tensorEntries(**r).at("w");
         QVERIFY(torch::equal(t, torch::arange(6, torch::kFloat32).view({2, 3})));
     }
 
@@ -168,7 +168,7 @@ private slots:
         z[26] = '\xff';   // the first local header's name length
         z[27] = '\x7f';
         const std::string p = write("torn.pt", z);
-        auto r = models::loadTorchCheckpoint(p);
+        auto r = io::loadTorchCheckpoint(p);
         QVERIFY(!r.ok());
         QVERIFY2(r.error().find(p) != std::string::npos, r.error().c_str());
     }

@@ -1,7 +1,7 @@
 // Kick model packages: bit-exact save/load, folded vocoder weights, refusal of
 // files that do not fit, and import of reference (KickWithReverb) torch.save checkpoints.
 #include "io/TensorIO.h"
-#include "models/TorchCheckpoint.h"
+#include "io/TorchCheckpoint.h"
 #include "models/kick/Import.h"
 #include "models/kick/Package.h"
 #include "models/kick/Tools.h"
@@ -157,18 +157,18 @@ private slots:
     }
 
     void torchSaveCheckpointsAreReadWithoutPython() {
-        auto ck = ms::models::loadTorchCheckpoint(kFix + "kwr_diffusion.pt");
+        auto ck = ms::io::loadTorchCheckpoint(kFix + "kwr_diffusion.pt");
         QVERIFY2(ck.ok(), ck.error().c_str());
         const auto *cfg = (*ck)->get("config");
-        QVERIFY(cfg && cfg->kind == ms::models::PyValue::Kind::Object);
+        QVERIFY(cfg && cfg->kind == ms::io::PyValue::Kind::Object);
         QCOMPARE(QString::fromStdString(cfg->s), QStringLiteral("training.config.DiffusionConfig"));
         QCOMPARE(cfg->get("timesteps")->i, int64_t(1000));
-        QCOMPARE(ms::models::stringItems(*(*ck)->get("vocab")),
+        QCOMPARE(ms::io::stringItems(*(*ck)->get("vocab")),
                  (std::vector<std::string>{"punchy", "808", "deep"}));
-        auto sd = ms::models::tensorEntries(*(*ck)->get("ema_state_dict"));
+        auto sd = ms::io::tensorEntries(*(*ck)->get("ema_state_dict"));
         QVERIFY(sd.count("down_in.weight"));
         QCOMPARE(sd["down_in.weight"].sizes().vec(), (std::vector<int64_t>{8, 4, 3, 3}));
-        auto bad = ms::models::loadTorchCheckpoint(kFix + "kwr_expected.json");
+        auto bad = ms::io::loadTorchCheckpoint(kFix + "kwr_expected.json");
         QVERIFY(!bad.ok());
         QVERIFY(bad.error().find("kwr_expected.json") != std::string::npos);
     }

@@ -1,7 +1,7 @@
 #include "models/kick/Import.h"
 
 #include "io/TensorIO.h"
-#include "models/TorchCheckpoint.h"
+#include "io/TorchCheckpoint.h"
 #include "models/kick/Package.h"
 
 #include <cmath>
@@ -9,6 +9,9 @@
 #include <sstream>
 
 namespace ms::models::kick {
+
+using io::PyPtr;
+using io::PyValue;
 
 namespace {
 
@@ -71,13 +74,13 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     if (o.vaePath.empty() || o.diffusionPath.empty()) return fail("import: --vae and --diffusion are required");
     if (o.outDir.empty()) return fail("import: --out is required");
 
-    auto vaeCk = loadTorchCheckpoint(o.vaePath);
+    auto vaeCk = io::loadTorchCheckpoint(o.vaePath);
     if (!vaeCk) return Error{vaeCk.error()};
-    auto diffCk = loadTorchCheckpoint(o.diffusionPath);
+    auto diffCk = io::loadTorchCheckpoint(o.diffusionPath);
     if (!diffCk) return Error{diffCk.error()};
     PyPtr vocCk;
     if (!o.vocoderPath.empty()) {
-        auto v = loadTorchCheckpoint(o.vocoderPath);
+        auto v = io::loadTorchCheckpoint(o.vocoderPath);
         if (!v) return Error{v.error()};
         vocCk = *v;
     }
@@ -107,7 +110,7 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     const PyValue *vocabV = (*diffCk)->get("vocab");
     if (!vocabV || (vocabV->kind != PyValue::Kind::List && vocabV->kind != PyValue::Kind::Tuple))
         return fail(o.diffusionPath + ": no vocab list in the checkpoint");
-    const std::vector<std::string> words = stringItems(*vocabV);
+    const std::vector<std::string> words = io::stringItems(*vocabV);
     if (words.size() != vocabV->items.size())
         return fail(o.diffusionPath + ": " + std::to_string(vocabV->items.size() - words.size()) +
                     " vocab entries are not strings; the keyword embedding rows would not match their words");
@@ -140,10 +143,10 @@ Result<KwrImportResult> importKickWithReverb(const KwrImportOptions &o) {
     if (!err.empty()) return fail("import: configuration: " + err);
 
     KickPackage pkg = KickPackage::create(cfg, torch::kCPU, 0);
-    State vaeS = stripPrefixes(tensorEntries(*vaeSd));
-    State unetS = stripPrefixes(tensorEntries(*unetSd));
-    State textS = stripPrefixes(tensorEntries(*textSd));
-    State vocS = vocSd ? mapWeightNormKeys(stripPrefixes(tensorEntries(*vocSd))) : State{};
+    State vaeS = stripPrefixes(io::tensorEntries(*vaeSd));
+    State unetS = stripPrefixes(io::tensorEntries(*unetSd));
+    State textS = stripPrefixes(io::tensorEntries(*textSd));
+    State vocS = vocSd ? mapWeightNormKeys(stripPrefixes(io::tensorEntries(*vocSd))) : State{};
 
     auto check = [&](const char *what, torch::nn::Module &m, const State &s, const std::string &file,
                      const std::string &key) {

@@ -22,7 +22,7 @@
 #include <string>
 #include <vector>
 
-namespace ms::models {
+namespace ms::io {
 
 struct PyValue;
 using PyPtr = std::shared_ptr<PyValue>;
@@ -61,4 +61,4 @@ std::map<std::string, torch::Tensor> tensorEntries(const PyValue &dict);
 // The string items of a list or tuple.
 std::vector<std::string> stringItems(const PyValue &list);
 
-} // namespace ms::models
+} // namespace ms::io

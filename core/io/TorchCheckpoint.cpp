@@ -1,4 +1,4 @@
-#include "models/TorchCheckpoint.h"
+#include "io/TorchCheckpoint.h"
 
 #include "io/Bounds.h"
 #include "io/Zip.h"
@@ -7,7 +7,7 @@
 #include <stdexcept>
 #include <unordered_map>
 
-namespace ms::models {
+namespace ms::io {
 
 const PyValue *PyValue::get(const std::string &key) const {
     const PyValue *d = this;
@@ -507,4 +507,4 @@ std::vector<std::string> stringItems(const PyValue &list) {
     return out;
 }
 
-} // namespace ms::models
+} // namespace ms::io
