@@ -111,11 +111,11 @@ struct KickPipeline::Impl {
 
     std::mutex frozenMutex;   // guards building them
 
-    bool frozen() const { return device.is_cpu() && ms::models::frozenConvAvailable(); }
+    bool frozen() const { return device.is_cpu() && ms::nn::frozenConvAvailable(); }
 
-    const mk::FrozenUNet &unetFor(ms::models::Precision p) {
+    const mk::FrozenUNet &unetFor(ms::nn::Precision p) {
         std::lock_guard<std::mutex> lock(frozenMutex);
-        auto &f = frozenUnet[p == ms::models::Precision::BFloat16 ? 1 : 0];
+        auto &f = frozenUnet[p == ms::nn::Precision::BFloat16 ? 1 : 0];
         if (!f) f = std::make_unique<mk::FrozenUNet>(*pkg.unet, p);
         return *f;
     }
@@ -127,7 +127,7 @@ struct KickPipeline::Impl {
         {
             std::lock_guard<std::mutex> lock(frozenMutex);
             if (!frozenDecoder)
-                frozenDecoder = std::make_unique<mk::FrozenVaeDecoder>(*pkg.vae, ms::models::Precision::Float32);
+                frozenDecoder = std::make_unique<mk::FrozenVaeDecoder>(*pkg.vae, ms::nn::Precision::Float32);
             dec = frozenDecoder.get();
         }
         return dec->decode(z);
@@ -200,7 +200,7 @@ const std::vector<std::string> &KickPipeline::warnings() const { return d->pkg.w
 std::string KickPipeline::device() const { return d->device.str(); }
 bool KickPipeline::supportsBf16() const { return d->frozen(); }
 std::string KickPipeline::autoPrecision() const {
-    return d->frozen() && ms::models::cpuHasNativeBf16() ? "bf16" : "fp32";
+    return d->frozen() && ms::nn::cpuHasNativeBf16() ? "bf16" : "fp32";
 }
 std::string KickPipeline::modelId() const { return d->id; }
 std::string KickPipeline::packageDir() const { return d->dir; }
@@ -246,9 +246,9 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         res.precisionUsed = "fp32";
         if (d->frozen()) {
             const auto prec =
-                ms::models::parsePrecision(params.precision == "auto" ? autoPrecision() : params.precision);
+                ms::nn::parsePrecision(params.precision == "auto" ? autoPrecision() : params.precision);
             eps = mk::epsModel(d->unetFor(prec));
-            res.precisionUsed = ms::models::precisionName(prec);
+            res.precisionUsed = ms::nn::precisionName(prec);
         }
         mk::LatentCallback cb;
         if (onStep)

@@ -8,5 +8,5 @@ target_sources(melstudio_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/kick/Package.h ${CMAKE_CURRENT_LIST_DIR}/kick/Package.cpp
   ${CMAKE_CURRENT_LIST_DIR}/kick/Tools.h
   ${CMAKE_CURRENT_LIST_DIR}/kick/Import.h ${CMAKE_CURRENT_LIST_DIR}/kick/Import.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/Frozen.h ${CMAKE_CURRENT_LIST_DIR}/Frozen.cpp ${CMAKE_CURRENT_LIST_DIR}/kick/FrozenKick.h
+  ${CMAKE_CURRENT_LIST_DIR}/kick/FrozenKick.h
 )

@@ -1,13 +1,13 @@
 // Kick latent diffusion modules: shapes of every stage (design document 004),
 // parameter counts against an independent count from layer shapes, samplers,
 // and the frozen CPU inference copies against the modules.
-#include "models/Frozen.h"
 #include "models/kick/Diffusion.h"
 #include "models/kick/FrozenKick.h"
 #include "models/kick/HifiGan.h"
 #include "models/kick/Tools.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
+#include "nn/Frozen.h"
 
 #include <QtTest>
 
@@ -317,7 +317,7 @@ private slots:
         QVERIFY(!x.defined());
         QCOMPARE(calls, 3);
     }
-    // ---- Frozen inference copies (models/Frozen.h, models/kick/FrozenKick.h) ----
+    // ---- Frozen inference copies (nn/Frozen.h, models/kick/FrozenKick.h) ----
 
     void subpixelTransposedConv1dIsExact_data() {
         QTest::addColumn<int>("kernel");
@@ -336,26 +336,26 @@ private slots:
         torch::NoGradGuard ng;
         auto w = torch::randn({6, 5, kernel}), b = torch::randn({5}), x = torch::randn({2, 6, 9});
         auto ref = torch::conv_transpose1d(x, w, b, stride, padding);
-        auto [ws, bs] = ms::models::subpixelWeight1d(w, b, stride, padding);
-        const auto ax = ms::models::subpixelAxis(kernel, stride, padding);
-        auto y = ms::models::interleavePhases1d(torch::conv1d(x, ws, bs, {1}, {ax.padding}), stride);
+        auto [ws, bs] = ms::nn::subpixelWeight1d(w, b, stride, padding);
+        const auto ax = ms::nn::subpixelAxis(kernel, stride, padding);
+        auto y = ms::nn::interleavePhases1d(torch::conv1d(x, ws, bs, {1}, {ax.padding}), stride);
         QCOMPARE(shape(y), shape(ref));
         QVERIFY(torch::allclose(y, ref, 1e-5, 1e-5));
     }
 
     void subpixelRefusesKernelsItCannotMatch() {
-        QVERIFY(!ms::models::subpixelApplies(3, 2, 1));   // output 2T - 1, not 2T
-        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ms::models::subpixelAxis(3, 2, 1));
+        QVERIFY(!ms::nn::subpixelApplies(3, 2, 1));   // output 2T - 1, not 2T
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, ms::nn::subpixelAxis(3, 2, 1));
     }
 
     void frozenConv2dMatchesTorch() {
         torch::NoGradGuard ng;
         auto x = torch::randn({2, 6, 8, 11});
         auto w = torch::randn({7, 6, 3, 3}), b = torch::randn({7});
-        ms::models::FrozenConv2d c(w, b, {2, 2}, {1, 1}, ms::models::Precision::Float32);
+        ms::nn::FrozenConv2d c(w, b, {2, 2}, {1, 1}, ms::nn::Precision::Float32);
         QVERIFY(torch::allclose(c(x), torch::conv2d(x, w, b, 2, 1), 1e-4, 1e-4));
         auto wt = torch::randn({6, 5, 4, 4}), bt = torch::randn({5});
-        auto t = ms::models::FrozenConv2d::transposed(wt, bt, {2, 2}, {1, 1}, ms::models::Precision::Float32);
+        auto t = ms::nn::FrozenConv2d::transposed(wt, bt, {2, 2}, {1, 1}, ms::nn::Precision::Float32);
         auto ref = torch::conv_transpose2d(x, wt, bt, 2, 1);
         QCOMPARE(shape(t(x)), shape(ref));
         QVERIFY(torch::allclose(t(x), ref, 1e-4, 1e-4));
@@ -376,12 +376,12 @@ private slots:
         auto x = torch::randn({3, 4, 8, 11}), c = torch::randn({3, cfg.unet.condDim});
         auto t = torch::tensor({int64_t(0), int64_t(500), int64_t(999)});
         auto ref = unet->forward(x, t, c);
-        FrozenUNet f32(*unet, ms::models::Precision::Float32);
+        FrozenUNet f32(*unet, ms::nn::Precision::Float32);
         QVERIFY(torch::allclose(f32.forward(x, t, c), ref, 1e-4, 1e-4));
         // bfloat16 keeps 8 bits of mantissa: the prediction stays within a few
         // per cent (on the shipped model, generated mels moved by 2% of the
         // distance between two seeds' kicks).
-        FrozenUNet b16(*unet, ms::models::Precision::BFloat16);
+        FrozenUNet b16(*unet, ms::nn::Precision::BFloat16);
         const double rel = ((b16.forward(x, t, c) - ref).norm() / ref.norm()).item<double>();
         QVERIFY2(rel < 0.05, qPrintable(QString::number(rel)));
     }
@@ -397,7 +397,7 @@ private slots:
         const auto [h, w] = vaeLatentSize(cfg);
         auto z = torch::randn({2, cfg.latentChannels, h, w});
         auto ref = vae->decode(z);
-        FrozenVaeDecoder f(*vae, ms::models::Precision::Float32);
+        FrozenVaeDecoder f(*vae, ms::nn::Precision::Float32);
         auto y = f.decode(z);
         QCOMPARE(shape(y), shape(ref));
         QVERIFY(torch::allclose(y, ref, 1e-4, 1e-4));
@@ -409,7 +409,7 @@ private slots:
         auto &unet = tiny.unet;
         auto &text = tiny.text;
         auto &sched = tiny.sched;
-        FrozenUNet f(*unet, ms::models::Precision::Float32);
+        FrozenUNet f(*unet, ms::nn::Precision::Float32);
         const EpsModel frozen = epsModel(f);
         SampleOptions o;
         o.steps = 10;

@@ -1,20 +1,22 @@
 #pragma once
 // CPU inference copies of the kick LatentUNet and VAE decoder built from
-// models/Frozen.h: pre-packed oneDNN convolutions (float32 or bfloat16),
+// nn/Frozen.h: pre-packed oneDNN convolutions (float32 or bfloat16),
 // transposed convolutions in sub-pixel form, and the six blocks'
 // conditioning projections fused into one matrix product per call. Same
 // function as the modules up to rounding (tests/models checks both). The
 // source module must outlive the copy (GroupNorms and the time MLP are shared).
 
-#include "models/Frozen.h"
 #include "models/kick/Diffusion.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
+#include "nn/Frozen.h"
 
 #include <functional>
 #include <memory>
 
 namespace ms::models::kick {
+
+using nn::Precision;
 
 class FrozenUNet {
 public:

@@ -1,7 +1,7 @@
 // HiFi-GAN generator, discriminators and losses (one torch translation unit).
 #include "models/kick/HifiGan.h"
 
-#include "models/Frozen.h"
+#include "nn/Frozen.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -70,20 +70,20 @@ void NormConvImpl::fold() {
     m_foldedBias = bias.detach();
     m_subpixelStride = 0;
     // A transposed convolution becomes a stride-1 one over the stride's phases
-    // (models/Frozen.h): oneDNN instead of LibTorch's col2im path on CPU.
+    // (nn/Frozen.h): oneDNN instead of LibTorch's col2im path on CPU.
     if (m_o.kind == ConvKind::ConvTranspose1d && m_o.groups == 1 && m_o.dilation[0] == 1 &&
-        subpixelApplies(m_o.kernel[0], m_o.stride[0], m_o.padding[0])) {
-        auto [w, b] = subpixelWeight1d(m_folded, bias.detach(), m_o.stride[0], m_o.padding[0]);
+        nn::subpixelApplies(m_o.kernel[0], m_o.stride[0], m_o.padding[0])) {
+        auto [w, b] = nn::subpixelWeight1d(m_folded, bias.detach(), m_o.stride[0], m_o.padding[0]);
         m_folded = w;
         m_foldedBias = b;
         m_subpixelStride = m_o.stride[0];
-        m_subpixelPadding = subpixelAxis(m_o.kernel[0], m_o.stride[0], m_o.padding[0]).padding;
+        m_subpixelPadding = nn::subpixelAxis(m_o.kernel[0], m_o.stride[0], m_o.padding[0]).padding;
     }
 }
 
 torch::Tensor NormConvImpl::forward(const torch::Tensor &x) {
     if (m_subpixelStride > 0)
-        return interleavePhases1d(torch::conv1d(x, m_folded, m_foldedBias, {1}, {m_subpixelPadding}), m_subpixelStride);
+        return nn::interleavePhases1d(torch::conv1d(x, m_folded, m_foldedBias, {1}, {m_subpixelPadding}), m_subpixelStride);
     auto w = m_folded.defined() ? m_folded : effectiveWeight();
     switch (m_o.kind) {
     case ConvKind::Conv1d:

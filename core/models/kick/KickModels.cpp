@@ -368,6 +368,8 @@ torch::Tensor ddpm(LatentUNetImpl &unet, const NoiseSchedule &s, const torch::Te
 
 // ---- Frozen CPU inference copies --------------------------------------------
 
+using ms::nn::FrozenConv2d;   // core/nn/Frozen.h (in this file `nn` names torch::nn)
+
 namespace {
 
 std::array<int64_t, 2> pair2(const torch::ExpandingArray<2> &a) { return {a->at(0), a->at(1)}; }

@@ -19,7 +19,7 @@
 #include <array>
 #include <string>
 
-namespace ms::models {
+namespace ms::nn {
 
 enum class Precision { Float32, BFloat16 };
 
@@ -73,4 +73,4 @@ private:
     Precision m_precision = Precision::Float32;
 };
 
-} // namespace ms::models
+} // namespace ms::nn

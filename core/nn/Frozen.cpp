@@ -1,11 +1,11 @@
-#include "models/Frozen.h"
+#include "nn/Frozen.h"
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
-namespace ms::models {
+namespace ms::nn {
 
 Precision parsePrecision(const std::string &name) {
     if (name == "fp32") return Precision::Float32;
@@ -148,4 +148,4 @@ torch::Tensor FrozenConv2d::operator()(const torch::Tensor &x) const {
     return m_shuffle > 1 ? torch::pixel_shuffle(y, m_shuffle) : y;
 }
 
-} // namespace ms::models
+} // namespace ms::nn

@@ -1,0 +1,5 @@
+# core/nn: inference building blocks shared by the model families (ms::nn).
+# Included by core/CMakeLists.txt.
+target_sources(melstudio_core PRIVATE
+  ${CMAKE_CURRENT_LIST_DIR}/Frozen.h ${CMAKE_CURRENT_LIST_DIR}/Frozen.cpp
+)
