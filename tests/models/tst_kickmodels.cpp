@@ -3,15 +3,16 @@
 // and the frozen CPU inference copies against the modules.
 #include "models/kick/Diffusion.h"
 #include "models/kick/FrozenKick.h"
-#include "models/kick/HifiGan.h"
 #include "models/kick/Tools.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
+#include "models/vocoder/HifiGan.h"
 #include "nn/Frozen.h"
 
 #include <QtTest>
 
 using namespace ms::models::kick;
+using namespace ms::models::vocoder;
 
 namespace {
 

@@ -28,8 +28,7 @@
 #include "cli/Args.h"
 #include "dsp/LogMelTorch.h"
 #include "io/TensorIO.h"
-#include "models/kick/Config.h"
-#include "models/kick/HifiGan.h"
+#include "models/vocoder/HifiGan.h"
 #include "util/Fs.h"
 
 #include <cmath>
@@ -39,7 +38,7 @@ namespace ms::jobs {
 
 namespace {
 
-using namespace ms::models::kick;
+using namespace ms::models::vocoder;
 
 // Splits a discriminator output of a [2B,...] batch into the first and second B rows.
 std::pair<DiscOutput, DiscOutput> splitBatch(const DiscOutput &o, int64_t B) {

@@ -5,6 +5,7 @@
 
 #include "dsp/MelConfig.h"
 #include "models/kick/Vocab.h"
+#include "models/vocoder/Config.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,6 +14,9 @@
 #include <vector>
 
 namespace ms::models::kick {
+
+// The optional vocoder is the vocoder family's HiFi-GAN; its config lives there (models/vocoder/Config.h).
+using vocoder::VocoderConfig;
 
 struct VaeConfig {
     int inChannels = 1;
@@ -48,26 +52,6 @@ struct TextConfig {
     nlohmann::json toJson() const;
     static TextConfig fromJson(const nlohmann::json &j);
     static TextConfig preset(const std::string &name);   // vocabSize stays 0: set it from the vocabulary
-};
-
-struct VocoderConfig {
-    int nMels = 128;
-    int initialChannels = 256;
-    std::vector<int> upsampleRates{8, 8, 2, 2, 2};
-    std::vector<int> upsampleKernels{16, 16, 4, 4, 4};
-    std::vector<int> resblockKernels{3, 7, 11};
-    std::vector<std::vector<int>> resblockDilations{{1, 3, 5}, {1, 3, 5}, {1, 3, 5}};
-    // Discriminators (training only).
-    std::vector<int> periods{2, 3, 5, 7, 11};
-    std::vector<int> mpdChannels{32, 64, 128, 256, 256};
-    std::vector<int> msdChannels{64, 128, 256, 512, 512, 512};
-    std::vector<int> msdGroups{1, 4, 16, 16, 16, 1};
-    int msdScales = 3;
-
-    int hop() const;                                // product of upsampleRates
-    nlohmann::json toJson() const;
-    static VocoderConfig fromJson(const nlohmann::json &j);
-    static VocoderConfig preset(const std::string &name);
 };
 
 struct DiffusionConfig {

@@ -22,11 +22,11 @@ int64_t countParams(const torch::nn::Module &m) {
 
 // Vocoder state with weight norm folded into plain `weight` (PyTorch's names
 // after remove_weight_norm).
-io::NamedTensors foldedVocoderState(HifiGanGeneratorImpl &gen) {
+io::NamedTensors foldedVocoderState(vocoder::HifiGanGeneratorImpl &gen) {
     io::NamedTensors out;
     torch::NoGradGuard ng;
     for (const auto &item : gen.named_modules("", false)) {
-        auto *c = dynamic_cast<NormConvImpl *>(item.value().get());
+        auto *c = dynamic_cast<vocoder::NormConvImpl *>(item.value().get());
         if (!c) continue;
         out.emplace_back(item.key() + ".weight", c->effectiveWeight().detach().clone());
         out.emplace_back(item.key() + ".bias", c->bias.detach().clone());
@@ -35,10 +35,10 @@ io::NamedTensors foldedVocoderState(HifiGanGeneratorImpl &gen) {
 }
 
 // Maps a folded state (X.weight) onto weight_g/weight_v so that g*v/||v|| == weight.
-std::map<std::string, torch::Tensor> unfoldVocoderState(HifiGanGeneratorImpl &gen,
+std::map<std::string, torch::Tensor> unfoldVocoderState(vocoder::HifiGanGeneratorImpl &gen,
                                                         std::map<std::string, torch::Tensor> state) {
     for (const auto &item : gen.named_modules("", false)) {
-        if (!dynamic_cast<NormConvImpl *>(item.value().get())) continue;
+        if (!dynamic_cast<vocoder::NormConvImpl *>(item.value().get())) continue;
         auto it = state.find(item.key() + ".weight");
         if (it == state.end()) continue;
         auto w = it->second;
@@ -299,8 +299,8 @@ std::vector<ModuleParams> parameterCounts(const KickModelConfig &c) {
     out.push_back({"text", countParams(*KeywordEncoder(c.text))});
     if (c.vocoder) {
         out.push_back({"vocoder.generator", countParams(*HifiGanGenerator(*c.vocoder))});
-        out.push_back({"vocoder.mpd", countParams(*MultiPeriodDiscriminator(*c.vocoder))});
-        out.push_back({"vocoder.msd", countParams(*MultiScaleDiscriminator(*c.vocoder))});
+        out.push_back({"vocoder.mpd", countParams(*vocoder::MultiPeriodDiscriminator(*c.vocoder))});
+        out.push_back({"vocoder.msd", countParams(*vocoder::MultiScaleDiscriminator(*c.vocoder))});
     }
     return out;
 }

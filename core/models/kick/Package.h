@@ -11,15 +11,18 @@
 //   CARD.md
 
 #include "models/kick/Config.h"
-#include "models/kick/HifiGan.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
+#include "models/vocoder/HifiGan.h"
 #include "torch/Torch.h"
 #include "util/Result.h"
 
 #include <string>
 
 namespace ms::models::kick {
+
+// The package's optional vocoder: the vocoder family's HiFi-GAN generator.
+using vocoder::HifiGanGenerator;
 
 struct KickPackage {
     KickModelConfig config;

@@ -1,12 +1,12 @@
 // HiFi-GAN generator, discriminators and losses (one torch translation unit).
-#include "models/kick/HifiGan.h"
+#include "models/vocoder/HifiGan.h"
 
 #include "nn/Frozen.h"
 
 #include <cmath>
 #include <stdexcept>
 
-namespace ms::models::kick {
+namespace ms::models::vocoder {
 
 namespace F = torch::nn::functional;
 
@@ -311,4 +311,4 @@ torch::Tensor featureMatchingLoss(const DiscOutput &realOut, const DiscOutput &f
     return loss;
 }
 
-} // namespace ms::models::kick
+} // namespace ms::models::vocoder

@@ -8,12 +8,12 @@
 // `weight_u`, `weight_v`). Module names follow the reference implementation
 // (conv_pre, ups.N, resblocks.N.convs1.M, conv_post, discriminators.N.convs.M).
 
-#include "models/kick/Config.h"
+#include "models/vocoder/Config.h"
 #include "torch/Torch.h"
 
 #include <vector>
 
-namespace ms::models::kick {
+namespace ms::models::vocoder {
 
 enum class NormKind { Weight, Spectral };
 enum class ConvKind { Conv1d, ConvTranspose1d, Conv2d };
@@ -130,4 +130,4 @@ torch::Tensor generatorAdvLoss(const DiscOutput &fakeOut);
 // the document's weight 2.0 is applied by the caller.
 torch::Tensor featureMatchingLoss(const DiscOutput &realOut, const DiscOutput &fakeOut);
 
-} // namespace ms::models::kick
+} // namespace ms::models::vocoder
