@@ -4,7 +4,7 @@
 #include "audio/AudioFile.h"
 #include "audio/Edit.h"
 #include "audio/Resample.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 
 #include "Player.h"
 #include "SpectrogramView.h"
@@ -265,7 +265,7 @@ void ComparePage::modelB(bool reconstruct)
     m_status->setText(tr("Running the model on A…"));
     const int ticket = ++m_loading[1];
     runInBackground(this, [dir, device, audio, reconstruct, name]() -> ClipResult {
-        auto p = ms::infer::KickPipeline::load(dir, device);
+        auto p = ms::infer::kick::KickPipeline::load(dir, device);
         if (!p) return ms::fail(p.error());
         auto take = reconstruct ? (*p)->reconstruct(audio) : (*p)->vocode(audio);
         if (!take) return ms::fail(take.error());

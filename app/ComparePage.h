@@ -15,7 +15,7 @@ class QPushButton;
 class QComboBox;
 class QGroupBox;
 
-namespace ms::infer { class KickPipeline; }
+namespace ms::infer::kick { class KickPipeline; }
 namespace ms::widgets { class SpectrogramView; class WaveformView; class SpectrumPlot; class Player; }
 
 namespace ms::app {

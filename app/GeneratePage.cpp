@@ -1,7 +1,7 @@
 #include "GeneratePage.h"
 
 #include "Worker.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 
 #include "LatentGrid.h"
 #include "Player.h"
@@ -73,7 +73,7 @@ GeneratePage::GeneratePage(QWidget *parent)
     m_device->setCurrentText(s.value(QStringLiteral("device"), QStringLiteral("auto")).toString());
     QString dir = s.value(QStringLiteral("model/dir")).toString();
 #ifdef MELSTUDIO_HAVE_KICK_PIPELINE
-    if (dir.isEmpty() || !QDir(dir).exists()) dir = QString::fromStdString(ms::infer::defaultKickModelDir());
+    if (dir.isEmpty() || !QDir(dir).exists()) dir = QString::fromStdString(ms::infer::kick::defaultKickModelDir());
 #endif
     if (!dir.isEmpty() && QDir(dir).exists()) setModelDir(dir);
 }
@@ -357,8 +357,8 @@ void GeneratePage::setModelDir(const QString &dir)
     m_modelLabel->setText(tr("Loading %1…").arg(QDir::toNativeSeparators(dir)));
     const std::string path = dir.toStdString(), device = m_device->currentText().toStdString();
     runInBackground(
-        this, [path, device] { return ms::infer::KickPipeline::load(path, device); },
-        [this, dir, serial](ms::Result<std::unique_ptr<ms::infer::KickPipeline>> r) {
+        this, [path, device] { return ms::infer::kick::KickPipeline::load(path, device); },
+        [this, dir, serial](ms::Result<std::unique_ptr<ms::infer::kick::KickPipeline>> r) {
             if (serial != m_loadSerial) return;   // superseded by a later setModelDir()
             setBusy(false);
             if (!r) {
@@ -368,7 +368,7 @@ void GeneratePage::setModelDir(const QString &dir)
                 emit modelLoaded(false);
                 return;
             }
-            m_pipeline = std::shared_ptr<ms::infer::KickPipeline>(std::move(r.value()));
+            m_pipeline = std::shared_ptr<ms::infer::kick::KickPipeline>(std::move(r.value()));
             m_vocab.clear();
             for (const auto &w : m_pipeline->vocabulary()) m_vocab << QString::fromStdString(w);
             m_vocabModel->setStringList(m_vocab);
@@ -456,7 +456,7 @@ void GeneratePage::generate()
     }
 #ifdef MELSTUDIO_HAVE_KICK_PIPELINE
     if (!m_lockSeed->isChecked()) m_seed->setValue(int(QRandomGenerator::global()->bounded(1 << 30)));
-    ms::infer::KickParams params;
+    ms::infer::kick::KickParams params;
     params.prompt = m_prompt->text().toStdString();
     params.steps = m_steps->value();
     params.guidance = float(m_guidance->value());
@@ -487,7 +487,7 @@ void GeneratePage::generate()
     runInBackground(
         this,
         [pipeline, live, cancelFlag, params] {
-            auto onStep = [live](int step, int total, const ms::infer::LatentFrame &f) {
+            auto onStep = [live](int step, int total, const ms::infer::kick::LatentFrame &f) {
                 std::lock_guard<std::mutex> lock(live->mutex);
                 live->step = step;
                 live->total = total;
@@ -502,10 +502,10 @@ void GeneratePage::generate()
             try {
                 return pipeline->run(params, onStep, cancelFlag.get());
             } catch (const std::exception &e) {
-                return ms::Result<ms::infer::KickResult>(ms::fail(e.what()));
+                return ms::Result<ms::infer::kick::KickResult>(ms::fail(e.what()));
             }
         },
-        [this, prompt, params](ms::Result<ms::infer::KickResult> r) {
+        [this, prompt, params](ms::Result<ms::infer::kick::KickResult> r) {
             m_timer->stop();
             refreshLive();
             setBusy(false);

@@ -28,7 +28,7 @@ class QTimer;
 class QGroupBox;
 class QFormLayout;
 
-namespace ms::infer { class KickPipeline; }
+namespace ms::infer::kick { class KickPipeline; }
 namespace ms::widgets { class LatentGrid; class SpectrogramView; class WaveformView; class Player; }
 
 namespace ms::app {
@@ -106,7 +106,7 @@ private:
     QWidget *buildMainPanel();
 
     QString m_modelDir, m_lastError;
-    std::shared_ptr<ms::infer::KickPipeline> m_pipeline;
+    std::shared_ptr<ms::infer::kick::KickPipeline> m_pipeline;
     std::shared_ptr<Live> m_live;
     std::shared_ptr<std::atomic<bool>> m_cancel;
     bool m_busy = false;

@@ -158,7 +158,7 @@ private slots:
     void generatingWithATinyPackageFillsTakesAndUpdatesTheLatentEveryStep()
     {
 #ifndef MELSTUDIO_HAVE_KICK_PIPELINE
-        QSKIP("core/infer/KickPipeline.cpp is not part of this build yet");
+        QSKIP("core/infer/kick/KickPipeline.cpp is not part of this build yet");
 #else
         QTemporaryDir dir;
         const QString pkg = dir.filePath(QStringLiteral("pkg"));

@@ -1,15 +1,15 @@
 // Kick generation end to end on a tiny random model: the CLI (package, params,
 // generate) and the KickPipeline API the studio uses (seeds, cancel, fallbacks).
 #include "audio/AudioFile.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 
 #include <QtTest>
 
 #include <atomic>
 #include <cmath>
 
-using ms::infer::KickParams;
-using ms::infer::KickPipeline;
+using ms::infer::kick::KickParams;
+using ms::infer::kick::KickPipeline;
 
 namespace {
 double maxDiff(const std::vector<float> &a, const std::vector<float> &b) {
@@ -192,7 +192,7 @@ private slots:
         int calls = 0;
         auto r = (*pipe)->run(
             p,
-            [&](int step, int total, const ms::infer::LatentFrame &f) {
+            [&](int step, int total, const ms::infer::kick::LatentFrame &f) {
                 ++calls;
                 QCOMPARE(total, 12);
                 QCOMPARE(f.data.size(), size_t(f.count * f.channels * f.height * f.width));
@@ -213,7 +213,7 @@ private slots:
         for (size_t i = 0; i < x.size(); ++i)
             x[i] = 0.3f + 0.5f * float(std::exp(-double(i) / sr / 0.3) * std::sin(2 * M_PI * 50.0 * double(i) / sr));
         auto y = x;
-        ms::infer::finishKick(y, sr);
+        ms::infer::kick::finishKick(y, sr);
         float peak = 0;
         for (float v : y) peak = std::max(peak, std::abs(v));
         QVERIFY(std::abs(peak - 0.95f) < 1e-6f);

@@ -2,7 +2,7 @@
 #include "cli/Args.h"
 #include "cli/Command.h"
 #include "device/Device.h"
-#include "infer/KickBench.h"
+#include "infer/kick/KickBench.h"
 
 #include <cstdio>
 
@@ -23,7 +23,7 @@ const char *kUsage =
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});
-    ms::infer::KickBenchOptions o;
+    ms::infer::kick::KickBenchOptions o;
     o.modelDir = a.get("model");
     o.preset = a.get("preset", "paper");
     o.device = a.get("device", "auto");
@@ -40,7 +40,7 @@ int run(const std::vector<std::string> &argv) {
         return 2;
     }
     ms::device::configureThreads(threads);
-    auto rows = ms::infer::benchKickGeneration(o);
+    auto rows = ms::infer::kick::benchKickGeneration(o);
     if (!rows) {
         std::fprintf(stderr, "bench: %s\n", rows.error().c_str());
         return 1;

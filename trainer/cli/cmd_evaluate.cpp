@@ -8,7 +8,7 @@
 #include "data/Dataset.h"
 #include "device/Device.h"
 #include "dsp/LogMel.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 #include "util/Stats.h"
 
 #include <nlohmann/json.hpp>
@@ -55,7 +55,7 @@ int run(const std::vector<std::string> &argv) {
                      kUsage);
         return 2;
     }
-    if (model.empty()) model = ms::infer::defaultKickModelDir();
+    if (model.empty()) model = ms::infer::kick::defaultKickModelDir();
     if (model.empty()) {
         std::fprintf(stderr, "evaluate: no --model given and no default model is installed\n");
         return 1;
@@ -71,7 +71,7 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "evaluate: %s has no audio shard (audio.safetensors); re-run preprocess\n", dataDir.c_str());
         return 1;
     }
-    auto pipe = ms::infer::KickPipeline::load(model, device);
+    auto pipe = ms::infer::kick::KickPipeline::load(model, device);
     if (!pipe) {
         std::fprintf(stderr, "evaluate: %s\n", pipe.error().c_str());
         return 1;

@@ -4,7 +4,7 @@
 #include "cli/Command.h"
 #include "cli/Progress.h"
 #include "device/Device.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 #include "jobs/Train.h"
 #include "util/Fs.h"
 
@@ -45,7 +45,7 @@ std::string slug(const std::vector<std::string> &words) {
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"overwrite", "raw"});
-    ms::infer::KickParams p;
+    ms::infer::kick::KickParams p;
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
     p.prompt = a.get("prompt");
@@ -76,7 +76,7 @@ int run(const std::vector<std::string> &argv) {
         return 2;
     }
     ms::device::configureThreads(threads);
-    if (model.empty()) model = ms::infer::defaultKickModelDir();
+    if (model.empty()) model = ms::infer::kick::defaultKickModelDir();
     if (model.empty()) {
         std::fprintf(stderr, "generate: no model installed; pass --model PKG (a kick-ldm package folder)\n");
         return 1;
@@ -89,7 +89,7 @@ int run(const std::vector<std::string> &argv) {
         return 1;
     }
     if (!note.empty()) std::fprintf(stderr, "generate: model = %s\n", note.c_str());
-    auto pipe = ms::infer::KickPipeline::load(*folder, device);
+    auto pipe = ms::infer::kick::KickPipeline::load(*folder, device);
     if (!pipe) {
         std::fprintf(stderr, "generate: %s\n", pipe.error().c_str());
         return 1;
@@ -131,10 +131,10 @@ int run(const std::vector<std::string> &argv) {
     const std::uint64_t seed0 = p.seed;
     for (int c = 0; c < chunks; ++c) {
         // Batch c: takes c*batch.., seeds seed0 + c*batch.. (take i keeps seed + i).
-        ms::infer::KickParams q = p;
+        ms::infer::kick::KickParams q = p;
         q.count = std::min(batch, total - c * batch);
         q.seed = seed0 + std::uint64_t(c) * std::uint64_t(batch);
-        auto res = (*pipe)->run(q, [&](int step, int, const ms::infer::LatentFrame &) {
+        auto res = (*pipe)->run(q, [&](int step, int, const ms::infer::kick::LatentFrame &) {
             progress.update((long long)c * stepsPerRun + step);
         });
         if (!res) {

@@ -5,7 +5,7 @@
 #include "cli/Args.h"
 #include "cli/Command.h"
 #include "device/Device.h"
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 #include "jobs/Train.h"
 
 #include <cstdio>
@@ -27,7 +27,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
                      usage);
         return 2;
     }
-    if (model.empty()) model = ms::infer::defaultKickModelDir();
+    if (model.empty()) model = ms::infer::kick::defaultKickModelDir();
     if (model.empty()) {
         std::fprintf(stderr, "%s: no model installed; pass --model PKG\n", name);
         return 1;
@@ -55,7 +55,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
         return 1;
     }
     if (!note.empty()) std::fprintf(stderr, "%s: model = %s\n", name, note.c_str());
-    auto pipe = ms::infer::KickPipeline::load(*folder, device);
+    auto pipe = ms::infer::kick::KickPipeline::load(*folder, device);
     if (!pipe) {
         std::fprintf(stderr, "%s: %s\n", name, pipe.error().c_str());
         return 1;

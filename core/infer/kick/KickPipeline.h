@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-namespace ms::infer {
+namespace ms::infer::kick {
 
 struct KickParams {
     std::string prompt;          // free text; words are matched against the vocabulary
@@ -135,4 +135,4 @@ std::string defaultKickModelDir();
 // peak to 0.95, cubic fade-out 1.0-1.75 s, silence after.
 void finishKick(std::vector<float> &x, int sampleRate);
 
-} // namespace ms::infer
+} // namespace ms::infer::kick

@@ -1,5 +1,5 @@
 // KickPipeline: the kick latent diffusion inference path (design document 004).
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 
 #include "audio/Edit.h"
 #include "device/Device.h"
@@ -15,7 +15,7 @@
 #include <filesystem>
 #include <mutex>
 
-namespace ms::infer {
+namespace ms::infer::kick {
 
 namespace mk = ms::models::kick;
 namespace stdfs = std::filesystem;
@@ -424,4 +424,4 @@ std::string defaultKickModelDir() {
     return {};
 }
 
-} // namespace ms::infer
+} // namespace ms::infer::kick

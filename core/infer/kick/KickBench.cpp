@@ -1,6 +1,6 @@
-#include "infer/KickBench.h"
+#include "infer/kick/KickBench.h"
 
-#include "infer/KickPipeline.h"
+#include "infer/kick/KickPipeline.h"
 #include "models/kick/Tools.h"
 #include "util/Fs.h"
 #include "util/Stats.h"
@@ -9,7 +9,7 @@
 #include <filesystem>
 #include <unistd.h>
 
-namespace ms::infer {
+namespace ms::infer::kick {
 
 using ms::util::median;
 
@@ -121,4 +121,4 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     return rows;
 }
 
-} // namespace ms::infer
+} // namespace ms::infer::kick

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace ms::infer {
+namespace ms::infer::kick {
 
 struct KickBenchOptions {
     std::string modelDir;            // empty: a randomly initialised package of `preset`
@@ -36,4 +36,4 @@ struct KickBenchRow {
 // thread (_sampler1thread, CPU only), and generate_batch16 (kicks/s).
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &options);
 
-} // namespace ms::infer
+} // namespace ms::infer::kick
