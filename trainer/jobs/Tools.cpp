@@ -271,11 +271,11 @@ Result<std::vector<std::string>> benchTrain(const BenchTrainParams &p) {
     for (const auto &kind : kinds) {
         std::unique_ptr<Trainer> tr;
         std::vector<std::string> argv{"--preset", p.preset};
-        if (kind == "vae") tr = makeVaeTrainer();
+        if (kind == "vae") tr = kick::makeVaeTrainer();
         else if (kind == "diffusion") {
-            tr = makeDiffusionTrainer();
+            tr = kick::makeDiffusionTrainer();
             argv.insert(argv.end(), {"--vae", "random"});
-        } else if (kind == "vocoder") tr = makeVocoderTrainer();
+        } else if (kind == "vocoder") tr = vocoder::makeVocoderTrainer();
         else return fail("bench-train: unknown model '" + kind + "'");
         cli::Args args(argv);
         CommonOptions c;

@@ -586,13 +586,13 @@ int runTrain(const std::string &kind, const cli::Args &given) {
     CommonOptions c;
     c.kind = kind;
     if (kind == "vae") {
-        trainer = makeVaeTrainer();
+        trainer = kick::makeVaeTrainer();
         c.epochs = 100;
     } else if (kind == "diffusion") {
-        trainer = makeDiffusionTrainer();
+        trainer = kick::makeDiffusionTrainer();
         c.steps = 100000;
     } else if (kind == "vocoder") {
-        trainer = makeVocoderTrainer();
+        trainer = vocoder::makeVocoderTrainer();
         c.epochs = 50;
     } else {
         std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion or vocoder)\n", kind.c_str());

@@ -155,9 +155,14 @@ protected:
     torch::Tensor checkLoss(torch::Tensor loss, const std::string &name) const;
 };
 
+// The trainers, one folder per family (jobs/kick/, jobs/vocoder/).
+namespace kick {
 std::unique_ptr<Trainer> makeVaeTrainer();
 std::unique_ptr<Trainer> makeDiffusionTrainer();
+} // namespace kick
+namespace vocoder {
 std::unique_ptr<Trainer> makeVocoderTrainer();
+} // namespace vocoder
 
 // Runs the loop for a configured trainer; returns a TrainExit code.
 int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args);

@@ -34,7 +34,7 @@
 #include <cmath>
 #include <iterator>
 
-namespace ms::jobs {
+namespace ms::jobs::vocoder {
 
 namespace {
 
@@ -337,4 +337,4 @@ private:
 
 std::unique_ptr<Trainer> makeVocoderTrainer() { return std::make_unique<VocoderTrainer>(); }
 
-} // namespace ms::jobs
+} // namespace ms::jobs::vocoder

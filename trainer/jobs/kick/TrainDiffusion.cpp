@@ -17,7 +17,7 @@
 #include "models/kick/Vocab.h"
 #include "util/Fs.h"
 
-namespace ms::jobs {
+namespace ms::jobs::kick {
 
 namespace {
 
@@ -356,4 +356,4 @@ private:
 
 std::unique_ptr<Trainer> makeDiffusionTrainer() { return std::make_unique<DiffusionTrainer>(); }
 
-} // namespace ms::jobs
+} // namespace ms::jobs::kick

@@ -9,7 +9,7 @@
 #include "models/kick/Vae.h"
 #include "util/Fs.h"
 
-namespace ms::jobs {
+namespace ms::jobs::kick {
 
 namespace {
 
@@ -156,4 +156,4 @@ private:
 
 std::unique_ptr<Trainer> makeVaeTrainer() { return std::make_unique<VaeTrainer>(); }
 
-} // namespace ms::jobs
+} // namespace ms::jobs::kick
