@@ -1,6 +1,4 @@
-# melstudio-cli train / export / bench-train. Included by trainer/CMakeLists.txt.
+# melstudio-cli train. Included by trainer/CMakeLists.txt.
 target_sources(melstudio-cli PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/cmd_train.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/cmd_export.cpp
-  ${CMAKE_CURRENT_LIST_DIR}/cmd_bench_train.cpp
 )
