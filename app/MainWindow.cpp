@@ -1,12 +1,12 @@
 #include "MainWindow.h"
 
 #include "AboutDialog.h"
-#include "ComparePage.h"
-#include "DatasetPage.h"
-#include "GeneratePage.h"
-#include "ModelsPage.h"
 #include "Screenshots.h"
-#include "TrainPage.h"
+#include "pages/ComparePage.h"
+#include "pages/DatasetPage.h"
+#include "pages/ModelsPage.h"
+#include "pages/TrainPage.h"
+#include "pages/kick/GeneratePage.h"
 #include "device/Device.h"
 
 #include <QAction>

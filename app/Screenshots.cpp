@@ -1,11 +1,11 @@
 #include "Screenshots.h"
 
 #include "AboutDialog.h"
-#include "ComparePage.h"
-#include "GeneratePage.h"
 #include "MainWindow.h"
 #include "RunWatcher.h"
-#include "TrainPage.h"
+#include "pages/ComparePage.h"
+#include "pages/TrainPage.h"
+#include "pages/kick/GeneratePage.h"
 #include "audio/AudioFile.h"
 
 #include <QFile>

@@ -1,10 +1,10 @@
 // The studio's pages driven through their public API (offscreen platform).
-#include "ComparePage.h"
-#include "DatasetPage.h"
-#include "GeneratePage.h"
 #include "MainWindow.h"
-#include "ModelsPage.h"
-#include "TrainPage.h"
+#include "pages/ComparePage.h"
+#include "pages/DatasetPage.h"
+#include "pages/ModelsPage.h"
+#include "pages/TrainPage.h"
+#include "pages/kick/GeneratePage.h"
 
 #include "LatentGrid.h"
 #include "LossPlot.h"

@@ -1,4 +1,4 @@
-#include "TrainPage.h"
+#include "pages/TrainPage.h"
 
 #include "Cli.h"
 #include "Worker.h"

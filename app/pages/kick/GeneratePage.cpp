@@ -1,4 +1,4 @@
-#include "GeneratePage.h"
+#include "pages/kick/GeneratePage.h"
 
 #include "Worker.h"
 #include "infer/kick/KickPipeline.h"

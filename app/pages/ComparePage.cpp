@@ -1,4 +1,4 @@
-#include "ComparePage.h"
+#include "pages/ComparePage.h"
 
 #include "Worker.h"
 #include "audio/AudioFile.h"

@@ -1,4 +1,4 @@
-#include "ModelsPage.h"
+#include "pages/ModelsPage.h"
 
 #include "Cli.h"
 #include "Worker.h"

@@ -1,4 +1,4 @@
-#include "DatasetPage.h"
+#include "pages/DatasetPage.h"
 
 #include "Cli.h"
 #include "Worker.h"

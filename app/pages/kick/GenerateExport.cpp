@@ -1,5 +1,5 @@
 // GeneratePage: writing takes to WAV files (single file or a folder of them).
-#include "GeneratePage.h"
+#include "pages/kick/GeneratePage.h"
 
 #include <QComboBox>
 #include <QDir>
