@@ -266,6 +266,134 @@ Status writeAudio(const std::string &path, const AudioBuffer &buffer, const Writ
     return fs::commitTemp(tmp, target);
 }
 
+// ---- streaming ----------------------------------------------------------------
+
+AudioReader::~AudioReader() {
+    if (m_file) sf_close(static_cast<SNDFILE *>(m_file));
+}
+
+Result<std::unique_ptr<AudioReader>> AudioReader::open(const std::string &path) {
+    SF_INFO info{};
+    auto f = openRead(path, info);
+    if (!f) return Error{f.error()};
+    std::unique_ptr<AudioReader> r(new AudioReader());
+    r->m_path = path;
+    r->m_info.sampleRate = info.samplerate;
+    r->m_info.channels = info.channels;
+    r->m_info.frames = info.frames;
+    r->m_info.format = majorName(info.format);
+    r->m_info.subtype = subtypeName(info.format);
+    if (info.channels > kMaxChannels)
+        return fail(path + ": " + std::to_string(info.channels) + " channels (at most " + std::to_string(kMaxChannels) + ")");
+    r->m_file = f->release();
+    return r;
+}
+
+Result<std::vector<std::vector<float>>> AudioReader::read(long long start, long long frames) {
+    auto *f = static_cast<SNDFILE *>(m_file);
+    const int ch = m_info.channels;
+    std::vector<std::vector<float>> out(static_cast<size_t>(ch));
+    if (frames <= 0) return out;
+    if (start != m_pos) {
+        if (sf_seek(f, sf_count_t(start), SEEK_SET) < 0) {
+            // Past the end (the header's length was a hint) or not seekable.
+            if (m_info.frames > 0 && start >= m_info.frames) return out;
+            return fail(m_path + ": cannot seek to frame " + std::to_string(start) + " (" + sf_strerror(f) + ")");
+        }
+        m_pos = start;
+    }
+    std::vector<float> block(size_t(std::min<long long>(frames, 65536)) * size_t(ch));
+    long long done = 0;
+    while (done < frames) {
+        const long long want = std::min<long long>(frames - done, 65536);
+        const sf_count_t got = sf_readf_float(f, block.data(), sf_count_t(want));
+        if (got <= 0) break;
+        for (int c = 0; c < ch; ++c) {
+            auto &dst = out[size_t(c)];
+            for (sf_count_t i = 0; i < got; ++i) {
+                const float v = block[size_t(i) * size_t(ch) + size_t(c)];
+                if (!std::isfinite(v))
+                    return fail(m_path + ": contains NaN or infinite samples (near " +
+                                std::to_string(double(start + done + i) / m_info.sampleRate) + " s)");
+                dst.push_back(v);
+            }
+        }
+        done += got;
+        m_pos += got;
+        if (got < want) break;
+    }
+    return out;
+}
+
+AudioWriter::~AudioWriter() {
+    if (m_file) {
+        sf_close(static_cast<SNDFILE *>(m_file));
+        std::error_code ec;
+        std::filesystem::remove(fs::u8path(m_tmp), ec);
+    }
+}
+
+Result<std::unique_ptr<AudioWriter>> AudioWriter::create(const std::string &path, int sampleRate, int channels,
+                                                         const WriteOptions &opt) {
+    const auto target = fs::u8path(path);
+    std::error_code ec;
+    if (!opt.overwrite && std::filesystem::exists(target, ec))
+        return fail(path + ": already exists (choose another name or allow overwriting)");
+    SF_INFO info{};
+    info.samplerate = sampleRate;
+    info.channels = channels;
+    int sub = opt.format == SampleFormat::Pcm16 ? SF_FORMAT_PCM_16
+              : opt.format == SampleFormat::Pcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
+    if (opt.container == Container::Flac) {
+        if (sub == SF_FORMAT_FLOAT) return fail(path + ": FLAC stores integer samples only; use 16 or 24 bit");
+        info.format = SF_FORMAT_FLAC | sub;
+    } else {
+        info.format = SF_FORMAT_WAV | sub;
+    }
+    if (!sf_format_check(&info)) return fail(path + ": unsupported format combination");
+    std::unique_ptr<AudioWriter> w(new AudioWriter());
+    w->m_path = path;
+    w->m_tmp = fs::tempSibling(target).string();
+    SNDFILE *f = sf_open(w->m_tmp.c_str(), SFM_WRITE, &info);
+    if (!f) return fail(path + ": cannot create (" + std::string(sf_strerror(nullptr)) + ")");
+    w->m_file = f;
+    w->m_channels = channels;
+    if (!opt.title.empty()) sf_set_string(f, SF_STR_TITLE, opt.title.c_str());
+    if (!opt.comment.empty()) sf_set_string(f, SF_STR_COMMENT, opt.comment.c_str());
+    sf_set_string(f, SF_STR_SOFTWARE, "melstudio " MELSTUDIO_VERSION);
+    sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
+    return w;
+}
+
+Status AudioWriter::write(const std::vector<std::vector<float>> &channels) {
+    if (!m_file) return fail(m_path + ": already finished");
+    if (int(channels.size()) != m_channels) return fail(m_path + ": wrong channel count");
+    const size_t n = channels.empty() ? 0 : channels[0].size();
+    for (const auto &c : channels)
+        if (c.size() != n) return fail(m_path + ": channels differ in length");
+    std::vector<float> block;
+    for (size_t start = 0; start < n; start += 8192) {
+        const size_t k = std::min<size_t>(8192, n - start);
+        block.resize(k * size_t(m_channels));
+        for (size_t i = 0; i < k; ++i)
+            for (int c = 0; c < m_channels; ++c) block[i * size_t(m_channels) + size_t(c)] = channels[size_t(c)][start + i];
+        auto *f = static_cast<SNDFILE *>(m_file);
+        if (sf_writef_float(f, block.data(), sf_count_t(k)) != sf_count_t(k))
+            return fail(m_path + ": write failed (" + std::string(sf_strerror(f)) + "; is the disk full?)");
+    }
+    m_frames += (long long)n;
+    return {};
+}
+
+Status AudioWriter::finish() {
+    if (!m_file) return fail(m_path + ": already finished");
+    auto *f = static_cast<SNDFILE *>(m_file);
+    sf_write_sync(f);
+    sf_close(f);
+    m_file = nullptr;
+    return fs::commitTemp(fs::u8path(m_tmp), fs::u8path(m_path));
+}
+
 std::string sndfileVersion() { return sf_version_string(); }
 
 } // namespace ms::audio

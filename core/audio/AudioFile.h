@@ -6,6 +6,8 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
+#include <vector>
 #include <string>
 
 namespace ms::audio {
@@ -50,6 +52,49 @@ Status writeAudio(const std::string &path, const AudioBuffer &buffer, const Writ
 
 // Picks the container from the extension (.wav/.flac); anything else is an error.
 Result<Container> containerForPath(const std::string &path);
+
+// Reading a long file piece by piece, in bounded memory. The header's length
+// is a hint: reads past the real end return fewer frames.
+class AudioReader {
+public:
+    ~AudioReader();
+    AudioReader(const AudioReader &) = delete;
+    AudioReader &operator=(const AudioReader &) = delete;
+    static Result<std::unique_ptr<AudioReader>> open(const std::string &path);
+    const AudioInfo &info() const { return m_info; }
+    // Up to `frames` frames from `start`, one vector per channel (shorter at the
+    // end, empty past it). NaN/Inf samples fail with the file's name and time.
+    Result<std::vector<std::vector<float>>> read(long long start, long long frames);
+
+private:
+    AudioReader() = default;
+    std::string m_path;
+    AudioInfo m_info;
+    void *m_file = nullptr;
+    long long m_pos = 0;
+};
+
+// Writing a file piece by piece through a temp name; finish() renames it into
+// place. Destroyed unfinished (an error, a cancel), it removes the temp file.
+class AudioWriter {
+public:
+    ~AudioWriter();
+    AudioWriter(const AudioWriter &) = delete;
+    AudioWriter &operator=(const AudioWriter &) = delete;
+    static Result<std::unique_ptr<AudioWriter>> create(const std::string &path, int sampleRate, int channels,
+                                                       const WriteOptions &options);
+    // One vector per channel, equal lengths.
+    Status write(const std::vector<std::vector<float>> &channels);
+    Status finish();
+    long long framesWritten() const { return m_frames; }
+
+private:
+    AudioWriter() = default;
+    std::string m_path, m_tmp;
+    void *m_file = nullptr;
+    int m_channels = 0;
+    long long m_frames = 0;
+};
 
 // "libsndfile-1.2.0"
 std::string sndfileVersion();

@@ -50,9 +50,9 @@ std::vector<int64_t> dimTuple(const PyPtr &v, const char *what) {
 class Unpickler {
 public:
     Unpickler(const uint8_t *pickle, size_t size, const io::Bytes &file, const io::ZipDirectory &zip,
-              std::string prefix, std::shared_ptr<const io::Bytes> keepAlive)
+              std::string prefix, std::shared_ptr<const io::Bytes> keepAlive, bool views)
         : m_d(pickle), m_n(size), m_file(file), m_zip(zip), m_prefix(std::move(prefix)),
-          m_keep(std::move(keepAlive)), m_budget(io::allocBudget(file.size())) {}
+          m_keep(std::move(keepAlive)), m_budget(io::allocBudget(file.size())), m_views(views) {}
 
     ~Unpickler() { release(nullptr); }
 
@@ -343,11 +343,16 @@ private:
         }
         const auto bytes = io::checkedBytes(*numel, storage.element_size());
         if (!bytes) fault("tensor record: its size overflows");
+        auto v = make(Kind::Tensor);
+        auto view = storage.as_strided(size, stride, offset);
+        if (m_views && view.is_contiguous()) {
+            v->tensor = view;   // nothing allocated: the bytes stay in the map
+            return v;
+        }
         // Strides of 0 can make a small storage look huge: what the copy
         // allocates counts against the budget, not the storage's size.
         charge(*bytes);
-        auto v = make(Kind::Tensor);
-        v->tensor = storage.as_strided(size, stride, offset).clone(at::MemoryFormat::Contiguous);
+        v->tensor = view.clone(at::MemoryFormat::Contiguous);
         return v;
     }
 
@@ -452,12 +457,14 @@ private:
     std::vector<PyPtr> m_stack, m_all;
     std::vector<size_t> m_marks;
     std::unordered_map<uint32_t, PyPtr> m_memo;
+    bool m_views = false;
     std::map<std::string, PyPtr> m_storages;
 };
 
 } // namespace
 
-Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const std::string &where) {
+Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const std::string &where,
+                                   const TorchLoadOptions &options) {
     const io::Bytes &b = *bytes;
     if (b.size() < 2 || b.data()[0] != 'P' || b.data()[1] != 'K')
         return fail(where + ": not a zip-format torch.save file (legacy pre-1.6 torch.save files, or "
@@ -477,7 +484,7 @@ Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const
         if (order != "little") return fail(where + ": saved with byte order '" + order + "'; only little-endian checkpoints are read");
     }
     try {
-        Unpickler u(b.data() + pkl->offset, size_t(pkl->size), b, *zip, prefix, bytes);
+        Unpickler u(b.data() + pkl->offset, size_t(pkl->size), b, *zip, prefix, bytes, options.viewsOfFile);
         return u.run();
     } catch (const std::exception &e) {
         std::string msg = e.what();
@@ -486,10 +493,10 @@ Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const
     }
 }
 
-Result<PyPtr> loadTorchCheckpoint(const std::string &path) {
+Result<PyPtr> loadTorchCheckpoint(const std::string &path, const TorchLoadOptions &options) {
     auto bytes = io::Bytes::map(path);
     if (!bytes) return Error{bytes.error()};
-    return parseTorchCheckpoint(*bytes, path);
+    return parseTorchCheckpoint(*bytes, path, options);
 }
 
 std::map<std::string, torch::Tensor> tensorEntries(const PyValue &dict) {

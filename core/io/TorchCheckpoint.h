@@ -50,10 +50,19 @@ struct PyValue {
 // counted once per reference (a walker of the tree visits that many).
 inline constexpr int64_t kMaxExpandedValues = 10'000'000;
 
+struct TorchLoadOptions {
+    // Contiguous tensors become read-only views of the mapped file instead of
+    // copies (they keep the map alive; never write to them). For importers that
+    // copy each tensor into a module once: a 4-6 GB checkpoint then costs the
+    // module's memory, not twice that.
+    bool viewsOfFile = false;
+};
+
 // Parses a torch.save zip file. Errors name the file and what was not understood.
-Result<PyPtr> loadTorchCheckpoint(const std::string &path);
+Result<PyPtr> loadTorchCheckpoint(const std::string &path, const TorchLoadOptions &options = {});
 // The same for bytes already in memory; `where` names them in errors.
-Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const std::string &where);
+Result<PyPtr> parseTorchCheckpoint(std::shared_ptr<const io::Bytes> bytes, const std::string &where,
+                                   const TorchLoadOptions &options = {});
 
 // The string -> tensor entries of a dict (nested state dicts, any other value skipped).
 std::map<std::string, torch::Tensor> tensorEntries(const PyValue &dict);

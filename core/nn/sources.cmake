@@ -2,4 +2,6 @@
 # Included by core/CMakeLists.txt.
 target_sources(melstudio_core PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/Frozen.h ${CMAKE_CURRENT_LIST_DIR}/Frozen.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Attention.h ${CMAKE_CURRENT_LIST_DIR}/Attention.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Autocast.h
 )

@@ -27,10 +27,14 @@ int VocoderConfig::hop() const {
 }
 
 nlohmann::json VocoderConfig::toJson() const {
-    return {{"n_mels", nMels}, {"initial_channels", initialChannels}, {"upsample_rates", upsampleRates},
+    nlohmann::json j = {{"n_mels", nMels}, {"initial_channels", initialChannels}, {"upsample_rates", upsampleRates},
             {"upsample_kernels", upsampleKernels}, {"resblock_kernels", resblockKernels},
             {"resblock_dilations", resblockDilations}, {"periods", periods}, {"mpd_channels", mpdChannels},
             {"msd_channels", msdChannels}, {"msd_groups", msdGroups}, {"msd_scales", msdScales}};
+    // Written only when they differ from the defaults, so existing packages stay byte-identical.
+    if (!weightNorm) j["weight_norm"] = false;
+    if (finalSlope != 0.1) j["final_slope"] = finalSlope;
+    return j;
 }
 
 VocoderConfig VocoderConfig::fromJson(const nlohmann::json &j) {
@@ -46,6 +50,8 @@ VocoderConfig VocoderConfig::fromJson(const nlohmann::json &j) {
     get(j, "msd_channels", c.msdChannels);
     get(j, "msd_groups", c.msdGroups);
     get(j, "msd_scales", c.msdScales);
+    get(j, "weight_norm", c.weightNorm);
+    get(j, "final_slope", c.finalSlope);
     return c;
 }
 

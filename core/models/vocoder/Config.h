@@ -24,6 +24,12 @@ struct VocoderConfig {
     std::vector<int> msdChannels{64, 128, 256, 512, 512, 512};
     std::vector<int> msdGroups{1, 4, 16, 16, 16, 1};
     int msdScales = 3;
+    // Weight norm as parameters (weight_g / weight_v, for training and the kick
+    // packages) or plain weights (AudioSR's vocoder, saved after remove_weight_norm()).
+    bool weightNorm = true;
+    // Slope of the leaky ReLU before conv_post: 0.1 in the kick vocoder; AudioSR's
+    // generator calls F.leaky_relu(x) there, PyTorch's default 0.01.
+    double finalSlope = 0.1;
 
     int hop() const;                                // product of upsampleRates
     nlohmann::json toJson() const;

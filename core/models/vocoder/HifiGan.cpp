@@ -42,6 +42,8 @@ NormConvImpl::NormConvImpl(const NormConvOptions &o) : m_o(o) {
     if (o.norm == NormKind::Weight) {
         weight_g = register_parameter("weight_g", normExceptDim0(w).clone());
         weight_v = register_parameter("weight_v", w);
+    } else if (o.norm == NormKind::None) {
+        weight = register_parameter("weight", w);
     } else {
         weight_orig = register_parameter("weight_orig", w);
         weight_u = register_buffer("weight_u", F::normalize(torch::randn({w.size(0)}), F::NormalizeFuncOptions().dim(0)));
@@ -52,6 +54,7 @@ NormConvImpl::NormConvImpl(const NormConvOptions &o) : m_o(o) {
 
 torch::Tensor NormConvImpl::effectiveWeight() {
     if (m_o.norm == NormKind::Weight) return weight_v * (weight_g / normExceptDim0(weight_v));
+    if (m_o.norm == NormKind::None) return weight;
     auto mat = weight_orig.reshape({weight_orig.size(0), -1});
     if (is_training()) {
         torch::NoGradGuard ng;
@@ -116,12 +119,12 @@ NormConv conv1d(int in, int out, int k, int stride = 1, int pad = 0, int dil = 1
 
 // ---- Generator --------------------------------------------------------------
 
-ResBlock1Impl::ResBlock1Impl(int c, int k, const std::vector<int> &dilations) {
+ResBlock1Impl::ResBlock1Impl(int c, int k, const std::vector<int> &dilations, NormKind norm) {
     convs1 = register_module("convs1", torch::nn::ModuleList());
     convs2 = register_module("convs2", torch::nn::ModuleList());
     for (int d : dilations) {
-        convs1->push_back(conv1d(c, c, k, 1, (k * d - d) / 2, d));
-        convs2->push_back(conv1d(c, c, k, 1, (k - 1) / 2, 1));
+        convs1->push_back(conv1d(c, c, k, 1, (k * d - d) / 2, d, 1, norm));
+        convs2->push_back(conv1d(c, c, k, 1, (k - 1) / 2, 1, 1, norm));
     }
 }
 
@@ -138,7 +141,8 @@ HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : m_cfg(cfg
     if (cfg.upsampleRates.size() != cfg.upsampleKernels.size() ||
         cfg.resblockKernels.size() != cfg.resblockDilations.size())
         throw std::invalid_argument("HifiGanGenerator: upsample or resblock lists differ in length");
-    conv_pre = register_module("conv_pre", conv1d(cfg.nMels, cfg.initialChannels, 7, 1, 3));
+    const NormKind norm = cfg.weightNorm ? NormKind::Weight : NormKind::None;
+    conv_pre = register_module("conv_pre", conv1d(cfg.nMels, cfg.initialChannels, 7, 1, 3, 1, 1, norm));
     ups = register_module("ups", torch::nn::ModuleList());
     resblocks = register_module("resblocks", torch::nn::ModuleList());
     int ch = cfg.initialChannels;
@@ -151,6 +155,7 @@ HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : m_cfg(cfg
         o.kernel = {k};
         o.stride = {u};
         o.padding = {(k - u) / 2};
+        o.norm = norm;
         ups->push_back(NormConv(o));
         ch /= 2;
     }
@@ -158,9 +163,9 @@ HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : m_cfg(cfg
     for (size_t i = 0; i < cfg.upsampleRates.size(); ++i) {
         ch /= 2;
         for (size_t j = 0; j < cfg.resblockKernels.size(); ++j)
-            resblocks->push_back(ResBlock1(ch, cfg.resblockKernels[j], cfg.resblockDilations[j]));
+            resblocks->push_back(ResBlock1(ch, cfg.resblockKernels[j], cfg.resblockDilations[j], norm));
     }
-    conv_post = register_module("conv_post", conv1d(ch, 1, 7, 1, 3));
+    conv_post = register_module("conv_post", conv1d(ch, 1, 7, 1, 3, 1, 1, norm));
 }
 
 torch::Tensor HifiGanGeneratorImpl::forward(const torch::Tensor &mel) {
@@ -175,7 +180,7 @@ torch::Tensor HifiGanGeneratorImpl::forward(const torch::Tensor &mel) {
         }
         x = xs / double(nk);
     }
-    return torch::tanh(conv_post->forward(lrelu(x)));
+    return torch::tanh(conv_post->forward(F::leaky_relu(x, F::LeakyReLUFuncOptions().negative_slope(m_cfg.finalSlope))));
 }
 
 void HifiGanGeneratorImpl::foldWeightNorm() {

@@ -15,7 +15,7 @@
 
 namespace ms::models::vocoder {
 
-enum class NormKind { Weight, Spectral };
+enum class NormKind { Weight, Spectral, None };   // None: a plain `weight`
 enum class ConvKind { Conv1d, ConvTranspose1d, Conv2d };
 
 struct NormConvOptions {
@@ -42,7 +42,7 @@ public:
     }
     bool folded() const { return m_folded.defined(); }
 
-    torch::Tensor weight_g, weight_v, weight_orig, weight_u, bias;
+    torch::Tensor weight_g, weight_v, weight_orig, weight_u, weight, bias;
 
 private:
     NormConvOptions m_o;
@@ -53,7 +53,7 @@ TORCH_MODULE(NormConv);
 
 class ResBlock1Impl : public torch::nn::Module {
 public:
-    ResBlock1Impl(int channels, int kernel, const std::vector<int> &dilations);
+    ResBlock1Impl(int channels, int kernel, const std::vector<int> &dilations, NormKind norm = NormKind::Weight);
     // For each d: x += c2(lrelu(c1_d(lrelu(x)))).
     torch::Tensor forward(torch::Tensor x);
     torch::nn::ModuleList convs1{nullptr}, convs2{nullptr};
