@@ -1,6 +1,7 @@
-// melstudio-cli params: parameter counts of the kick models, from the built modules.
+// melstudio-cli params: parameter counts of a family's models, from the built modules.
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/sr/ParamsSr.h"
 #include "models/kick/Tools.h"
 
 #include <cstdio>
@@ -8,7 +9,12 @@
 namespace {
 
 const char *kUsage =
-    "usage: melstudio-cli params [--model PKG | --preset tiny|paper] [--shapes] [--json]\n\n"
+    "usage: melstudio-cli params [--family kick|sr] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
+    "--family sr (presets audiosr, tiny): the super-resolution model's parts beside design document 000's\n"
+    "figures, with the reason for each difference; --no-global leaves document 000's global parts out.\n"
+    "--keys (any family): every parameter and buffer, one {\"name\": ..., \"shape\": [...]} per line, to\n"
+    "hold a module against a checkpoint.\n\n"
+    "--family kick (the default, presets tiny, paper):\n"
     "Builds each module of the kick latent diffusion model (VAE encoder/decoder, LatentUNet, keyword\n"
     "encoder, HiFi-GAN generator, multi-period and multi-scale discriminators) and counts its parameters.\n"
     "--json prints one object per line: {\"module\":\"unet\",\"params\":N}.\n"
@@ -17,7 +23,23 @@ const char *kUsage =
 
 int run(const std::vector<std::string> &argv) {
     namespace mk = ms::models::kick;
-    ms::cli::Args a(argv, {"json", "shapes"});
+    ms::cli::Args a(argv, {"json", "shapes", "keys", "no-global"});
+    const std::string family = a.get("family", "kick");
+    const bool keys = a.has("keys");
+    if (family == "sr") {
+        const bool noGlobal = a.has("no-global");
+        const std::string src = a.get("model").empty() ? a.get("preset", "audiosr") : a.get("model");
+        const bool js = a.has("json");
+        if (!a.unused().empty()) {
+            std::fprintf(stderr, "params: unknown option %s\n%s\n", a.unused()[0].c_str(), kUsage);
+            return 2;
+        }
+        return ms::cli::sr::printParams(src, js, keys, !noGlobal);
+    }
+    if (family != "kick") {
+        std::fprintf(stderr, "params: unknown family '%s' (kick, sr)\n", family.c_str());
+        return 2;
+    }
     const std::string model = a.get("model"), preset = a.get("preset", "paper");
     const bool json = a.has("json"), shapes = a.has("shapes");
     if (!a.unused().empty()) {
@@ -39,6 +61,14 @@ int run(const std::vector<std::string> &argv) {
             std::fprintf(stderr, "params: %s\n", e.what());
             return 2;
         }
+    }
+    if (keys) {
+        for (const auto &k : mk::parameterKeys(cfg)) {
+            std::string shape = "[";
+            for (size_t i = 0; i < k.shape.size(); ++i) shape += (i ? "," : "") + std::to_string(k.shape[i]);
+            std::printf("{\"name\":\"%s\",\"shape\":%s]}\n", k.name.c_str(), shape.c_str());
+        }
+        return 0;
     }
     const auto counts = mk::parameterCounts(cfg);
     std::vector<mk::StageShape> stages;

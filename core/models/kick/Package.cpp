@@ -305,6 +305,19 @@ std::vector<ModuleParams> parameterCounts(const KickModelConfig &c) {
     return out;
 }
 
+std::vector<NamedShape> parameterKeys(const KickModelConfig &c) {
+    std::vector<NamedShape> out;
+    auto add = [&](const std::string &file, const torch::nn::Module &m) {
+        for (const auto &p : m.named_parameters()) out.push_back({file + ":" + p.key(), p.value().sizes().vec()});
+        for (const auto &b : m.named_buffers()) out.push_back({file + ":" + b.key(), b.value().sizes().vec()});
+    };
+    add("vae", *KickVAE(c.vae));
+    add("unet", *LatentUNet(c.unet));
+    add("text", *KeywordEncoder(c.text));
+    if (c.vocoder) add("vocoder", *HifiGanGenerator(*c.vocoder));
+    return out;
+}
+
 Status writeRandomKickPackage(const KickModelConfig &config, const std::string &dir, uint64_t seed) {
     try {
         auto p = KickPackage::create(config, torch::kCPU, seed);

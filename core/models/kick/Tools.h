@@ -28,6 +28,14 @@ struct StageShape {
 };
 std::vector<StageShape> stageShapes(const KickModelConfig &config);
 
+// Every parameter and buffer of the package's modules as "<file>:<name>"
+// (file: vae, unet, text, vocoder: the package's safetensors) and its shape.
+struct NamedShape {
+    std::string name;
+    std::vector<int64_t> shape;
+};
+std::vector<NamedShape> parameterKeys(const KickModelConfig &config);
+
 // Reads and validates a package's model.json.
 Result<KickModelConfig> readKickModelConfig(const std::string &dir);
 
