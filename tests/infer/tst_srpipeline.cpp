@@ -178,6 +178,47 @@ private slots:
         }
     }
 
+    void importedCheckpointUpsamples() {
+        QTemporaryDir dir;
+        QString cli = qEnvironmentVariable("MELSTUDIO_CLI");
+        if (cli.isEmpty()) cli = QStringLiteral(MELSTUDIO_BINARY_DIR "/trainer/melstudio-cli");
+        const QString pkg = dir.filePath(QStringLiteral("sr-tiny"));
+        QProcess imp;
+        imp.start(cli, {QStringLiteral("import"), QStringLiteral("--from"), QStringLiteral("audiosr"), QStringLiteral("--checkpoint"),
+                        QStringLiteral(MELSTUDIO_FIXTURES "/models/sr/audiosr_tiny.pt"), QStringLiteral("--preset"),
+                        QStringLiteral("tiny"), QStringLiteral("--out"), pkg, QStringLiteral("--half")});
+        QVERIFY(imp.waitForFinished(60000));
+        const QString report = QString::fromUtf8(imp.readAllStandardOutput());
+        QCOMPARE(imp.exitCode(), 0);
+        QVERIFY(report.contains(QStringLiteral("0 missing, 0 unexpected, 0 mis-shaped")));
+        QVERIFY(QFile::exists(pkg + QStringLiteral("/model.safetensors")));
+        // A wrong-shape checkpoint is refused with exit 3 and its report.
+        QProcess bad;
+        bad.start(cli, {QStringLiteral("import"), QStringLiteral("--from"), QStringLiteral("audiosr"), QStringLiteral("--checkpoint"),
+                        QStringLiteral(MELSTUDIO_FIXTURES "/models/sr/audiosr_tiny_wrongshape.pt"), QStringLiteral("--preset"),
+                        QStringLiteral("tiny"), QStringLiteral("--out"), dir.filePath(QStringLiteral("bad"))});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 3);
+        QVERIFY(QString::fromUtf8(bad.readAllStandardError()).contains(QStringLiteral("mis-shaped")));
+        // The folder loads and upsamples.
+        auto pipe = SrPipeline::load(pkg.toStdString(), torch::kCPU);
+        QVERIFY2(pipe.ok(), pipe.error().c_str());
+        const QString in = dir.filePath(QStringLiteral("a.wav")), out = dir.filePath(QStringLiteral("b.flac"));
+        writeWav(in, 16000, {sweep(16000, 16000, 100, 7000)});
+        SrOptions o;
+        o.steps = 2;
+        ms::audio::WriteOptions w;
+        w.container = ms::audio::Container::Flac;
+        auto res = (*pipe)->upsampleFile(in.toStdString(), out.toStdString(), o, w);
+        QVERIFY2(res.ok(), res.error().c_str());
+        auto info = ms::audio::probeAudio(out.toStdString());
+        QVERIFY(info.ok());
+        QCOMPARE(info->sampleRate, 48000);
+        QCOMPARE(info->frames, 48000LL);
+        QVERIFY(QString::fromStdString(info->comment).contains(QStringLiteral("steps 2")));
+        qInfo("FLAC comment: %s", info->comment.c_str());
+    }
+
     void badInputsThroughTheCommandLine() {
         QTemporaryDir dir;
         const QString src = dir.filePath(QStringLiteral("in")), out = dir.filePath(QStringLiteral("out"));

@@ -3,6 +3,9 @@
 
 #include "io/TensorIO.h"
 #include "io/TorchCheckpoint.h"
+#include "util/Fs.h"
+
+#include <filesystem>
 
 #include <algorithm>
 #include <map>
@@ -190,6 +193,27 @@ Result<SrKeyReport> loadSrCheckpoint(SrModelImpl &model, const std::string &path
         if (options.progress && (report.loaded % 16 == 0 || report.loaded == total)) options.progress(report.loaded, total);
     }
     return report;
+}
+
+Status writeSrPackage(SrModelImpl &model, const std::string &dir, bool half, const std::string &source) {
+    std::error_code ec;
+    std::filesystem::create_directories(fs::u8path(dir), ec);
+    if (ec) return fail(dir + ": cannot create the folder (" + ec.message() + ")");
+    io::NamedTensors tensors;
+    for (auto &[name, t] : io::stateDict(model)) {
+        auto c = t.detach().to(torch::kCPU);
+        if (half && c.is_floating_point() && c.dim() > 0) c = c.to(torch::kFloat16);
+        tensors.emplace_back(name, c.contiguous());
+    }
+    if (auto st = io::saveTensors(dir + "/model.safetensors", tensors, {{"format", "pt"}, {"family", "sr"}}); !st) return st;
+    nlohmann::json j = {{"family", "sr"},
+                        {"version", 1},
+                        {"preset", model.config().presetName},
+                        {"components", model.config().toJson()},
+                        {"sample_rate", model.config().mel.sampleRate},
+                        {"weights_dtype", half ? "float16" : "float32"},
+                        {"source", source}};
+    return fs::writeFileAtomic(fs::u8path(dir + "/model.json"), j.dump(2) + "\n");
 }
 
 } // namespace ms::models::sr

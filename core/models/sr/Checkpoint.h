@@ -43,6 +43,12 @@ struct SrLoadOptions {
 // the file. The model is untouched on failure.
 Result<SrKeyReport> loadSrCheckpoint(SrModelImpl &model, const std::string &path, const SrLoadOptions &options = {});
 
+// Writes a model folder: model.json {"family": "sr", "version": 1, "preset",
+// "components": config, "sample_rate", "weights_dtype", "source"} and
+// model.safetensors with AudioSR's key names (float16 when `half`), each
+// through a temp name and a rename. `source` says where the weights came from.
+Status writeSrPackage(SrModelImpl &model, const std::string &dir, bool half, const std::string &source);
+
 // The globals a pickle may name (see above).
 bool pickleGlobalAllowed(const std::string &name);
 
