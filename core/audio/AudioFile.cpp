@@ -285,6 +285,7 @@ Result<std::unique_ptr<AudioReader>> AudioReader::open(const std::string &path) 
     r->m_info.subtype = subtypeName(info.format);
     if (info.channels > kMaxChannels)
         return fail(path + ": " + std::to_string(info.channels) + " channels (at most " + std::to_string(kMaxChannels) + ")");
+    r->m_truncation = truncationNote(f->get());
     r->m_file = f->release();
     return r;
 }

@@ -62,13 +62,15 @@ public:
     AudioReader &operator=(const AudioReader &) = delete;
     static Result<std::unique_ptr<AudioReader>> open(const std::string &path);
     const AudioInfo &info() const { return m_info; }
+    // Non-empty when the file holds less data than its header promises.
+    const std::string &truncation() const { return m_truncation; }
     // Up to `frames` frames from `start`, one vector per channel (shorter at the
     // end, empty past it). NaN/Inf samples fail with the file's name and time.
     Result<std::vector<std::vector<float>>> read(long long start, long long frames);
 
 private:
     AudioReader() = default;
-    std::string m_path;
+    std::string m_path, m_truncation;
     AudioInfo m_info;
     void *m_file = nullptr;
     long long m_pos = 0;

@@ -309,6 +309,7 @@ Result<SrFileResult> SrPipeline::upsampleFile(const std::string &input, const st
     }
     const int64_t frames48 = int64_t(std::llround(double(srcFrames) * sr / srcRate));
     if (frames48 <= 0) return fail(input + ": zero-length audio");
+    if (!in.truncation().empty()) res.notes.push_back(in.truncation() + ": what the file holds is processed");
     res.seconds = double(frames48) / sr;
     const double count = double(srcFrames) * ch;
     const double rms = std::sqrt(sumSq / count);
