@@ -155,18 +155,10 @@ std::string KickModelConfig::validate() const {
         !within({diffusion.timesteps}, 0, 100000))
         return "a size is out of range (channels up to 1024, embeddings up to 4096, vocabulary up to 100000, "
                "timesteps up to 100000)";
-    if (vocoder && (!within({vocoder->initialChannels}, 1, 4096) || !within(vocoder->upsampleRates, 1, 64) ||
-                    !within(vocoder->upsampleKernels, 1, 128) || !within(vocoder->resblockKernels, 1, 64) ||
-                    vocoder->upsampleRates.empty() || vocoder->resblockDilations.size() > 16))
-        return "a vocoder size is out of range (channels up to 4096, rates up to 64, kernels up to 128)";
     if (vocoder) {
-        int64_t product = 1;   // hop() multiplies in int: keep it far from overflow
-        for (int r : vocoder->upsampleRates)
-            if ((product *= r) > 65536) return "the vocoder's upsampling product is over 65536";
+        const std::string bad = vocoder->validate();
+        if (!bad.empty()) return bad;
     }
-    if (vocoder)
-        for (const auto &d : vocoder->resblockDilations)
-            if (!within(d, 1, 1024)) return "a vocoder dilation is out of range (1..1024, at most 16 per block)";
     if (vae.channels.empty()) return "vae.channels is empty";
     if (!divides(vae.groups, vae.channels)) return "vae.groups does not divide every vae channel count";
     if (unet.channels.size() != 3) return "unet.channels must list exactly three levels";
@@ -179,13 +171,7 @@ std::string KickModelConfig::validate() const {
     if (vae.nMels != mel.nMels) return "vae.n_mels differs from mel.n_mels";
     if (vocoder) {
         if (vocoder->nMels != mel.nMels) return "vocoder.n_mels differs from mel.n_mels";
-        if (vocoder->hop() != mel.hop) return "the vocoder's upsampling product differs from mel.hop";
-        if (vocoder->upsampleRates.size() != vocoder->upsampleKernels.size())
-            return "vocoder.upsample_rates and upsample_kernels differ in length";
-        if (vocoder->resblockKernels.size() != vocoder->resblockDilations.size())
-            return "vocoder.resblock_kernels and resblock_dilations differ in length";
-        if ((vocoder->initialChannels >> vocoder->upsampleRates.size()) < 1)
-            return "vocoder.initial_channels is too small for the number of upsampling stages";
+        if (vocoder->hop() != mel.hop) return "the vocoder's hop (upsampling product or hop_length) differs from mel.hop";
     }
     if (diffusion.timesteps < 2) return "diffusion.timesteps must be at least 2";
     if (!(latentScale > 0)) return "latent_scale must be positive";

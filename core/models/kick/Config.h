@@ -15,7 +15,8 @@
 
 namespace ms::models::kick {
 
-// The optional vocoder is the vocoder family's HiFi-GAN; its config lives there (models/vocoder/Config.h).
+// The optional vocoder is one of the vocoder family's generators (HiFi-GAN or the iSTFT vocoder);
+// its config lives there (models/vocoder/Config.h).
 using vocoder::VocoderConfig;
 
 struct VaeConfig {

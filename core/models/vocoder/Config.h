@@ -1,8 +1,16 @@
 #pragma once
-// Configuration of the HiFi-GAN vocoder (generator and its discriminators), shared
-// by the families that turn log-mels into audio. Plain data, no LibTorch: presets
+// Configuration of the vocoders (generator and its discriminators), shared by
+// the families that turn log-mels into audio. Plain data, no LibTorch: presets
 // are values, read from and written to a model package's model.json
 // ("components": {"vocoder": {...}}).
+//
+// Two architectures (`arch`):
+//   "hifigan"  HiFi-GAN V1 (upsampling convolutions), the default; its JSON has
+//              no "arch" key, so packages written before the iSTFT vocoder are
+//              read and written unchanged;
+//   "istft"    Vocos (Siuzdak 2023): ConvNeXt blocks at the mel frame rate and
+//              a head that predicts STFT magnitude and phase, then an inverse
+//              STFT with "same" padding (T frames -> T * hop_length samples).
 
 #include <nlohmann/json.hpp>
 
@@ -11,19 +19,40 @@
 
 namespace ms::models::vocoder {
 
-struct VocoderConfig {
+// A mel front end the families use, for the presets (name, rate, bins, hop).
+struct VocoderMel {
+    std::string name;
+    int sampleRate = 44100;
     int nMels = 128;
+    int hop = 512;
+};
+
+struct VocoderConfig {
+    std::string arch = "hifigan";   // "hifigan" | "istft"
+    int nMels = 128;
+    // HiFi-GAN generator.
     int initialChannels = 256;
     std::vector<int> upsampleRates{8, 8, 2, 2, 2};
     std::vector<int> upsampleKernels{16, 16, 4, 4, 4};
     std::vector<int> resblockKernels{3, 7, 11};
     std::vector<std::vector<int>> resblockDilations{{1, 3, 5}, {1, 3, 5}, {1, 3, 5}};
-    // Discriminators (training only).
+    // iSTFT (Vocos) generator: backbone width, ConvNeXt hidden width, blocks,
+    // the inverse STFT's size and hop (window = n_fft), layer-scale init (0:
+    // 1 / num_layers, as Vocos) and the clip of exp(log-magnitude).
+    int dim = 512, intermediateDim = 1536, numLayers = 8;
+    int nFft = 2048, hopLength = 512;
+    double layerScaleInit = 0.0;
+    double magClip = 100.0;
+    // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
+    // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:
+    // one {n_fft, hop, win} per sub-discriminator.
     std::vector<int> periods{2, 3, 5, 7, 11};
     std::vector<int> mpdChannels{32, 64, 128, 256, 256};
     std::vector<int> msdChannels{64, 128, 256, 512, 512, 512};
     std::vector<int> msdGroups{1, 4, 16, 16, 16, 1};
     int msdScales = 3;
+    std::vector<std::vector<int>> mrdResolutions{{1024, 256, 1024}, {2048, 512, 2048}, {512, 128, 512}};
+    int mrdChannels = 64;
     // Weight norm as parameters (weight_g / weight_v, for training and the kick
     // packages) or plain weights (AudioSR's vocoder, saved after remove_weight_norm()).
     bool weightNorm = true;
@@ -31,10 +60,19 @@ struct VocoderConfig {
     // generator calls F.leaky_relu(x) there, PyTorch's default 0.01.
     double finalSlope = 0.1;
 
-    int hop() const;                                // product of upsampleRates
+    bool istft() const { return arch == "istft"; }
+    int hop() const;                                // samples per mel frame
+    // Sizes that must agree or stay in range (a model.json may be hostile); empty when fine.
+    std::string validate() const;
     nlohmann::json toJson() const;
     static VocoderConfig fromJson(const nlohmann::json &j);
-    static VocoderConfig preset(const std::string &name);
+    // A size preset: hifigan tiny|paper (kick mels); istft tiny|cpu|paper for
+    // any mel front end (n_fft = 4 * hop, as Vocos's 1024 / 256).
+    static VocoderConfig preset(const std::string &name, const std::string &arch = "hifigan", int nMels = 128,
+                                int hop = 512);
+    // The mel front ends of the families: kick (44.1 kHz, 128, hop 512), sr
+    // (48 kHz, 256, hop 480), 16k (16 kHz, 128, hop 160).
+    static const std::vector<VocoderMel> &melConfigurations();
 };
 
 } // namespace ms::models::vocoder

@@ -137,7 +137,7 @@ torch::Tensor ResBlock1Impl::forward(torch::Tensor x) {
     return x;
 }
 
-HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : m_cfg(cfg) {
+HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : GeneratorImpl(cfg) {
     if (cfg.upsampleRates.size() != cfg.upsampleKernels.size() ||
         cfg.resblockKernels.size() != cfg.resblockDilations.size())
         throw std::invalid_argument("HifiGanGenerator: upsample or resblock lists differ in length");
@@ -291,29 +291,6 @@ DiscOutput MultiScaleDiscriminatorImpl::forward(const torch::Tensor &y) {
         out.logits.push_back(discriminators->at<ScaleDiscriminatorImpl>(i).forward(x, out.features.back()));
     }
     return out;
-}
-
-// ---- Losses -----------------------------------------------------------------
-
-torch::Tensor discriminatorLoss(const DiscOutput &realOut, const DiscOutput &fakeOut) {
-    torch::Tensor loss = torch::zeros({}, realOut.logits.at(0).options());
-    for (size_t i = 0; i < realOut.logits.size(); ++i)
-        loss = loss + torch::mean(torch::pow(1.0 - realOut.logits[i], 2)) + torch::mean(torch::pow(fakeOut.logits[i], 2));
-    return loss;
-}
-
-torch::Tensor generatorAdvLoss(const DiscOutput &fakeOut) {
-    torch::Tensor loss = torch::zeros({}, fakeOut.logits.at(0).options());
-    for (const auto &f : fakeOut.logits) loss = loss + torch::mean(torch::pow(1.0 - f, 2));
-    return loss;
-}
-
-torch::Tensor featureMatchingLoss(const DiscOutput &realOut, const DiscOutput &fakeOut) {
-    torch::Tensor loss = torch::zeros({}, fakeOut.logits.at(0).options());
-    for (size_t i = 0; i < realOut.features.size(); ++i)
-        for (size_t j = 0; j < realOut.features[i].size(); ++j)
-            loss = loss + torch::mean(torch::abs(realOut.features[i][j].detach() - fakeOut.features[i][j]));
-    return loss;
 }
 
 } // namespace ms::models::vocoder

@@ -8,7 +8,8 @@
 // `weight_u`, `weight_v`). Module names follow the reference implementation
 // (conv_pre, ups.N, resblocks.N.convs1.M, conv_post, discriminators.N.convs.M).
 
-#include "models/vocoder/Config.h"
+#include "losses/Adversarial.h"
+#include "models/vocoder/Generator.h"
 #include "torch/Torch.h"
 
 #include <vector>
@@ -60,28 +61,22 @@ public:
 };
 TORCH_MODULE(ResBlock1);
 
-class HifiGanGeneratorImpl : public torch::nn::Module {
+class HifiGanGeneratorImpl : public GeneratorImpl {
 public:
     explicit HifiGanGeneratorImpl(const VocoderConfig &cfg);
     // Log-mel [B,nMels,T] -> waveform [B,1,T*hop] in [-1,1].
-    torch::Tensor forward(const torch::Tensor &mel);
+    torch::Tensor forward(const torch::Tensor &mel) override;
     // Fixes every weight-normed weight for inference (faster forward).
     void foldWeightNorm();
     void unfoldWeightNorm();
-    const VocoderConfig &config() const { return m_cfg; }
+    void prepareInference() override { foldWeightNorm(); }
 
     NormConv conv_pre{nullptr}, conv_post{nullptr};
     torch::nn::ModuleList ups{nullptr}, resblocks{nullptr};
-
-private:
-    VocoderConfig m_cfg;
 };
 TORCH_MODULE(HifiGanGenerator);
 
-struct DiscOutput {
-    std::vector<torch::Tensor> logits;                  // one [B, n] per sub-discriminator
-    std::vector<std::vector<torch::Tensor>> features;   // per sub-discriminator, per layer
-};
+using losses::DiscOutput;
 
 class PeriodDiscriminatorImpl : public torch::nn::Module {
 public:
@@ -122,12 +117,13 @@ public:
 };
 TORCH_MODULE(MultiScaleDiscriminator);
 
-// LS-GAN: sum over sub-discriminators of mean((1 - real)^2) + mean(fake^2).
-torch::Tensor discriminatorLoss(const DiscOutput &realOut, const DiscOutput &fakeOut);
-// LS-GAN generator term: sum of mean((1 - fake)^2).
-torch::Tensor generatorAdvLoss(const DiscOutput &fakeOut);
+// Document 004's losses (LS-GAN), from the shared core/losses.
+inline torch::Tensor discriminatorLoss(const DiscOutput &realOut, const DiscOutput &fakeOut) {
+    return losses::lsganDiscriminatorLoss(realOut, fakeOut);
+}
+inline torch::Tensor generatorAdvLoss(const DiscOutput &fakeOut) { return losses::lsganGeneratorLoss(fakeOut); }
 // Sum over sub-discriminators and layers of mean |real - fake| (real detached);
 // the document's weight 2.0 is applied by the caller.
-torch::Tensor featureMatchingLoss(const DiscOutput &realOut, const DiscOutput &fakeOut);
+using losses::featureMatchingLoss;
 
 } // namespace ms::models::vocoder

@@ -1,0 +1,133 @@
+// Vocos-style iSTFT vocoder: ConvNeXt backbone, iSTFT head.
+#include "models/vocoder/Vocos.h"
+
+#include <stdexcept>
+
+namespace ms::models::vocoder {
+
+namespace F = torch::nn::functional;
+
+namespace {
+
+constexpr double kLayerNormEps = 1e-6;   // Vocos's nn.LayerNorm(dim, eps=1e-6)
+
+// Vocos's backbone init: truncated normal (std 0.02, cut at +-2) weights, zero biases.
+void initLinearLike(torch::Tensor &weight, torch::Tensor &bias) {
+    torch::NoGradGuard ng;
+    weight.normal_(0.0, 0.02).clamp_(-2.0, 2.0);
+    if (bias.defined()) bias.zero_();
+}
+
+torch::nn::LayerNorm layerNorm(int dim) {
+    return torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(kLayerNormEps));
+}
+
+} // namespace
+
+// ---- Backbone ---------------------------------------------------------------
+
+ConvNeXtBlockImpl::ConvNeXtBlockImpl(int dim, int intermediateDim, double layerScaleInit) {
+    dwconv = register_module("dwconv", torch::nn::Conv1d(torch::nn::Conv1dOptions(dim, dim, 7).padding(3).groups(dim)));
+    norm = register_module("norm", layerNorm(dim));
+    pwconv1 = register_module("pwconv1", torch::nn::Linear(dim, intermediateDim));
+    pwconv2 = register_module("pwconv2", torch::nn::Linear(intermediateDim, dim));
+    gamma = register_parameter("gamma", torch::full({dim}, layerScaleInit));
+    initLinearLike(dwconv->weight, dwconv->bias);
+    initLinearLike(pwconv1->weight, pwconv1->bias);
+    initLinearLike(pwconv2->weight, pwconv2->bias);
+}
+
+torch::Tensor ConvNeXtBlockImpl::forward(const torch::Tensor &x) {
+    auto h = dwconv->forward(x).transpose(1, 2);   // [B, T, dim]
+    h = pwconv2->forward(F::gelu(pwconv1->forward(norm->forward(h))));
+    return x + (gamma * h).transpose(1, 2);
+}
+
+VocosBackboneImpl::VocosBackboneImpl(const VocoderConfig &cfg) {
+    embed = register_module("embed", torch::nn::Conv1d(torch::nn::Conv1dOptions(cfg.nMels, cfg.dim, 7).padding(3)));
+    norm = register_module("norm", layerNorm(cfg.dim));
+    convnext = register_module("convnext", torch::nn::ModuleList());
+    const double scale = cfg.layerScaleInit > 0 ? cfg.layerScaleInit : 1.0 / std::max(1, cfg.numLayers);
+    for (int i = 0; i < cfg.numLayers; ++i) convnext->push_back(ConvNeXtBlock(cfg.dim, cfg.intermediateDim, scale));
+    final_layer_norm = register_module("final_layer_norm", layerNorm(cfg.dim));
+    initLinearLike(embed->weight, embed->bias);
+}
+
+torch::Tensor VocosBackboneImpl::forward(const torch::Tensor &mel) {
+    auto x = norm->forward(embed->forward(mel).transpose(1, 2)).transpose(1, 2);   // [B, dim, T]
+    for (size_t i = 0; i < convnext->size(); ++i) x = convnext->at<ConvNeXtBlockImpl>(i).forward(x);
+    return final_layer_norm->forward(x.transpose(1, 2));
+}
+
+// ---- Inverse STFT -----------------------------------------------------------
+
+IstftImpl::IstftImpl(int nFft, int hop) : m_nFft(nFft), m_hop(hop) {
+    if (hop <= 0 || nFft < 2 * hop || nFft % hop != 0 || (nFft - hop) % 2 != 0)
+        throw std::invalid_argument("Istft: n_fft must be a multiple (2 or more) of the hop, with (n_fft - hop) even");
+    window = register_buffer("window", torch::hann_window(nFft, torch::TensorOptions().dtype(torch::kFloat32)));
+}
+
+torch::Tensor IstftImpl::forward(const torch::Tensor &spec) {
+    const int64_t B = spec.size(0), T = spec.size(2), r = m_nFft / m_hop;
+    // [B, n_fft, T] windowed frames -> [B, T, r, hop]: frame t's k-th hop block lands on output block t + k.
+    auto frames = torch::fft::irfft(spec, m_nFft, 1, "backward") * window.view({1, -1, 1});
+    frames = frames.transpose(1, 2).reshape({B, T, r, m_hop});
+    torch::Tensor y;
+    for (int64_t k = 0; k < r; ++k) {
+        auto part = torch::constant_pad_nd(frames.select(2, k), {0, 0, k, r - 1 - k});   // [B, T + r - 1, hop]
+        y = y.defined() ? y + part : part;
+    }
+    torch::Tensor env;
+    {
+        torch::NoGradGuard ng;
+        auto w2 = window.square().reshape({1, r, m_hop});
+        for (int64_t k = 0; k < r; ++k) {
+            auto part = torch::constant_pad_nd(w2.select(1, k).expand({T, m_hop}), {0, 0, k, r - 1 - k});
+            env = env.defined() ? env + part : part;
+        }
+    }
+    const int64_t pad = (m_nFft - m_hop) / 2;
+    y = y.reshape({B, -1}).narrow(1, pad, T * m_hop);
+    return y / env.reshape({1, -1}).narrow(1, pad, T * m_hop).clamp_min(1e-11);
+}
+
+torch::Tensor IstftImpl::stft(const torch::Tensor &x) const {
+    const int64_t pad = (m_nFft - m_hop) / 2;
+    auto xp = torch::constant_pad_nd(x, {pad, pad});
+    return torch::stft(xp, m_nFft, m_hop, m_nFft, window, /*normalized=*/false, /*onesided=*/true,
+                       /*return_complex=*/true);
+}
+
+// ---- Head -------------------------------------------------------------------
+
+IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip) : m_magClip(magClip) {
+    out = register_module("out", torch::nn::Linear(dim, nFft + 2));
+    istft = register_module("istft", Istft(nFft, hop));
+}
+
+torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x) {
+    auto h = out->forward(x).transpose(1, 2);   // [B, n_fft + 2, T]
+    auto parts = h.chunk(2, 1);
+    return synthesize(parts[0], parts[1]);
+}
+
+torch::Tensor IstftHeadImpl::synthesize(const torch::Tensor &logMag, const torch::Tensor &phase) {
+    auto mag = torch::exp(logMag).clamp_max(m_magClip);
+    return istft->forward(torch::complex(mag * torch::cos(phase), mag * torch::sin(phase)));
+}
+
+// ---- Generator --------------------------------------------------------------
+
+VocosImpl::VocosImpl(const VocoderConfig &cfg) : GeneratorImpl(cfg) {
+    if (!cfg.istft()) throw std::invalid_argument("Vocos: the configuration's arch is '" + cfg.arch + "', not istft");
+    const std::string bad = cfg.validate();
+    if (!bad.empty()) throw std::invalid_argument("Vocos: " + bad);
+    backbone = register_module("backbone", VocosBackbone(cfg));
+    head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip));
+}
+
+torch::Tensor VocosImpl::forward(const torch::Tensor &mel) {
+    return head->forward(backbone->forward(mel)).unsqueeze(1);
+}
+
+} // namespace ms::models::vocoder

@@ -1,0 +1,84 @@
+#pragma once
+// Vocos-style iSTFT vocoder (Siuzdak 2023, arXiv 2306.00814): a ConvNeXt
+// backbone at the mel frame rate and a head that predicts the STFT's log-
+// magnitude and phase, turned into audio by an inverse STFT with "same"
+// padding (T frames -> T * hop samples). Module and parameter names are
+// Vocos's (backbone.embed, backbone.norm, backbone.convnext.N.{dwconv, norm,
+// pwconv1, pwconv2, gamma}, backbone.final_layer_norm, head.out,
+// head.istft.window), so a state dict maps one to one onto Vocos's
+// VocosBackbone + ISTFTHead.
+
+#include "models/vocoder/Generator.h"
+
+namespace ms::models::vocoder {
+
+// Depthwise conv k7 -> LayerNorm -> Linear(dim, intermediate) -> GELU ->
+// Linear(intermediate, dim) -> x gamma (layer scale) -> + residual.
+class ConvNeXtBlockImpl : public torch::nn::Module {
+public:
+    ConvNeXtBlockImpl(int dim, int intermediateDim, double layerScaleInit);
+    torch::Tensor forward(const torch::Tensor &x);   // [B, dim, T] -> [B, dim, T]
+
+    torch::nn::Conv1d dwconv{nullptr};
+    torch::nn::LayerNorm norm{nullptr};
+    torch::nn::Linear pwconv1{nullptr}, pwconv2{nullptr};
+    torch::Tensor gamma;
+};
+TORCH_MODULE(ConvNeXtBlock);
+
+class VocosBackboneImpl : public torch::nn::Module {
+public:
+    explicit VocosBackboneImpl(const VocoderConfig &cfg);
+    torch::Tensor forward(const torch::Tensor &mel);   // [B, nMels, T] -> [B, T, dim] (after final_layer_norm)
+
+    torch::nn::Conv1d embed{nullptr};
+    torch::nn::LayerNorm norm{nullptr}, final_layer_norm{nullptr};
+    torch::nn::ModuleList convnext{nullptr};
+};
+TORCH_MODULE(VocosBackbone);
+
+// Inverse STFT with "same" padding: irfft of each frame, Hann window (periodic,
+// win = n_fft), overlap-add by hop, division by the summed squared window,
+// (n_fft - hop) / 2 samples trimmed at each end. Differentiable.
+class IstftImpl : public torch::nn::Module {
+public:
+    IstftImpl(int nFft, int hop);
+    torch::Tensor forward(const torch::Tensor &spec);   // complex [B, n_fft/2+1, T] -> [B, T * hop]
+    // The STFT this inverts: frames of x padded by (n_fft - hop) / 2 on each side,
+    // no centring; x [B, T * hop] -> complex [B, n_fft/2+1, T].
+    torch::Tensor stft(const torch::Tensor &x) const;
+
+    torch::Tensor window;
+
+private:
+    int m_nFft, m_hop;
+};
+TORCH_MODULE(Istft);
+
+class IstftHeadImpl : public torch::nn::Module {
+public:
+    IstftHeadImpl(int dim, int nFft, int hop, double magClip);
+    torch::Tensor forward(const torch::Tensor &x);   // [B, T, dim] -> [B, T * hop]
+    // The head after its Linear: exp(logMag) clipped at magClip, times e^{i phase},
+    // inverse STFT. logMag, phase [B, n_fft/2+1, T] -> [B, T * hop].
+    torch::Tensor synthesize(const torch::Tensor &logMag, const torch::Tensor &phase);
+
+    torch::nn::Linear out{nullptr};
+    Istft istft{nullptr};
+
+private:
+    double m_magClip;
+};
+TORCH_MODULE(IstftHead);
+
+class VocosImpl : public GeneratorImpl {
+public:
+    explicit VocosImpl(const VocoderConfig &cfg);
+    torch::Tensor forward(const torch::Tensor &mel) override;   // [B, nMels, T] -> [B, 1, T * hop]
+
+    VocosBackbone backbone{nullptr};
+    IstftHead head{nullptr};
+};
+TORCH_MODULE(Vocos);
+
+} // namespace ms::models::vocoder

@@ -1,0 +1,162 @@
+// The Vocos-style iSTFT vocoder (tiny preset): output length for every mel
+// front end the families use, gradients, the iSTFT head against a known
+// signal, Vocos's names and published size, a save/load round trip, and a
+// few training steps.
+#include "io/TensorIO.h"
+#include "models/vocoder/Generator.h"
+#include "models/vocoder/HifiGan.h"
+#include "models/vocoder/Vocos.h"
+
+#include <QtTest>
+
+#include <cmath>
+
+using namespace ms::models::vocoder;
+
+namespace {
+
+int64_t count(const torch::nn::Module &m) {
+    int64_t n = 0;
+    for (const auto &p : m.parameters()) n += p.numel();
+    return n;
+}
+
+// Vocos's size from layer shapes: embed, two LayerNorms, the blocks, the head.
+int64_t vocosFormula(const VocoderConfig &c) {
+    const int64_t d = c.dim, I = c.intermediateDim, L = c.numLayers;
+    return c.nMels * 7 * d + d + 2 * d + 2 * d + L * ((7 * d + d) + 2 * d + (d * I + I) + (I * d + d) + d) +
+           (d + 1) * (c.nFft + 2);
+}
+
+VocoderConfig tinyFor(const VocoderMel &m) { return VocoderConfig::preset("tiny", "istft", m.nMels, m.hop); }
+
+} // namespace
+
+class TestVocos : public QObject {
+    Q_OBJECT
+private slots:
+    void initTestCase() { torch::manual_seed(0); }
+
+    void outputHasFramesTimesHopSamplesForEveryMelConfiguration_data() {
+        QTest::addColumn<int>("which");
+        const auto &mels = VocoderConfig::melConfigurations();
+        for (int i = 0; i < int(mels.size()); ++i) QTest::newRow(mels[size_t(i)].name.c_str()) << i;
+    }
+    void outputHasFramesTimesHopSamplesForEveryMelConfiguration() {
+        QFETCH(int, which);
+        const auto m = VocoderConfig::melConfigurations()[size_t(which)];
+        auto gen = makeGenerator(tinyFor(m));
+        gen->eval();
+        torch::NoGradGuard ng;
+        for (int64_t T : {1, 7, 20}) {
+            auto y = gen->forward(torch::randn({2, m.nMels, T}));
+            QCOMPARE(y.sizes().vec(), (std::vector<int64_t>{2, 1, T * m.hop}));
+            QVERIFY(torch::isfinite(y).all().item<bool>());
+        }
+        QCOMPARE(gen->config().hop(), m.hop);
+    }
+
+    void gradientsReachEveryParameter() {
+        Vocos gen(tinyFor(VocoderConfig::melConfigurations()[0]));
+        auto y = gen->forward(torch::randn({2, 128, 6}));
+        y.pow(2).mean().backward();
+        for (const auto &p : gen->named_parameters()) {
+            QVERIFY2(p.value().grad().defined(), p.key().c_str());
+            QVERIFY2(p.value().grad().abs().sum().item<double>() > 0, p.key().c_str());
+        }
+    }
+
+    void istftHeadReproducesAKnownSignalFromItsStft_data() { outputHasFramesTimesHopSamplesForEveryMelConfiguration_data(); }
+    void istftHeadReproducesAKnownSignalFromItsStft() {
+        QFETCH(int, which);
+        const auto m = VocoderConfig::melConfigurations()[size_t(which)];
+        Vocos gen(tinyFor(m));
+        torch::NoGradGuard ng;
+        const int64_t T = 24, n = T * m.hop;
+        auto t = torch::arange(n, torch::kDouble) / double(m.sampleRate);
+        // A 55 Hz body, a 3 kHz partial and noise, 0.1 full scale (well under the magnitude clip).
+        auto x = (0.1 * torch::sin(2 * M_PI * 55.0 * t) + 0.03 * torch::sin(2 * M_PI * 3000.0 * t)).to(torch::kFloat32) +
+                 0.01 * torch::randn({n});
+        x = x.unsqueeze(0);
+        auto S = gen->head->istft->stft(x);
+        QCOMPARE(S.size(2), T);
+        auto y = gen->head->synthesize(torch::log(S.abs().clamp_min(1e-12)), torch::angle(S));
+        QCOMPARE(y.sizes().vec(), x.sizes().vec());
+        const double err = (y - x).abs().max().item<double>();
+        QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("max error %1").arg(err)));
+    }
+
+    void namesAreVocossAndSizesComeFromTheModules() {
+        auto cfg = VocoderConfig::preset("paper", "istft", 100, 256);   // Vocos's released mel model
+        Vocos gen(cfg);
+        QCOMPARE(count(*gen), int64_t(13531650));   // Vocos's README: 13.5M
+        QCOMPARE(count(*gen), vocosFormula(cfg));
+        auto params = gen->named_parameters();
+        for (const char *k : {"backbone.embed.weight", "backbone.norm.weight", "backbone.convnext.7.dwconv.weight",
+                              "backbone.convnext.0.norm.bias", "backbone.convnext.0.pwconv1.weight",
+                              "backbone.convnext.0.pwconv2.bias", "backbone.convnext.0.gamma",
+                              "backbone.final_layer_norm.weight", "head.out.weight", "head.out.bias"})
+            QVERIFY2(params.contains(k), k);
+        QVERIFY(gen->named_buffers().contains("head.istft.window"));
+        QCOMPARE(params["head.out.weight"].sizes().vec(), (std::vector<int64_t>{1026, 512}));
+        QCOMPARE(params["backbone.convnext.0.gamma"][0].item<float>(), 1.0f / 8);
+        for (const auto &m : VocoderConfig::melConfigurations())
+            for (const char *p : {"tiny", "cpu", "paper"}) {
+                auto c = VocoderConfig::preset(p, "istft", m.nMels, m.hop);
+                QCOMPARE(count(*makeGenerator(c)), vocosFormula(c));
+            }
+    }
+
+    void configRoundTripsThroughJsonAndHifiGanJsonIsUnchanged() {
+        auto c = VocoderConfig::preset("cpu", "istft", 256, 480);
+        auto back = VocoderConfig::fromJson(c.toJson());
+        QCOMPARE(back.toJson(), c.toJson());
+        QCOMPARE(back.hop(), 480);
+        QVERIFY(back.validate().empty());
+        auto h = VocoderConfig::preset("paper");
+        QVERIFY(!h.toJson().contains("arch"));
+        QCOMPARE(VocoderConfig::fromJson(h.toJson()).arch, std::string("hifigan"));
+        auto bad = c;
+        bad.nFft = 1000;
+        QVERIFY(!bad.validate().empty());
+    }
+
+    void saveLoadRoundTripIsBitExact() {
+        auto cfg = tinyFor(VocoderConfig::melConfigurations()[0]);
+        Vocos a(cfg), b(cfg);
+        a->eval();
+        b->eval();
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + QStringLiteral("/vocos.safetensors")).toStdString();
+        QVERIFY(ms::io::saveModule(*a, path));
+        QVERIFY(ms::io::loadModule(*b, path));
+        torch::NoGradGuard ng;
+        auto mel = torch::randn({1, 128, 9});
+        QVERIFY(torch::equal(a->forward(mel), b->forward(mel)));
+    }
+
+    void aFewStepsLowerTheSpectralLoss() {
+        auto cfg = tinyFor(VocoderConfig::melConfigurations()[0]);
+        Vocos gen(cfg);
+        auto mel = torch::randn({2, 128, 8});
+        auto target = 0.2 * torch::sin(torch::arange(8 * 512, torch::kFloat32) * 0.01).expand({2, -1});
+        auto targetMag = gen->head->istft->stft(target).abs();
+        torch::optim::Adam opt(gen->parameters(), torch::optim::AdamOptions(3e-3));
+        auto loss = [&] {
+            auto y = gen->forward(mel).squeeze(1);
+            return (torch::log1p(gen->head->istft->stft(y).abs()) - torch::log1p(targetMag)).abs().mean();
+        };
+        const double first = loss().item<double>();
+        for (int i = 0; i < 30; ++i) {
+            opt.zero_grad();
+            auto l = loss();
+            l.backward();
+            opt.step();
+        }
+        const double last = loss().item<double>();
+        QVERIFY2(last < 0.7 * first, qPrintable(QStringLiteral("%1 -> %2").arg(first).arg(last)));
+    }
+};
+
+QTEST_GUILESS_MAIN(TestVocos)
+#include "tst_vocos.moc"
