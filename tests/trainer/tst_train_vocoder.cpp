@@ -1,6 +1,8 @@
 // train vocoder (tiny preset, CPU): the mel L1 falls, resume is bit-exact with
 // both optimisers and the per-epoch ExponentialLR; the mel-only warm-up
-// (--disc-start), energy-weighted segments and the spectral convergence term.
+// (--disc-start), energy-weighted segments and the spectral convergence term;
+// --arch istft (Vocos recipe: MPD + MRD, hinge, multi-resolution STFT loss)
+// through its warm-up and GAN phases, and resumed exactly.
 #include "TrainTestUtil.h"
 
 #include "models/kick/Tools.h"
@@ -22,9 +24,10 @@ class TestTrainVocoder : public QObject {
                 "--batch", "2", "--log-every", "1", "--seed", "3", "--preview-every", "0"};
     }
     // The generator and both discriminators of checkpoint `step` are bit-identical in two runs.
-    static void sameCheckpointWeights(const std::string &a, const std::string &b, int step) {
+    static void sameCheckpointWeights(const std::string &a, const std::string &b, int step,
+                                      const char *second = "msd.safetensors") {
         const std::string ck = "/checkpoints/" + std::to_string(step) + "/";
-        for (const char *f : {"generator.safetensors", "mpd.safetensors", "msd.safetensors"}) {
+        for (const char *f : {"generator.safetensors", "mpd.safetensors", second}) {
             auto wa = testing::tensorBytes(a + ck + f);
             auto wb = testing::tensorBytes(b + ck + f);
             QVERIFY(!wa.empty());
@@ -113,6 +116,47 @@ private slots:
         sameCheckpointWeights(a, b, 5);
     }
 
+    std::vector<std::string> istft(const std::string &run) const {
+        return testing::plus(common(run), {"--arch", "istft", "--segment", "4096", "--mrstft-ffts", "512,2048"});
+    }
+
+    void istftVocoderLossFallsInAFewSteps() {
+        const std::string run = dir("istft_falls");
+        QCOMPARE(train("vocoder", testing::plus(istft(run), {"--steps", "16", "--lr", "2e-3", "--disc-start", "100",
+                                                             "--preview-every", "16"})),
+                 0);
+        auto mel = testing::losses(run, "mel_l1");
+        QCOMPARE(int(mel.size()), 16);
+        const double first = testing::meanOf(mel, 0, 3), last = testing::meanOf(mel, 13, 16);
+        qInfo("istft vocoder mel L1 first 3 %.4f, last 3 %.4f", first, last);
+        QVERIFY2(last < 0.8 * first, "the istft vocoder's mel L1 did not fall by 20% in 16 steps");
+        QCOMPARE(int(testing::losses(run, "mrstft_sc").size()), 16);
+        QVERIFY(testing::losses(run, "d_total").empty());
+        QVERIFY(std::filesystem::exists(run + "/previews/16/output.wav"));
+        auto snap = jobs::RunReader::read(run);
+        QVERIFY(snap.ok());
+        QCOMPARE(snap->run["recipe"]["arch"].get<std::string>(), std::string("istft"));
+        QCOMPARE(snap->run["recipe"]["config"]["vocoder"]["arch"].get<std::string>(), std::string("istft"));
+        QCOMPARE(snap->run["flags"]["segments"].get<std::string>(), std::string("energy"));   // the istft default
+    }
+
+    void istftWarmUpThenGanResumesExactly() {
+        const std::string a = dir("istft_a"), b = dir("istft_b");
+        const std::vector<std::string> extra{"--checkpoint-every", "2", "--disc-start", "3"};
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(istft(a), extra), {"--steps", "5"})), 0);
+        QCOMPARE(int(testing::losses(a, "mel_l1").size()), 5);
+        QCOMPARE(int(testing::losses(a, "d_total").size()), 2);   // steps 4 and 5 ran the discriminators
+        for (const char *k : {"g_adv_mp", "g_adv_mrd", "g_fm_mp", "g_fm_mrd", "d_mp", "d_mrd"}) {
+            const auto v = testing::losses(a, k);
+            QVERIFY2(v.size() == 2 && std::isfinite(v.back()), k);
+        }
+        QVERIFY(std::filesystem::exists(a + "/checkpoints/4/mrd.safetensors"));
+        QVERIFY(!std::filesystem::exists(a + "/checkpoints/4/msd.safetensors"));
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(istft(b), extra), {"--steps", "3"})), 0);
+        QCOMPARE(train("vocoder", testing::plus(testing::plus(istft(b), extra), {"--steps", "5", "--resume"})), 0);
+        sameCheckpointWeights(a, b, 5, "mrd.safetensors");
+    }
+
     void badVocoderOptionsAreUsageErrors() {
         // Refused before a run folder exists ("--segments must be uniform or energy, not 'loud'").
         QCOMPARE(train("vocoder", testing::plus(common(dir("badseg")), {"--steps", "1", "--segments", "loud"})),
@@ -123,6 +167,11 @@ private slots:
         QVERIFY(!std::filesystem::exists(dir("baddisc")));
         QCOMPARE(train("vocoder", testing::plus(common(dir("badstft")), {"--steps", "1", "--lambda-stft", "-1"})),
                  int(jobs::kTrainUsage));
+        QCOMPARE(train("vocoder", testing::plus(common(dir("badarch")), {"--steps", "1", "--arch", "wavenet"})),
+                 int(jobs::kTrainUsage));
+        QCOMPARE(train("vocoder", testing::plus(istft(dir("badffts")), {"--steps", "1", "--mrstft-ffts", "512,x"})),
+                 int(jobs::kTrainUsage));
+        QVERIFY(!std::filesystem::exists(dir("badffts")));
     }
 
     // --model PKG --vocoder-run RUN: a copy of the package with the run's generator.

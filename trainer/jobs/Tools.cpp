@@ -276,7 +276,11 @@ Result<std::vector<std::string>> benchTrain(const BenchTrainParams &p) {
             tr = kick::makeDiffusionTrainer();
             argv.insert(argv.end(), {"--vae", "random"});
         } else if (kind == "vocoder") tr = vocoder::makeVocoderTrainer();
-        else return fail("bench-train: unknown model '" + kind + "'");
+        else if (kind == "vocoder_istft" || kind == "vocoder_istft_gan") {
+            // The iSTFT vocoder's spectral-loss step (the warm-up) and its GAN step.
+            tr = vocoder::makeVocoderTrainer();
+            argv.insert(argv.end(), {"--arch", "istft", "--disc-start", kind == "vocoder_istft" ? "1000000000" : "0"});
+        } else return fail("bench-train: unknown model '" + kind + "'");
         cli::Args args(argv);
         CommonOptions c;
         c.kind = kind;
@@ -284,7 +288,8 @@ Result<std::vector<std::string>> benchTrain(const BenchTrainParams &p) {
         Status st = tr->configure(args, c);
         if (!st) return fail("bench-train " + kind + ": " + st.error());
         const size_t n = size_t(tr->samplesPerStep());
-        auto data = syntheticTrainData(n, 7, kind == "vocoder");
+        const bool vocoderKind = kind.rfind("vocoder", 0) == 0;
+        auto data = syntheticTrainData(n, 7, vocoderKind);
         st = tr->build(*data, device, nullptr);
         if (!st) return fail("bench-train " + kind + ": " + st.error());
         std::vector<size_t> idx(n);
@@ -306,7 +311,7 @@ Result<std::vector<std::string>> benchTrain(const BenchTrainParams &p) {
                             {"preset", p.preset}, {"threads", device::threads()}, {"iters", p.iters},
                             {"thread_summary", device::threadSummary()}};
         if (kind == "diffusion") j["grad_accumulation"] = int(n) / std::max(1, c.batch);
-        if (kind == "vocoder") j["segment"] = 8192;
+        if (vocoderKind) j["segment"] = args.getInt("segment", kind == "vocoder" ? 8192 : 16384);
         lines.push_back(j.dump());
     }
     return lines;

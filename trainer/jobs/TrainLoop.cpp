@@ -523,7 +523,7 @@ std::string trainUsage() {
        melstudio-cli train vae|diffusion|vocoder --run RUN_DIR --resume [--steps N] [--device D] ...
 
 common:
-  --preset tiny|paper        model sizes (paper)
+  --preset tiny|paper        model sizes (paper; vocoder --arch istft also cpu)
   --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
   --threads N                CPU threads (0 = all cores)
   --nice N                   lower the job's CPU priority (0-19; the studio starts jobs with 10)
@@ -534,8 +534,8 @@ common:
                              --steps/--epochs, --device, --threads and --nice may change; each
                              change is recorded in events.jsonl ("resume_changed") and run.json
   --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs)
-  --batch N                  batch size (vae 32, diffusion 16, vocoder 4)
-  --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4)
+  --batch N                  batch size (vae 32, diffusion 16, vocoder 4, vocoder --arch istft 8)
+  --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4, istft 5e-4)
   --checkpoint-every N       steps between checkpoints (vae/vocoder: 10 epochs, diffusion 5000)
   --preview-every N          steps between previews (default: with each checkpoint)
   --log-every N              steps between metrics lines (10)
@@ -547,11 +547,15 @@ vae:        --kl-start 1e-4 --kl-end 1e-3 --kl-anneal-epochs 20 --kl-reduction m
 diffusion:  --vae RUN_OR_PACKAGE (required) --accum 2 --ema 0.9999 --ema-warmup on|off
             --cfg-dropout 0.15 --min-count 5 --timesteps 1000 --beta-start 1e-4 --beta-end 0.02
             --weight-decay 0.01 --grad-clip 0 (off)
-vocoder:    --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
+vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-style iSTFT head)
+            --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
             --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
-            --disc-start 0 (steps of mel-only generator warm-up before the discriminators join)
+            --disc-start 0 (steps of spectral-loss-only generator warm-up before the discriminators join)
             --segments uniform|energy (energy: half the segments drawn by their energy)
             --lambda-stft 0 (weight of a multi-resolution spectral convergence loss; 0 = off)
+  istft:    Vocos's recipe: MPD + multi-resolution discriminator, hinge losses; defaults
+            --segment 16384 --segments energy --beta2 0.9 --lambda-fm 1 --lambda-mrd 0.1
+            --lambda-mrstft 45 --mrstft-ffts 512,1024,2048,4096,8192 (SC + log-magnitude L1)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;

@@ -14,7 +14,9 @@ const char *kUsage =
     "                                 [--iters N] [--warmup N] [--only vae,diffusion,vocoder] [--json]\n\n"
     "Times one optimiser step of each model on synthetic data of the real shapes: vae batch 32,\n"
     "diffusion batch 16 x accumulation 2, vocoder 4 segments of 8192 samples. --json prints one\n"
-    "object per line: {\"name\":\"train_vae_step\",\"ms\":...,\"device\":...,\"batch\":...}.";
+    "object per line: {\"name\":\"train_vae_step\",\"ms\":...,\"device\":...,\"batch\":...}.\n"
+    "--only also takes vocoder_istft (the iSTFT vocoder's spectral-loss step) and vocoder_istft_gan\n"
+    "(its GAN step): 8 segments of 16384 samples; their presets are tiny, cpu and paper.";
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});
