@@ -2,9 +2,10 @@
 // both optimisers and the per-epoch ExponentialLR; the mel-only warm-up
 // (--disc-start), energy-weighted segments and the spectral convergence term;
 // --arch istft (Vocos recipe: MPD + MRD, hinge, multi-resolution STFT loss)
-// through its warm-up and GAN phases, and resumed exactly.
+// through its warm-up and GAN phases, resumed exactly, and into a package.
 #include "TrainTestUtil.h"
 
+#include "models/kick/Package.h"
 #include "models/kick/Tools.h"
 
 #include <QTemporaryDir>
@@ -155,6 +156,28 @@ private slots:
         QCOMPARE(train("vocoder", testing::plus(testing::plus(istft(b), extra), {"--steps", "3"})), 0);
         QCOMPARE(train("vocoder", testing::plus(testing::plus(istft(b), extra), {"--steps", "5", "--resume"})), 0);
         sameCheckpointWeights(a, b, 5, "mrd.safetensors");
+    }
+
+    // The iSTFT generator of a run goes into a package: model.json's vocoder says
+    // "istft", the weights are the run's, and loading builds the iSTFT generator.
+    void aPackageTakesAnIstftVocoderRunsGenerator() {
+        const std::string run = dir("istft_falls"), pkg = dir("pkg-gl2");
+        auto cfg = models::kick::KickModelConfig::fromPreset("tiny", models::kick::Vocab({"a", "b"}), false);
+        QVERIFY(models::kick::writeRandomKickPackage(cfg, pkg, 1).ok());
+        jobs::ScratchDir scratch("melstudio-test");
+        auto out = jobs::inferenceModel(pkg, run, scratch.path());
+        QVERIFY2(out.ok(), out.error().c_str());
+        auto loaded = models::kick::loadKickPackage(*out);
+        QVERIFY2(loaded.ok(), loaded.error().c_str());
+        QVERIFY(loaded->vocoder);
+        QCOMPARE(loaded->vocoder->config().arch, std::string("istft"));
+        auto gen = testing::tensorBytes(run + "/checkpoints/16/generator.safetensors");
+        auto voc = testing::tensorBytes(*out + "/vocoder.safetensors");
+        QVERIFY(!gen.empty());
+        for (const auto &[name, bytes] : gen) QVERIFY2(voc[name] == bytes, name.c_str());
+        torch::NoGradGuard ng;
+        loaded->vocoder->eval();
+        QCOMPARE(loaded->vocoder->forward(torch::zeros({1, 128, 5})).size(2), int64_t(5 * 512));
     }
 
     void badVocoderOptionsAreUsageErrors() {

@@ -186,7 +186,7 @@ static Result<std::string> withVocoder(const std::string &dir, const std::string
     }
     const std::string bad = pkg->config.validate();
     if (!bad.empty()) return fail("the vocoder of " + voc->dir + " does not fit the package " + dir + ": " + bad);
-    pkg->vocoder = HifiGanGenerator(*pkg->config.vocoder);
+    pkg->vocoder = models::vocoder::makeGenerator(*pkg->config.vocoder);
     Status st = io::loadModule(*pkg->vocoder, fs::u8string(fs::u8path(voc->dir) / "generator.safetensors"));
     if (!st) return fail("--vocoder-run: " + st.error());
     auto name = [](const std::string &d) {

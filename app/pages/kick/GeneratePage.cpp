@@ -297,7 +297,9 @@ void GeneratePage::retranslateUi()
                                   .arg(QString::fromStdString(m_pipeline->modelId()),
                                        QString::fromStdString(m_pipeline->device()))
                                   .arg(m_vocab.size())
-                                  .arg(m_pipeline->hasVocoder() ? tr("HiFi-GAN") : tr("none (Griffin-Lim)")));
+                                  .arg(!m_pipeline->hasVocoder()                 ? tr("none (Griffin-Lim)")
+                                       : m_pipeline->vocoderName() == "istft" ? tr("iSTFT (Vocos)")
+                                                                              : tr("HiFi-GAN")));
     else
         m_modelLabel->setText(m_modelDir.isEmpty() ? tr("No model") : tr("Model: %1").arg(QDir::toNativeSeparators(m_modelDir)));
     m_device->setToolTip(tr("Compute device"));

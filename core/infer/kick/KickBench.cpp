@@ -2,16 +2,43 @@
 
 #include "infer/kick/KickPipeline.h"
 #include "models/kick/Tools.h"
+#include "models/vocoder/Generator.h"
 #include "util/Fs.h"
 #include "util/Stats.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <unistd.h>
 
 namespace ms::infer::kick {
 
 using ms::util::median;
+
+namespace {
+
+// One 2 s kick's mel (173 frames) through a randomly initialised generator of
+// `cfg` on the CPU, as the pipeline runs it (inference mode, prepared): median ms.
+double timeVocoder(const models::vocoder::VocoderConfig &cfg, int frames, int reps, int64_t *params) {
+    c10::InferenceMode guard;
+    torch::manual_seed(1);
+    auto gen = models::vocoder::makeGenerator(cfg);
+    gen->eval();
+    gen->prepareInference();
+    *params = 0;
+    for (const auto &p : gen->parameters()) *params += p.numel();
+    auto mel = torch::randn({1, cfg.nMels, frames}) - 5.0;
+    for (int i = 0; i < 2; ++i) gen->forward(mel);   // warm-up
+    std::vector<double> t;
+    for (int i = 0; i < std::max(1, reps); ++i) {
+        const auto t0 = std::chrono::steady_clock::now();
+        auto y = gen->forward(mel);
+        t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    }
+    return median(t);
+}
+
+} // namespace
 
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o) {
     namespace stdfs = std::filesystem;
@@ -65,13 +92,28 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     std::vector<KickBenchRow> rows;
     KickBenchRow e2e{"generate_" + stepsName + "_cfg", median(t["total"]), dev, {}};
     for (const char *k : {"prompt", "sample", "decode", "vocoder", "post"}) e2e.extra[std::string(k) + "_ms"] = median(t[k]);
-    e2e.extra["hifigan"] = (*pipe)->hasVocoder() ? 1 : 0;
+    e2e.extra["hifigan"] = (*pipe)->vocoderName() == "hifigan" ? 1 : 0;
+    e2e.extra["istft"] = (*pipe)->vocoderName() == "istft" ? 1 : 0;
     e2e.extra["bf16"] = precisionUsed == "bf16" ? 1 : 0;
     if (dev == "cpu") e2e.extra["sampler_threads"] = loopThreads;
     rows.push_back(e2e);
     rows.push_back({"unet_" + stepsName + "_cfg", median(t["sample"]), dev, {{"unet_calls", o.steps}, {"bf16", e2e.extra["bf16"]}}});
     rows.push_back({"vae_decode", median(t["decode"]), dev, {}});
-    rows.push_back({(*pipe)->hasVocoder() ? "vocoder_hifigan" : "vocoder_griffinlim", median(t["vocoder"]), dev, {}});
+    rows.push_back({"vocoder_" + (*pipe)->vocoderName(), median(t["vocoder"]), dev, {}});
+    // The neural vocoders the package does not have, alone on a 2 s mel with random
+    // weights (HiFi-GAN at the bench preset, the iSTFT vocoder at its cpu preset).
+    if (dev == "cpu") {
+        const bool tiny = o.preset == "tiny";
+        for (const std::string arch : {"hifigan", "istft"}) {
+            if ((*pipe)->vocoderName() == arch) continue;
+            const auto cfg = models::vocoder::VocoderConfig::preset(arch == "istft" ? (tiny ? "tiny" : "cpu")
+                                                                                    : (tiny ? "tiny" : "paper"),
+                                                                    arch);
+            int64_t params = 0;
+            const double ms = timeVocoder(cfg, (*pipe)->melFrames(), o.reps, &params);
+            rows.push_back({"vocoder_" + arch, ms, dev, {{"random_weights", 1}, {"params", double(params)}}});
+        }
+    }
 
     // The same kick with one setting changed; the row carries the stage split.
     auto variant = [&](KickParams q, const std::string &suffix) -> Status {

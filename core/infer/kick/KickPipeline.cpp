@@ -134,10 +134,10 @@ struct KickPipeline::Impl {
     }
 
     // [B,1,nMels,frames] log-mel -> [B,kSamples] audio.
-    torch::Tensor synthesize(const torch::Tensor &logMel, bool hifigan, int glIters, uint64_t seed) {
+    torch::Tensor synthesize(const torch::Tensor &logMel, bool neural, int glIters, uint64_t seed) {
         auto m = logMel.squeeze(1);
         torch::Tensor wave;
-        if (hifigan) {
+        if (neural) {
             wave = pkg.vocoder->forward(m).squeeze(1);
         } else {
             // Griffin-Lim's FFTs and elementwise ops are small: on the quiet
@@ -170,7 +170,7 @@ Result<std::unique_ptr<KickPipeline>> KickPipeline::load(const std::string &pack
         k.text->eval();
         if (k.vocoder) {
             k.vocoder->eval();
-            k.vocoder->foldWeightNorm();
+            k.vocoder->prepareInference();
         }
         p->d->schedule = std::make_unique<mk::NoiseSchedule>(k.config.diffusion, p->d->device);
         p->d->mel = std::make_unique<dsp::LogMelTransform>(k.config.mel, p->d->device);
@@ -196,6 +196,7 @@ void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::strin
 
 const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
 bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
+std::string KickPipeline::vocoderName() const { return hasVocoder() ? d->pkg.vocoder->config().arch : "griffinlim"; }
 const std::vector<std::string> &KickPipeline::warnings() const { return d->pkg.warnings; }
 std::string KickPipeline::device() const { return d->device.str(); }
 bool KickPipeline::supportsBf16() const { return d->frozen(); }
@@ -210,10 +211,14 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
     if (params.count < 1) return fail("generate: count must be at least 1");
     if (params.sampler != "ddim" && params.sampler != "ddpm")
         return fail("generate: unknown sampler '" + params.sampler + "' (ddim, ddpm)");
-    if (params.vocoder != "auto" && params.vocoder != "hifigan" && params.vocoder != "griffinlim")
-        return fail("generate: unknown vocoder '" + params.vocoder + "' (auto, hifigan, griffinlim)");
-    if (params.vocoder == "hifigan" && !hasVocoder())
+    if (params.vocoder != "auto" && params.vocoder != "hifigan" && params.vocoder != "istft" &&
+        params.vocoder != "griffinlim")
+        return fail("generate: unknown vocoder '" + params.vocoder + "' (auto, hifigan, istft, griffinlim)");
+    if ((params.vocoder == "hifigan" || params.vocoder == "istft") && !hasVocoder())
         return fail(d->dir + ": this model has no vocoder; use --vocoder griffinlim or auto");
+    if ((params.vocoder == "hifigan" || params.vocoder == "istft") && params.vocoder != vocoderName())
+        return fail(d->dir + ": this model's vocoder is " + vocoderName() + ", not " + params.vocoder +
+                    "; use --vocoder auto, " + vocoderName() + " or griffinlim");
     if (params.sampler == "ddim" && (params.steps < 1 || params.steps > d->schedule->timesteps()))
         return fail("generate: steps must be between 1 and " + std::to_string(d->schedule->timesteps()));
     if (params.precision != "auto" && params.precision != "fp32" && params.precision != "bf16")
@@ -222,8 +227,8 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
     KickResult res;
     res.params = params;
     res.modelId = d->id;
-    const bool hifigan = params.vocoder != "griffinlim" && hasVocoder();
-    res.vocoderUsed = hifigan ? "hifigan" : "griffinlim";
+    const bool neural = params.vocoder != "griffinlim" && hasVocoder();
+    res.vocoderUsed = neural ? vocoderName() : "griffinlim";
     try {
         c10::InferenceMode guard;
         auto &k = d->pkg;
@@ -287,7 +292,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         res.timingsMs["decode"] = msSince(t2);
         const auto t3 = Clock::now();
         for (int64_t s = 0; s < b; s += chunk)
-            waves.push_back(d->synthesize(mels[size_t(s / chunk)], hifigan, params.griffinLimIterations,
+            waves.push_back(d->synthesize(mels[size_t(s / chunk)], neural, params.griffinLimIterations,
                                           params.seed + uint64_t(s)));
         auto wave = torch::cat(waves, 0);
         res.timingsMs["vocoder"] = msSince(t3);
@@ -384,15 +389,17 @@ Result<std::vector<float>> KickPipeline::synthesizeMel(const std::vector<float> 
     const int64_t nm = melBins();
     if (mel.empty() || int64_t(mel.size()) % nm != 0)
         return fail("synthesize: the mel's size is not a multiple of " + std::to_string(nm) + " bins");
-    if (vocoder != "hifigan" && vocoder != "griffinlim")
-        return fail("synthesize: unknown vocoder '" + vocoder + "' (hifigan, griffinlim)");
-    if (vocoder == "hifigan" && !hasVocoder()) return fail(d->dir + ": this model has no vocoder");
+    if (vocoder != "hifigan" && vocoder != "istft" && vocoder != "griffinlim")
+        return fail("synthesize: unknown vocoder '" + vocoder + "' (hifigan, istft, griffinlim)");
+    if (vocoder != "griffinlim" && !hasVocoder()) return fail(d->dir + ": this model has no vocoder");
+    if (vocoder != "griffinlim" && vocoder != vocoderName())
+        return fail(d->dir + ": this model's vocoder is " + vocoderName() + ", not " + vocoder);
     try {
         c10::InferenceMode guard;
         auto lm = torch::from_blob(const_cast<float *>(mel.data()), {1, 1, nm, int64_t(mel.size()) / nm}, torch::kFloat32)
                       .clone()
                       .to(d->device);
-        return toVector(d->synthesize(lm, vocoder == "hifigan", glIters, seed)[0]);
+        return toVector(d->synthesize(lm, vocoder != "griffinlim", glIters, seed)[0]);
     } catch (const std::exception &e) {
         return failure(d->dir, "synthesis", e);
     }

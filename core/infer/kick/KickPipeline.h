@@ -23,7 +23,8 @@ struct KickParams {
     std::uint64_t seed = 1;      // take i uses seed + i
     std::string sampler = "ddim";   // "ddim" or "ddpm"
     float eta = 0.0f;            // DDIM eta (0 = deterministic)
-    std::string vocoder = "auto";   // "auto" (model's vocoder if present), "hifigan", "griffinlim"
+    std::string vocoder = "auto";   // "auto" (model's vocoder if present), "hifigan" or "istft" (the
+                                    // model's vocoder, which must be of that kind), "griffinlim"
     int griffinLimIterations = 64;
     // The reference post-processing plus a DC blocker (finishKick below). Off:
     // the raw decoder/vocoder output (trimmed to 2 s).
@@ -57,7 +58,7 @@ struct KickResult {
     std::vector<std::string> keywordsUsed;   // prompt words found in the vocabulary
     std::vector<std::string> unknownWords;   // prompt words not in the vocabulary
     std::string modelId;                     // package folder name + version
-    std::string vocoderUsed;                 // "hifigan" or "griffinlim"
+    std::string vocoderUsed;                 // "hifigan", "istft" or "griffinlim"
     std::string precisionUsed;               // denoising loop: "fp32", "bf16" ("fp32" on GPU)
     int samplerThreadsUsed = 0;              // the denoising loop's CPU threads (0 on GPU)
     std::map<std::string, double> timingsMs; // "sample", "decode", "vocoder", "total"
@@ -93,6 +94,8 @@ public:
 
     const std::vector<std::string> &vocabulary() const;
     bool hasVocoder() const;
+    // The package vocoder's architecture ("hifigan", "istft"), or "griffinlim" when it has none.
+    std::string vocoderName() const;
     // What loading the package had to assume (KickPackage::warnings).
     const std::vector<std::string> &warnings() const;
     std::string device() const;
@@ -111,7 +114,8 @@ public:
     // Measurement helpers on log-mels already computed with the model's mel
     // settings (row-major [nMels][frames], e.g. a dataset's mels): the VAE's
     // reconstruction (encoder mu -> decoder), and audio from a mel by
-    // "hifigan" or "griffinlim" (2 s, no post-processing).
+    // the package's vocoder ("hifigan" / "istft", whichever it has) or "griffinlim" (2 s, no
+    // post-processing).
     Result<std::vector<float>> autoencodeMel(const std::vector<float> &mel);
     Result<std::vector<float>> synthesizeMel(const std::vector<float> &mel, const std::string &vocoder,
                                              int griffinLimIterations = 64, std::uint64_t seed = 0);

@@ -3,6 +3,7 @@
 #include "io/Json.h"
 #include "io/TensorIO.h"
 #include "models/kick/Tools.h"
+#include "models/vocoder/ResolutionDiscriminator.h"
 #include "util/Fs.h"
 
 #include <fstream>
@@ -22,7 +23,7 @@ int64_t countParams(const torch::nn::Module &m) {
 
 // Vocoder state with weight norm folded into plain `weight` (PyTorch's names
 // after remove_weight_norm).
-io::NamedTensors foldedVocoderState(vocoder::HifiGanGeneratorImpl &gen) {
+io::NamedTensors foldedVocoderState(vocoder::GeneratorImpl &gen) {
     io::NamedTensors out;
     torch::NoGradGuard ng;
     for (const auto &item : gen.named_modules("", false)) {
@@ -35,7 +36,7 @@ io::NamedTensors foldedVocoderState(vocoder::HifiGanGeneratorImpl &gen) {
 }
 
 // Maps a folded state (X.weight) onto weight_g/weight_v so that g*v/||v|| == weight.
-std::map<std::string, torch::Tensor> unfoldVocoderState(vocoder::HifiGanGeneratorImpl &gen,
+std::map<std::string, torch::Tensor> unfoldVocoderState(vocoder::GeneratorImpl &gen,
                                                         std::map<std::string, torch::Tensor> state) {
     for (const auto &item : gen.named_modules("", false)) {
         if (!dynamic_cast<vocoder::NormConvImpl *>(item.value().get())) continue;
@@ -54,7 +55,9 @@ std::string defaultCard(const KickModelConfig &c) {
     std::ostringstream o;
     o << "# kick-ldm model (" << c.preset << " preset)\n\n"
       << "Kick drum latent diffusion (design document 004): KickVAE, keyword LatentUNet with classifier-free\n"
-      << "guidance, " << (c.vocoder ? "HiFi-GAN vocoder" : "no vocoder (Griffin-Lim)") << ".\n\n"
+      << "guidance, "
+      << (!c.vocoder ? "no vocoder (Griffin-Lim)" : c.vocoder->istft() ? "iSTFT (Vocos-style) vocoder" : "HiFi-GAN vocoder")
+      << ".\n\n"
       << "Vocabulary: " << c.vocab.size() << " keywords. Latent scale: " << c.latentScale << ".\n\n"
       << "## Parameters\n\n";
     for (const auto &p : parameterCounts(c)) o << "- " << p.module << ": " << p.params << "\n";
@@ -73,7 +76,7 @@ KickPackage KickPackage::create(const KickModelConfig &config, torch::Device dev
     p.vae = KickVAE(config.vae);
     p.unet = LatentUNet(config.unet);
     p.text = KeywordEncoder(config.text);
-    if (config.vocoder) p.vocoder = HifiGanGenerator(*config.vocoder);
+    if (config.vocoder) p.vocoder = vocoder::makeGenerator(*config.vocoder);
     p.vae->to(device);
     p.unet->to(device);
     p.text->to(device);
@@ -201,7 +204,7 @@ Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold
     if (st) st = save(*pkg.unet, "unet.safetensors");
     if (st) st = save(*pkg.text, "text.safetensors");
     if (st && pkg.vocoder) {
-        if (fold) st = store(foldedVocoderState(*pkg.vocoder.ptr()), "vocoder.safetensors");
+        if (fold && !pkg.vocoder->config().istft()) st = store(foldedVocoderState(*pkg.vocoder.ptr()), "vocoder.safetensors");
         else st = save(*pkg.vocoder, "vocoder.safetensors");
     }
     KickModelConfig cfg = pkg.config;
@@ -280,7 +283,7 @@ std::vector<StageShape> stageShapes(const KickModelConfig &c) {
         prev = o;
     }
     if (c.vocoder) {
-        HifiGanGenerator gen(*c.vocoder);
+        auto gen = vocoder::makeGenerator(*c.vocoder);
         gen->eval();
         auto mel = torch::randn({1, c.vae.nMels, c.vae.frames});
         auto wave = gen->forward(mel);
@@ -298,9 +301,12 @@ std::vector<ModuleParams> parameterCounts(const KickModelConfig &c) {
     out.push_back({"unet", countParams(*LatentUNet(c.unet))});
     out.push_back({"text", countParams(*KeywordEncoder(c.text))});
     if (c.vocoder) {
-        out.push_back({"vocoder.generator", countParams(*HifiGanGenerator(*c.vocoder))});
+        out.push_back({"vocoder.generator", countParams(*vocoder::makeGenerator(*c.vocoder))});
         out.push_back({"vocoder.mpd", countParams(*vocoder::MultiPeriodDiscriminator(*c.vocoder))});
-        out.push_back({"vocoder.msd", countParams(*vocoder::MultiScaleDiscriminator(*c.vocoder))});
+        if (c.vocoder->istft())
+            out.push_back({"vocoder.mrd", countParams(*vocoder::MultiResolutionDiscriminator(*c.vocoder))});
+        else
+            out.push_back({"vocoder.msd", countParams(*vocoder::MultiScaleDiscriminator(*c.vocoder))});
     }
     return out;
 }
@@ -314,7 +320,7 @@ std::vector<NamedShape> parameterKeys(const KickModelConfig &c) {
     add("vae", *KickVAE(c.vae));
     add("unet", *LatentUNet(c.unet));
     add("text", *KeywordEncoder(c.text));
-    if (c.vocoder) add("vocoder", *HifiGanGenerator(*c.vocoder));
+    if (c.vocoder) add("vocoder", *vocoder::makeGenerator(*c.vocoder));
     return out;
 }
 

@@ -6,13 +6,16 @@
 //   vae.safetensors     KickVAE state (encoder.net.0.weight, ...)
 //   unet.safetensors    LatentUNet state (EMA weights for inference)
 //   text.safetensors    KeywordEncoder state
-//   vocoder.safetensors HifiGanGenerator state (optional; Griffin-Lim without it):
-//                       "kept" = weight_g/weight_v, "folded" = plain `weight` (remove_weight_norm names)
+//   vocoder.safetensors the vocoder generator's state (optional; Griffin-Lim without it), HiFi-GAN
+//                       or the iSTFT vocoder (model.json's vocoder "arch"). HiFi-GAN: "kept" =
+//                       weight_g/weight_v, "folded" = plain `weight` (remove_weight_norm names);
+//                       the iSTFT vocoder has no weight norm (Vocos's names)
 //   CARD.md
 
 #include "models/kick/Config.h"
 #include "models/kick/UNet.h"
 #include "models/kick/Vae.h"
+#include "models/vocoder/Generator.h"
 #include "models/vocoder/HifiGan.h"
 #include "torch/Torch.h"
 #include "util/Result.h"
@@ -21,7 +24,7 @@
 
 namespace ms::models::kick {
 
-// The package's optional vocoder: the vocoder family's HiFi-GAN generator.
+// The package's optional vocoder: a generator of the vocoder family (HiFi-GAN or iSTFT).
 using vocoder::HifiGanGenerator;
 
 struct KickPackage {
@@ -29,7 +32,7 @@ struct KickPackage {
     KickVAE vae{nullptr};
     LatentUNet unet{nullptr};
     KeywordEncoder text{nullptr};
-    HifiGanGenerator vocoder{nullptr};   // null when the package has none
+    vocoder::Generator vocoder{nullptr};   // null when the package has none
     std::string dir;                     // folder it was loaded from (empty when built in memory)
     std::string card;                    // CARD.md text
     // What loading had to assume (e.g. a vocoder model.json names but whose

@@ -19,7 +19,10 @@ const char *kUsage =
     "--precision\n"
     "(auto: bf16 where the CPU has native bfloat16, else fp32). On CPU the kick is also timed with the\n"
     "other precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on one thread\n"
-    "(generate_ddim50_cfg_sampler1thread). --json: one object per line.";
+    "(generate_ddim50_cfg_sampler1thread). The vocoder row is named for the package's vocoder\n"
+    "(vocoder_hifigan, vocoder_istft, vocoder_griffinlim); on CPU the neural vocoders the package lacks\n"
+    "are timed alone on the same 2 s mel with random weights (HiFi-GAN at the preset, the iSTFT\n"
+    "vocoder at its cpu preset; \"random_weights\": 1). --json: one object per line.";
 
 int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});

@@ -30,9 +30,10 @@ const char *kUsage =
     "  mean_mel_l1             the same against the dataset's mean mel: what ignoring the input scores\n"
     "  stft_griffinlim         multi-resolution STFT distance of Griffin-Lim(mel) to the clip\n"
     "  stft_griffinlim_vae     the same for Griffin-Lim(VAE(mel)): the model's round trip without a vocoder\n"
-    "  stft_hifigan[_vae]      the same with the model's HiFi-GAN vocoder, when the package has one\n"
+    "  stft_hifigan[_vae]      the same with the model's vocoder, when the package has one\n"
+    "  (stft_istft[_vae])      (named for its architecture: hifigan or istft)\n"
     "  resynth_mel_l1_griffinlim  log-mel L1 of Griffin-Lim(mel) to the clip's mel (what the vocoder lost)\n"
-    "  resynth_mel_l1_hifigan     the same for HiFi-GAN(mel)\n"
+    "  resynth_mel_l1_hifigan     the same for the vocoder(mel) (resynth_mel_l1_istft)\n"
     "Prints the mean and the median of each over the clips (lower is better everywhere).";
 
 using ms::util::median;
@@ -108,7 +109,7 @@ int run(const std::vector<std::string> &argv) {
         put("vae_mel_l1", ms::analysis::melL1(rec->data(), mel.data(), cells));
         put("mean_mel_l1", ms::analysis::melL1(meanMelF.data(), mel.data(), cells));
         std::vector<std::string> vocoders{"griffinlim"};
-        if (p.hasVocoder()) vocoders.push_back("hifigan");
+        if (p.hasVocoder()) vocoders.push_back(p.vocoderName());
         for (const auto &v : vocoders) {
             for (bool throughVae : {false, true}) {
                 auto audio = p.synthesizeMel(throughVae ? *rec : mel, v, glIters, i);

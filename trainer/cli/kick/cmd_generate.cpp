@@ -18,7 +18,7 @@ namespace {
 const char *kUsage =
     "usage: melstudio-cli generate [--model PKG|RUN] [--vocoder-run RUN] [--prompt TEXT] [--count N]\n"
     "                              [--steps N] [--cfg S]\n"
-    "                              [--seed N] [--sampler ddim|ddpm] [--eta E] [--vocoder auto|hifigan|griffinlim]\n"
+    "                              [--seed N] [--sampler ddim|ddpm] [--eta E] [--vocoder auto|hifigan|istft|griffinlim]\n"
     "                              [--raw] --out DIR [--overwrite] [--device auto|cpu|cuda] [--threads N]\n"
     "                              [--sampler-threads N] [--precision auto|fp32|bf16] [--batch N]\n\n"
     "Writes DIR/kick_<words>_s<seed>.wav (24-bit, 44.1 kHz, 2 s) with the prompt, seed and model in the\n"

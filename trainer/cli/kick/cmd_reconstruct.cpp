@@ -75,7 +75,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
     wo.overwrite = overwrite;
     wo.title = std::string(name) + " of " + in;
     wo.comment = "melstudio " + std::string(MELSTUDIO_VERSION) + "; model=" + (*pipe)->modelId() + "; " +
-                 ((*pipe)->hasVocoder() ? "hifigan" : "griffinlim");
+                 (*pipe)->vocoderName();
     auto st = ms::audio::writeAudio(out, ms::audio::AudioBuffer::mono(take->audio, take->sampleRate), wo);
     if (!st) {
         std::fprintf(stderr, "%s: %s\n", name, st.error().c_str());
