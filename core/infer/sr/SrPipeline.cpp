@@ -138,7 +138,7 @@ std::vector<float> SrPipeline::enhanceChunk(const std::vector<float> &xIn, doubl
     // The condition latent is a posterior sample, as AudioSR's VAEFeatureExtract draws it.
     torch::Tensor moments, ctx;
     {
-        nn::AutocastScope ac(precision, m_device);   // the model's arithmetic only; the front end stays fp32
+        nn::AutocastScope autocast(precision, m_device);   // the model's arithmetic only; the front end stays fp32
         moments = m_model->conditionMoments(melLow).to(torch::kFloat32);
         if (opt.useGlobal) ctx = m_model->globalContext(melLow);
     }
@@ -147,8 +147,8 @@ std::vector<float> SrPipeline::enhanceChunk(const std::vector<float> &xIn, doubl
     if (ctx.defined()) ctx = ctx.to(torch::kFloat32);
 
     const auto &d = cfg.diffusion;
-    const auto ac = diffusion::cumulativeAlphas(diffusion::makeBetas(diffusion::BetaSchedule::Cosine, d.timesteps, 0, 0, d.cosineS));
-    const auto sched = diffusion::makeDdimSchedule(ac, opt.steps, opt.eta);
+    const auto alphasCumprod = diffusion::cumulativeAlphas(diffusion::makeBetas(diffusion::BetaSchedule::Cosine, d.timesteps, 0, 0, d.cosineS));
+    const auto sched = diffusion::makeDdimSchedule(alphasCumprod, opt.steps, opt.eta);
     auto xt = toDev(torch::randn(c.sizes(), gen));
     const bool cfgOn = opt.guidance != 1.0;
     auto uncond = torch::full_like(c, d.uncondValue);
@@ -159,7 +159,7 @@ std::vector<float> SrPipeline::enhanceChunk(const std::vector<float> &xIn, doubl
     for (int i = N - 1; i >= 0; --i) {
         const int64_t t = sched.timesteps[size_t(i)];
         torch::Tensor out;
-        nn::AutocastScope ac(precision, m_device);
+        nn::AutocastScope autocast(precision, m_device);
         if (cfgOn) {
             auto both = m_model->denoise(torch::cat({xt, xt}, 0), cIn, torch::full({2}, t, torch::kInt64).to(m_device), ctxIn);
             auto parts = both.to(torch::kFloat32).chunk(2, 0);
@@ -176,7 +176,7 @@ std::vector<float> SrPipeline::enhanceChunk(const std::vector<float> &xIn, doubl
     // Decode, then AudioSR's mel replacement below the condition's cutoff mel bin.
     torch::Tensor mel;
     {
-        nn::AutocastScope ac(precision, m_device);
+        nn::AutocastScope autocast(precision, m_device);
         mel = m_model->decodeLatent(xt).to(torch::kFloat32);   // [1,T,M]
     }
     {
@@ -187,7 +187,7 @@ std::vector<float> SrPipeline::enhanceChunk(const std::vector<float> &xIn, doubl
     }
     torch::Tensor y;
     {
-        nn::AutocastScope ac(precision, m_device);
+        nn::AutocastScope autocast(precision, m_device);
         y = m_model->vocode(mel).to(torch::kFloat32);   // [1, T*hop]
     }
     if (y.size(1) < padded) y = torch::constant_pad_nd(y, {0, padded - y.size(1)});
