@@ -215,55 +215,13 @@ Result<Container> containerForPath(const std::string &path) {
 }
 
 Status writeAudio(const std::string &path, const AudioBuffer &buffer, const WriteOptions &opt) {
-    if (buffer.channels.empty() || buffer.sampleRate <= 0)
-        return fail(path + ": nothing to write (no channels or no sample rate)");
     for (const auto &c : buffer.channels)
         if (c.size() != buffer.frames()) return fail(path + ": channels differ in length");
-    const auto target = fs::u8path(path);
-    std::error_code ec;
-    if (!opt.overwrite && std::filesystem::exists(target, ec))
-        return fail(path + ": already exists (choose another name or allow overwriting)");
-
-    SF_INFO info{};
-    info.samplerate = buffer.sampleRate;
-    info.channels = buffer.channelCount();
-    int sub = opt.format == SampleFormat::Pcm16 ? SF_FORMAT_PCM_16
-              : opt.format == SampleFormat::Pcm24 ? SF_FORMAT_PCM_24 : SF_FORMAT_FLOAT;
-    if (opt.container == Container::Flac) {
-        if (sub == SF_FORMAT_FLOAT) return fail(path + ": FLAC stores integer samples only; use 16 or 24 bit");
-        info.format = SF_FORMAT_FLAC | sub;
-    } else {
-        info.format = SF_FORMAT_WAV | sub;
-    }
-    if (!sf_format_check(&info)) return fail(path + ": unsupported format combination");
-
-    const auto tmp = fs::tempSibling(target);
-    SNDFILE *f = sf_open(tmp.c_str(), SFM_WRITE, &info);
-    if (!f) return fail(path + ": cannot create (" + std::string(sf_strerror(nullptr)) + ")");
-    SndPtr guard(f);
-    if (!opt.title.empty()) sf_set_string(f, SF_STR_TITLE, opt.title.c_str());
-    if (!opt.comment.empty()) sf_set_string(f, SF_STR_COMMENT, opt.comment.c_str());
-    sf_set_string(f, SF_STR_SOFTWARE, "melstudio " MELSTUDIO_VERSION);
-    // Integer formats clip instead of wrapping on overs.
-    sf_command(f, SFC_SET_CLIPPING, nullptr, SF_TRUE);
-    const int ch = buffer.channelCount();
-    const size_t frames = buffer.frames();
-    std::vector<float> block;
-    for (size_t start = 0; start < frames; start += 8192) {
-        const size_t n = std::min<size_t>(8192, frames - start);
-        block.resize(n * ch);
-        for (size_t i = 0; i < n; ++i)
-            for (int c = 0; c < ch; ++c) block[i * ch + c] = buffer.channels[c][start + i];
-        if (sf_writef_float(f, block.data(), sf_count_t(n)) != sf_count_t(n)) {
-            std::string why = sf_strerror(f);
-            guard.reset();
-            std::filesystem::remove(tmp, ec);
-            return fail(path + ": write failed (" + why + "; is the disk full?)");
-        }
-    }
-    sf_write_sync(f);
-    guard.reset();
-    return fs::commitTemp(tmp, target);
+    // One writer for whole buffers and streams: temp name, checks, metadata, rename.
+    auto w = AudioWriter::create(path, buffer.sampleRate, buffer.channelCount(), opt);
+    if (!w) return Error{w.error()};
+    if (auto st = (*w)->write(buffer.channels); !st) return st;
+    return (*w)->finish();
 }
 
 // ---- streaming ----------------------------------------------------------------
