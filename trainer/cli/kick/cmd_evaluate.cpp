@@ -9,6 +9,8 @@
 #include "device/Device.h"
 #include "dsp/LogMel.h"
 #include "infer/kick/KickPipeline.h"
+#include "jobs/Train.h"
+#include "metrics/AudioMetrics.h"
 #include "util/Stats.h"
 
 #include <nlohmann/json.hpp>
@@ -22,7 +24,7 @@ namespace {
 using json = nlohmann::json;
 
 const char *kUsage =
-    "usage: melstudio-cli evaluate --data DATASET [--model PKG] [--gl-iters 64] [--limit N]\n"
+    "usage: melstudio-cli evaluate --data DATASET [--model PKG|RUN] [--vocoder-run RUN] [--gl-iters 64] [--limit N]\n"
     "                              [--json] [--device auto|cpu|cuda] [--threads N]\n\n"
     "For every clip of a preprocessed dataset (use kits the model never saw, e.g. augment's\n"
     "--holdout-out folder), measures:\n"
@@ -31,6 +33,7 @@ const char *kUsage =
     "  stft_griffinlim         multi-resolution STFT distance of Griffin-Lim(mel) to the clip\n"
     "  stft_griffinlim_vae     the same for Griffin-Lim(VAE(mel)): the model's round trip without a vocoder\n"
     "  stft_hifigan[_vae]      the same with the model's vocoder, when the package has one\n"
+    "  dacmel_<vocoder>[_vae]  DAC's multi-scale mel distance (its conf/base.yml configuration) of the same pairs\n"
     "  (stft_istft[_vae])      (named for its architecture: hifigan or istft)\n"
     "  resynth_mel_l1_griffinlim  log-mel L1 of Griffin-Lim(mel) to the clip's mel (what the vocoder lost)\n"
     "  resynth_mel_l1_hifigan     the same for the vocoder(mel) (resynth_mel_l1_istft)\n"
@@ -42,6 +45,7 @@ int run(const std::vector<std::string> &argv) {
     ms::cli::Args a(argv, {"json"});
     const std::string dataDir = a.get("data");
     std::string model = a.get("model");
+    const std::string vocoderRun = a.get("vocoder-run");
     const int glIters = a.getInt("gl-iters", 64);
     const long long limit = a.getInt64("limit", 0);
     const bool asJson = a.has("json");
@@ -72,7 +76,15 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "evaluate: %s has no audio shard (audio.safetensors); re-run preprocess\n", dataDir.c_str());
         return 1;
     }
-    auto pipe = ms::infer::kick::KickPipeline::load(model, device);
+    ms::jobs::ScratchDir scratch("melstudio-evaluate");
+    std::string note;
+    auto folder = ms::jobs::inferenceModel(model, vocoderRun, scratch.path(), &note);
+    if (!folder) {
+        std::fprintf(stderr, "evaluate: %s\n", folder.error().c_str());
+        return 1;
+    }
+    if (!note.empty()) std::fprintf(stderr, "evaluate: model = %s\n", note.c_str());
+    auto pipe = ms::infer::kick::KickPipeline::load(*folder, device);
     if (!pipe) {
         std::fprintf(stderr, "evaluate: %s\n", pipe.error().c_str());
         return 1;
@@ -121,6 +133,8 @@ int run(const std::vector<std::string> &argv) {
                 std::vector<float> x(audio->begin(), audio->begin() + len), y(clip.begin(), clip.begin() + len);
                 put(("stft_" + v + (throughVae ? "_vae" : "")).c_str(),
                     ms::analysis::multiResolutionStftDistance(x, y));
+                put(("dacmel_" + v + (throughVae ? "_vae" : "")).c_str(),
+                    ms::metrics::dacMelDistance(x, y, set.sampleRate()));
                 if (!throughVae) {
                     std::vector<float> full(*audio);
                     full.resize(clip.size(), 0.0f);

@@ -1,0 +1,65 @@
+#include "metrics/AudioMetrics.h"
+
+#include "dsp/SlaneyMel.h"
+#include "torch/Torch.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace ms::metrics {
+
+namespace {
+
+torch::Tensor common(const std::vector<float> &x, size_t n) {
+    return torch::from_blob(const_cast<float *>(x.data()), {int64_t(n)}, torch::kFloat32).to(torch::kFloat64);
+}
+
+torch::Tensor magnitude(const torch::Tensor &x, int64_t nfft, int64_t hop) {
+    // Reflect padding needs more samples than half a window: zero-pad short signals first.
+    auto y = x;
+    if (y.size(0) <= nfft / 2) y = torch::constant_pad_nd(y, {0, nfft / 2 + 1 - y.size(0)});
+    auto w = torch::hann_window(nfft, torch::TensorOptions().dtype(torch::kFloat64));
+    return torch::stft(y, nfft, hop, nfft, w, true, "reflect", false, true, true).abs();   // [F, T]
+}
+
+} // namespace
+
+double dacMelDistance(const std::vector<float> &estimate, const std::vector<float> &reference, int sampleRate) {
+    const size_t n = std::min(estimate.size(), reference.size());
+    if (n == 0) return 0.0;
+    torch::NoGradGuard ng;
+    auto e = common(estimate, n), r = common(reference, n);
+    const int windows[] = {32, 64, 128, 256, 512, 1024, 2048};
+    const int mels[] = {5, 10, 20, 40, 80, 160, 320};
+    double total = 0;
+    for (int s = 0; s < 7; ++s) {
+        auto fb = dsp::slaneyMelFilterbank(sampleRate, windows[s], mels[s], 0.0, sampleRate / 2.0);
+        auto basis = torch::from_blob(fb.data(), {mels[s], windows[s] / 2 + 1}, torch::kFloat32).to(torch::kFloat64);
+        auto me = torch::matmul(basis, magnitude(e, windows[s], windows[s] / 4));
+        auto mr = torch::matmul(basis, magnitude(r, windows[s], windows[s] / 4));
+        total += (me.clamp_min(1e-5).log10() - mr.clamp_min(1e-5).log10()).abs().mean().item<double>();
+    }
+    return total;
+}
+
+double logSpectralDistance(const std::vector<float> &estimate, const std::vector<float> &reference, bool gainMatch,
+                           int fromBin) {
+    const size_t n = std::min(estimate.size(), reference.size());
+    if (n == 0) return 0.0;
+    torch::NoGradGuard ng;
+    auto e = common(estimate, n), r = common(reference, n);
+    if (gainMatch) {
+        const double ee = (e * e).sum().item<double>();
+        if (ee > 0) e = e * ((e * r).sum().item<double>() / ee);
+    }
+    auto pe = magnitude(e, 2048, 512).pow(2).clamp_min(1e-8).log10();
+    auto pr = magnitude(r, 2048, 512).pow(2).clamp_min(1e-8).log10();
+    if (fromBin > 0) {
+        const int64_t from = std::min<int64_t>(fromBin, pe.size(0) - 1);
+        pe = pe.narrow(0, from, pe.size(0) - from);
+        pr = pr.narrow(0, from, pr.size(0) - from);
+    }
+    return (pe - pr).pow(2).mean(0).sqrt().mean().item<double>();
+}
+
+} // namespace ms::metrics

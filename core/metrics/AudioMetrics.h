@@ -1,0 +1,26 @@
+#pragma once
+// Objective audio distances shared by the families, each as its public
+// source defines it (see the functions). Lower is better everywhere.
+
+#include <vector>
+
+namespace ms::metrics {
+
+// DAC's multi-scale mel distance as descript-audio-codec's conf/base.yml sets
+// MelSpectrogramLoss: windows 32, 64, ..., 2048 (hop window / 4, Hann,
+// centred, reflect padding) with 5, 10, ..., 320 Slaney mel bands over
+// 0..sr/2 on the magnitude (pow 1), and the sum over scales of
+// mean |log10 max(M_est, 1e-5) - log10 max(M_ref, 1e-5)| (mag_weight 0).
+// The signals are compared over their common length.
+double dacMelDistance(const std::vector<float> &estimate, const std::vector<float> &reference, int sampleRate);
+
+// Log-spectral distance as AP-BWE's cal_metrics.py and AudioSR's LSD example
+// compute it: STFT n_fft 2048, hop 512, Hann, centred; log10 of the power
+// clamped at 1e-8; root mean square over frequency, mean over frames. With
+// gainMatch the estimate is first scaled by the least-squares gain onto the
+// reference (AudioSR's output is peak-normalised, so level would dominate).
+// fromBin > 0 keeps only the bins at and above it (a high-band LSD).
+double logSpectralDistance(const std::vector<float> &estimate, const std::vector<float> &reference,
+                           bool gainMatch = true, int fromBin = 0);
+
+} // namespace ms::metrics
