@@ -478,6 +478,10 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Warning: %1</source>
         <translation>警告：%1</translation>
     </message>
+    <message>
+        <source>iSTFT (Vocos)</source>
+        <translation>iSTFT（Vocos）</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>
