@@ -320,7 +320,7 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
     return res;
 }
 
-Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
+Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k, bool griffinLim) {
     if (mono44k.empty()) return fail("reconstruct: empty input");
     try {
         c10::InferenceMode guard;
@@ -330,7 +330,7 @@ Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
         auto lm = (*d->mel)(wave).unsqueeze(0).unsqueeze(0);   // [1,1,nMels,frames]
         auto mu = k.vae->encode(lm).first;
         auto rec = d->decode(mu);
-        auto audio = d->synthesize(rec, hasVocoder(), 64, 0);
+        auto audio = d->synthesize(rec, hasVocoder() && !griffinLim, 64, 0);
         KickTake t;
         t.audio = toVector(audio[0]);
         t.sampleRate = k.config.sampleRate;
@@ -344,7 +344,7 @@ Result<KickTake> KickPipeline::reconstruct(const std::vector<float> &mono44k) {
     }
 }
 
-Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k) {
+Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k, bool griffinLim) {
     if (mono44k.empty()) return fail("vocode: empty input");
     try {
         c10::InferenceMode guard;
@@ -352,7 +352,7 @@ Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k) {
         auto clip = prepareClip(mono44k, k.config.sampleRate);
         auto wave = torch::from_blob(clip.data(), {int64_t(clip.size())}, torch::kFloat32).clone().to(d->device);
         auto lm = (*d->mel)(wave).unsqueeze(0).unsqueeze(0);
-        auto audio = d->synthesize(lm, hasVocoder(), 64, 0);
+        auto audio = d->synthesize(lm, hasVocoder() && !griffinLim, 64, 0);
         KickTake t;
         t.audio = toVector(audio[0]);
         t.sampleRate = k.config.sampleRate;

@@ -107,10 +107,11 @@ public:
     std::string packageDir() const;
 
     // Audio -> mel -> VAE -> mel -> vocoder: the model's reconstruction of a
-    // mono clip at 44.1 kHz (trimmed/padded to 2 s).
-    Result<KickTake> reconstruct(const std::vector<float> &mono44k);
+    // mono clip at 44.1 kHz (trimmed/padded to 2 s). griffinLim: Griffin-Lim
+    // (64 iterations) even when the package has a vocoder.
+    Result<KickTake> reconstruct(const std::vector<float> &mono44k, bool griffinLim = false);
     // Audio -> mel -> vocoder (or Griffin-Lim): resynthesis without the VAE.
-    Result<KickTake> vocode(const std::vector<float> &mono44k);
+    Result<KickTake> vocode(const std::vector<float> &mono44k, bool griffinLim = false);
     // Measurement helpers on log-mels already computed with the model's mel
     // settings (row-major [nMels][frames], e.g. a dataset's mels): the VAE's
     // reconstruction (encoder mu -> decoder), and audio from a mel by

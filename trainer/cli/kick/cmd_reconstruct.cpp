@@ -16,6 +16,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
     ms::cli::Args a(argv, {"overwrite"});
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
+    const std::string vocoderChoice = a.get("vocoder", "package");
     const std::string device = a.get("device", "auto");
     const bool overwrite = a.has("overwrite");
     ms::device::configureThreads(a.getInt("threads", 0));
@@ -66,7 +67,12 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
     if (seconds > 2.05)
         std::fprintf(stderr, "%s: %s is %.1f s long; its first 2.0 s (peak-normalised, faded out) are used\n", name,
                      in.c_str(), seconds);
-    auto take = viaVae ? (*pipe)->reconstruct(mono) : (*pipe)->vocode(mono);
+    if (vocoderChoice != "package" && vocoderChoice != "griffinlim") {
+        std::fprintf(stderr, "%s: --vocoder must be package or griffinlim\n", name);
+        return 2;
+    }
+    const bool gl = vocoderChoice == "griffinlim";
+    auto take = viaVae ? (*pipe)->reconstruct(mono, gl) : (*pipe)->vocode(mono, gl);
     if (!take) {
         std::fprintf(stderr, "%s: %s\n", name, take.error().c_str());
         return 1;
@@ -86,15 +92,17 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
 }
 
 const char *kRecUsage =
-    "usage: melstudio-cli reconstruct [--model PKG|RUN] [--vocoder-run RUN] [--device D] [--threads N]\n"
-    "                                 [--overwrite] IN.wav OUT.wav\n\n"
-    "Audio -> log-mel -> VAE (mu) -> log-mel -> vocoder (Griffin-Lim without one) -> OUT.wav.\n"
+    "usage: melstudio-cli reconstruct [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
+    "                                 [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
+    "Audio -> log-mel -> VAE (mu) -> log-mel -> vocoder (Griffin-Lim without one, or with\n"
+    "--vocoder griffinlim) -> OUT.wav.\n"
     "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).\n"
     "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
 const char *kVocUsage =
-    "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--device D] [--threads N]\n"
-    "                            [--overwrite] IN.wav OUT.wav\n\n"
-    "Audio -> log-mel -> vocoder (Griffin-Lim without one) -> OUT.wav: the vocoder alone.\n"
+    "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
+    "                            [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
+    "Audio -> log-mel -> vocoder (Griffin-Lim without one, or with --vocoder griffinlim) -> OUT.wav:\n"
+    "the vocoder alone.\n"
     "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
 
 ms::cli::Registrar regRec({"reconstruct", "audio -> VAE -> vocoder round trip of a kick model",
