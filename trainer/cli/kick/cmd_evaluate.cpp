@@ -16,6 +16,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -34,6 +35,8 @@ const char *kUsage =
     "  stft_griffinlim_vae     the same for Griffin-Lim(VAE(mel)): the model's round trip without a vocoder\n"
     "  stft_hifigan[_vae]      the same with the model's vocoder, when the package has one\n"
     "  dacmel_<vocoder>[_vae]  DAC's multi-scale mel distance (its conf/base.yml configuration) of the same pairs\n"
+    "  err_{f0_hz,rms,decay_s,click}_<vocoder>[_vae]  |descriptor(output) - descriptor(clip)| (analyze's\n"
+    "                          fundamental, RMS, decay time and onset click): whether the kick survived\n"
     "  (stft_istft[_vae])      (named for its architecture: hifigan or istft)\n"
     "  resynth_mel_l1_griffinlim  log-mel L1 of Griffin-Lim(mel) to the clip's mel (what the vocoder lost)\n"
     "  resynth_mel_l1_hifigan     the same for the vocoder(mel) (resynth_mel_l1_istft)\n"
@@ -135,6 +138,13 @@ int run(const std::vector<std::string> &argv) {
                     ms::analysis::multiResolutionStftDistance(x, y));
                 put(("dacmel_" + v + (throughVae ? "_vae" : "")).c_str(),
                     ms::metrics::dacMelDistance(x, y, set.sampleRate()));
+                // Whether the kick survived: descriptor errors against the real clip.
+                const auto dx = ms::analysis::describe(x, set.sampleRate()), dy = ms::analysis::describe(y, set.sampleRate());
+                const std::string suffix = "_" + v + (throughVae ? "_vae" : "");
+                put(("err_f0_hz" + suffix).c_str(), std::fabs(dx.fundamentalHz - dy.fundamentalHz));
+                put(("err_rms" + suffix).c_str(), std::fabs(dx.rms - dy.rms));
+                put(("err_decay_s" + suffix).c_str(), std::fabs(dx.decayS - dy.decayS));
+                put(("err_click" + suffix).c_str(), std::fabs(dx.click - dy.click));
                 if (!throughVae) {
                     std::vector<float> full(*audio);
                     full.resize(clip.size(), 0.0f);
