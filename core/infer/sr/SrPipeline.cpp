@@ -272,7 +272,7 @@ Result<SrFileResult> SrPipeline::upsampleFile(const std::string &input, const st
     const int64_t block = int64_t(cfg.chunkSamples());
     const int nfft = cfg.mel.nFft;
     std::vector<double> energy(size_t(nfft / 2 + 1), 0.0);
-    double sumSq = 0, mean = 0, peak = 0;
+    double sumSq = 0, peak = 0;
     int64_t srcFrames = 0;
     {
         auto window = torch::hann_window(nfft);
@@ -288,7 +288,6 @@ Result<SrFileResult> SrPipeline::upsampleFile(const std::string &input, const st
                 auto &v = (*r)[size_t(c)];
                 for (float x : v) {
                     sumSq += double(x) * x;
-                    mean += x;
                     peak = std::max(peak, double(std::fabs(x)));
                 }
                 std::vector<float> at48 = v;
@@ -313,7 +312,6 @@ Result<SrFileResult> SrPipeline::upsampleFile(const std::string &input, const st
     res.seconds = double(frames48) / sr;
     const double count = double(srcFrames) * ch;
     const double rms = std::sqrt(sumSq / count);
-    mean /= count;
 
     // The cutoff (per file, all channels together: the stereo image keeps one band edge).
     res.cutoffHz = opt.cutoffHz > 0 ? opt.cutoffHz : detectCutoffHz(energy, sr, nfft);
@@ -345,7 +343,6 @@ Result<SrFileResult> SrPipeline::upsampleFile(const std::string &input, const st
         res.notes.push_back(o.str());
     }
     const double outGain = opt.restoreLevel ? 1.0 : gain;
-    (void)mean;
 
     audio::WriteOptions w = write;
     std::ostringstream comment;

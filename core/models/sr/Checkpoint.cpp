@@ -34,7 +34,7 @@ const char *ignoredGroup(const std::string &k, bool hasCondEncoder) {
         "betas", "alphas_cumprod", "alphas_cumprod_prev", "sqrt_alphas_cumprod", "sqrt_one_minus_alphas_cumprod",
         "log_one_minus_alphas_cumprod", "sqrt_recip_alphas_cumprod", "sqrt_recipm1_alphas_cumprod",
         "posterior_variance", "posterior_log_variance_clipped", "posterior_mean_coef1", "posterior_mean_coef2",
-        "logvar", "model.scale_factor"};
+        "logvar"};
     if (schedule.count(k)) return "schedule buffers (recomputed from the cosine schedule)";
     if (startsWith(k, "model_ema.")) return "model_ema.* (EMA copies; the checkpoint's main weights are used)";
     if (startsWith(k, "clap.") || startsWith(k, "cond_stage_models.0.clap") || startsWith(k, "clap_model."))
@@ -185,10 +185,11 @@ Result<SrKeyReport> loadSrCheckpoint(SrModelImpl &model, const std::string &path
     if (!report.ok()) return fail(path + ": does not fit the " + model.config().presetName + " model\n" + report.text());
 
     torch::NoGradGuard ng;
+    file.clear();   // `copies` holds what is used; the rest is released before copying
     const int64_t total = int64_t(copies.size());
     for (auto &[dst, src] : copies) {
         dst.copy_(src.to(dst.scalar_type()));
-        src = torch::Tensor();   // a view of the map: nothing to free; a copy: freed now
+        src = torch::Tensor();   // a view of the map: nothing to free; a copy: freed after its last use
         ++report.loaded;
         if (options.progress && (report.loaded % 16 == 0 || report.loaded == total)) options.progress(report.loaded, total);
     }
