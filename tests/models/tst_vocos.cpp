@@ -86,6 +86,60 @@ private slots:
         QVERIFY2(err < 1e-5, qPrintable(QStringLiteral("max error %1").arg(err)));
     }
 
+    // "increment" phase: zero increments are a steady sinusoid at the bin's
+    // centre, with no modulation at the frame rate, even below it (bin 2 at
+    // n_fft 2048 / 44.1 kHz is 43 Hz, half the 86 Hz frame rate); and the
+    // integrated phase equals the float64 formula over a long input.
+    void incrementPhaseMakesASteadyToneFromZeroIncrements() {
+        auto cfg = tinyFor(VocoderConfig::melConfigurations()[0]);
+        cfg.phase = "increment";
+        Vocos gen(cfg);
+        torch::NoGradGuard ng;
+        const int64_t T = 40, K = cfg.nFft / 2 + 1, hop = cfg.hopLength, N = cfg.nFft;
+        // Away from the edges (where the missing neighbour frames taper the sum),
+        // fit A cos(2 pi bin n / N + phi) by least squares: amplitude and worst residual.
+        auto fit = [&](const torch::Tensor &y, int64_t bin) {
+            auto n = torch::arange(4 * hop, (T - 4) * hop, torch::kDouble);
+            auto w = 2 * M_PI * double(bin) / double(N) * n;
+            auto seg = y.narrow(0, 4 * hop, (T - 8) * hop).to(torch::kDouble);
+            const double a = (seg * torch::cos(w)).sum().item<double>() * 2 / double(n.size(0));
+            const double b = (seg * torch::sin(w)).sum().item<double>() * 2 / double(n.size(0));
+            const double resid = (seg - (a * torch::cos(w) + b * torch::sin(w))).abs().max().item<double>();
+            return std::make_pair(std::hypot(a, b), resid);
+        };
+        auto oneBin = [&](int64_t bin) {
+            auto logMag = torch::full({1, K, T}, -30.0);
+            logMag.select(1, bin).fill_(std::log(0.25 * N / 4));   // a bin-centred sinusoid of amplitude 0.25's peak
+            return logMag;
+        };
+        for (int64_t bin : {2, 3, 37}) {
+            auto y = gen->head->synthesize(oneBin(bin), gen->head->integratePhase(torch::zeros({1, K, T}))).squeeze(0);
+            const auto [amp, resid] = fit(y, bin);
+            // One bin of magnitude 0.25 N / 4 is a frame of amplitude 0.125; the
+            // overlap-add scales it by sum(w) / sum(w^2) = 2 / 1.5 for a Hann window
+            // at n_fft = 4 hop (the sinusoid's two neighbouring bins are left out).
+            QVERIFY2(std::abs(amp - 0.25 * 2.0 / 3.0) < 1e-3, qPrintable(QStringLiteral("bin %1 amplitude %2").arg(bin).arg(amp)));
+            QVERIFY2(resid < 1e-3, qPrintable(QStringLiteral("bin %1 residual %2").arg(bin).arg(resid)));
+        }
+        // The absolute head given the same zeros makes no such tone: each frame
+        // restarts the phase, so the overlap-add cancels (bin 2: frames alternate
+        // in sign) or beats at the frame rate (bin 3).
+        for (int64_t bin : {2, 3}) {
+            auto y = gen->head->synthesize(oneBin(bin), torch::zeros({1, K, T})).squeeze(0);
+            const auto [amp, resid] = fit(y, bin);
+            QVERIFY2(std::abs(amp - 0.25 * 2.0 / 3.0) > 0.05 || resid > 0.05,
+                     qPrintable(QStringLiteral("absolute, bin %1: amplitude %2 residual %3").arg(bin).arg(amp).arg(resid)));
+        }
+        const int64_t longT = 3000;
+        auto delta = 0.01 * torch::randn({1, K, longT});
+        auto phase = gen->head->integratePhase(delta).to(torch::kDouble);
+        auto k = torch::arange(K, torch::kDouble).view({K, 1});
+        auto t = torch::arange(1, longT + 1, torch::kDouble).view({1, longT});
+        auto want = 2 * M_PI * k * double(hop) * t / double(N) + torch::cumsum(delta.to(torch::kDouble), 2).squeeze(0);
+        const double err = torch::remainder(phase.squeeze(0) - want + M_PI, 2 * M_PI).sub(M_PI).abs().max().item<double>();
+        QVERIFY2(err < 2e-3, qPrintable(QStringLiteral("phase error %1 rad after %2 frames").arg(err).arg(longT)));
+    }
+
     void namesAreVocossAndSizesComeFromTheModules() {
         auto cfg = VocoderConfig::preset("paper", "istft", 100, 256);   // Vocos's released mel model
         Vocos gen(cfg);
@@ -119,6 +173,14 @@ private slots:
         auto bad = c;
         bad.nFft = 1000;
         QVERIFY(!bad.validate().empty());
+        // "phase": written, read back, "absolute" when a model.json lacks it, anything else refused.
+        c.phase = "increment";
+        QCOMPARE(VocoderConfig::fromJson(c.toJson()).phase, std::string("increment"));
+        auto old = c.toJson();
+        old.erase("phase");
+        QCOMPARE(VocoderConfig::fromJson(old).phase, std::string("absolute"));
+        c.phase = "spiral";
+        QVERIFY(!c.validate().empty());
     }
 
     void saveLoadRoundTripIsBitExact() {

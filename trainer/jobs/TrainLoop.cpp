@@ -556,6 +556,8 @@ vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-
   istft:    Vocos's recipe: MPD + multi-resolution discriminator, hinge losses; defaults
             --segment 16384 --segments energy --beta2 0.9 --lambda-fm 1 --lambda-mrd 0.1
             --lambda-mrstft 45 --mrstft-ffts 512,1024,2048,4096,8192 (SC + log-magnitude L1)
+            --phase absolute|increment (the head predicts each frame's phase, or its advance
+            beyond the bin centre's, summed over frames: a steady tone below the frame rate)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;

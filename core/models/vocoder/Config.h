@@ -43,6 +43,16 @@ struct VocoderConfig {
     int nFft = 2048, hopLength = 512;
     double layerScaleInit = 0.0;
     double magClip = 100.0;
+    // How the head's second half becomes each frame's phase:
+    //   "absolute"   Vocos: the phase of every frame on its own;
+    //   "increment"  the phase advance since the previous frame, added to the
+    //                advance of a sinusoid at the bin's centre frequency and
+    //                summed over frames (phase vocoder). A steady tone below
+    //                the frame rate (a kick's body: ~50 Hz at 86 frames/s) is
+    //                then a constant, where "absolute" must learn a phase that
+    //                turns ~4 rad per frame. Any phase sequence is reachable
+    //                with either. Missing from a model.json: "absolute".
+    std::string phase = "absolute";
     // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
     // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:
     // one {n_fft, hop, win} per sub-discriminator.

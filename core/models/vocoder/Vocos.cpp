@@ -1,6 +1,7 @@
 // Vocos-style iSTFT vocoder: ConvNeXt backbone, iSTFT head.
 #include "models/vocoder/Vocos.h"
 
+#include <cmath>
 #include <stdexcept>
 
 namespace ms::models::vocoder {
@@ -100,7 +101,8 @@ torch::Tensor IstftImpl::stft(const torch::Tensor &x) const {
 
 // ---- Head -------------------------------------------------------------------
 
-IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip) : m_magClip(magClip) {
+IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement)
+    : m_magClip(magClip), m_phaseIncrement(phaseIncrement), m_nFft(nFft), m_hop(hop) {
     out = register_module("out", torch::nn::Linear(dim, nFft + 2));
     istft = register_module("istft", Istft(nFft, hop));
 }
@@ -108,7 +110,19 @@ IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip) : m_mag
 torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x) {
     auto h = out->forward(x).transpose(1, 2);   // [B, n_fft + 2, T]
     auto parts = h.chunk(2, 1);
-    return synthesize(parts[0], parts[1]);
+    return synthesize(parts[0], m_phaseIncrement ? integratePhase(parts[1]) : parts[1]);
+}
+
+torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
+    const int64_t K = delta.size(1), T = delta.size(2);
+    // The bin centre's advance over t + 1 hops, reduced modulo n_fft in int64 so
+    // that float32 keeps its precision on long inputs (the raw value reaches
+    // ~1e6 rad after 1000 frames).
+    auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(delta.device());
+    auto k = torch::arange(K, i64).view({K, 1});
+    auto t = torch::arange(1, T + 1, i64).view({1, T});
+    auto base = (k * (int64_t)m_hop * t).remainder(m_nFft).to(delta.scalar_type()) * (2.0 * M_PI / m_nFft);
+    return base.unsqueeze(0) + torch::cumsum(delta, 2);
 }
 
 torch::Tensor IstftHeadImpl::synthesize(const torch::Tensor &logMag, const torch::Tensor &phase) {
@@ -123,7 +137,7 @@ VocosImpl::VocosImpl(const VocoderConfig &cfg) : GeneratorImpl(cfg) {
     const std::string bad = cfg.validate();
     if (!bad.empty()) throw std::invalid_argument("Vocos: " + bad);
     backbone = register_module("backbone", VocosBackbone(cfg));
-    head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip));
+    head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip, cfg.phase == "increment"));
 }
 
 torch::Tensor VocosImpl::forward(const torch::Tensor &mel) {

@@ -57,17 +57,24 @@ TORCH_MODULE(Istft);
 
 class IstftHeadImpl : public torch::nn::Module {
 public:
-    IstftHeadImpl(int dim, int nFft, int hop, double magClip);
+    // phaseIncrement: the Linear's second half is each frame's phase advance
+    // beyond the bin centre's (VocoderConfig::phase "increment"), else the phase.
+    IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement = false);
     torch::Tensor forward(const torch::Tensor &x);   // [B, T, dim] -> [B, T * hop]
     // The head after its Linear: exp(logMag) clipped at magClip, times e^{i phase},
     // inverse STFT. logMag, phase [B, n_fft/2+1, T] -> [B, T * hop].
     torch::Tensor synthesize(const torch::Tensor &logMag, const torch::Tensor &phase);
+    // "increment": phase[k, t] = 2 pi k hop (t + 1) / n_fft (mod 2 pi, exact in
+    // integers) + sum over frames s <= t of delta[k, s]. delta [B, K, T].
+    torch::Tensor integratePhase(const torch::Tensor &delta) const;
 
     torch::nn::Linear out{nullptr};
     Istft istft{nullptr};
 
 private:
     double m_magClip;
+    bool m_phaseIncrement;
+    int m_nFft, m_hop;
 };
 TORCH_MODULE(IstftHead);
 

@@ -120,6 +120,8 @@ public:
         if (c.amp == "on") return fail("--amp on: the vocoder trains in fp32 (design document 004, GAN stability)");
         try {
             m_cfg = VocoderConfig::preset(c.preset, m_arch);
+            if (ist) m_cfg.phase = a.get("phase", m_cfg.phase);
+            if (const std::string bad = m_cfg.validate(); !bad.empty()) return fail("--phase: " + bad);
         } catch (const std::exception &e) {
             return fail("--preset " + c.preset + ": " + e.what());
         }
@@ -404,6 +406,7 @@ public:
             f["lambda-mrd"] = m_lambdaMrd;
             f["lambda-mrstft"] = m_lambdaMrstft;
             f["mrstft-ffts"] = m_mrstftFftsText;
+            f["phase"] = m_cfg.phase;
         }
         return f;
     }
