@@ -2,6 +2,7 @@
 // front end the families use, gradients, the iSTFT head against a known
 // signal, Vocos's names and published size, a save/load round trip, and a
 // few training steps.
+#include "dsp/LogMelTorch.h"
 #include "io/TensorIO.h"
 #include "models/vocoder/Generator.h"
 #include "models/vocoder/HifiGan.h"
@@ -140,6 +141,39 @@ private slots:
         QVERIFY2(err < 2e-3, qPrintable(QStringLiteral("phase error %1 rad after %2 frames").arg(err).arg(longT)));
     }
 
+    // mag_prior "mel_pinv": the prior is the magnitude Griffin-Lim starts from
+    // (LogMelTransform::melToMagnitude), a buffer of the weights, and a head
+    // whose Linear outputs zero magnitudes reproduces it.
+    void melPinvPriorIsGriffinLimsMagnitude() {
+        auto cfg = tinyFor(VocoderConfig::melConfigurations()[0]);
+        cfg.phase = "increment";
+        cfg.magPrior = "mel_pinv";
+        Vocos gen(cfg);
+        QVERIFY(gen->named_buffers().contains("mel_prior"));
+        ms::dsp::LogMelTransform mel;
+        QVERIFY_THROWS_EXCEPTION(std::invalid_argument, gen->setMelPrior(torch::zeros({5, 128})));
+        gen->setMelPrior(torch::linalg_pinv(mel.filterbank().to(torch::kFloat64)).t().to(torch::kFloat32));
+        torch::NoGradGuard ng;
+        const int64_t n = 24 * 512;
+        auto t = torch::arange(n, torch::kFloat32) / 44100.0f;
+        auto wave = 0.3 * torch::sin(2 * M_PI * 55.0 * t) * torch::exp(-t / 0.2) + 0.01 * torch::randn({n});
+        auto lm = mel(wave);                              // [128, 25]
+        auto prior = gen->priorLogMagnitude(lm.unsqueeze(0)).squeeze(0);
+        auto gl = mel.melToMagnitude(lm);                 // [1025, 25]
+        auto mask = gl > 1e-2;
+        const double rel = ((torch::exp(prior) - gl).abs() / gl.clamp_min(1e-2)).masked_select(mask).max().item<double>();
+        QVERIFY2(rel < 1e-3, qPrintable(QStringLiteral("relative error %1").arg(rel)));
+        Vocos other(cfg);
+        QTemporaryDir dir;
+        const std::string path = (dir.path() + QStringLiteral("/v.safetensors")).toStdString();
+        QVERIFY(ms::io::saveModule(*gen, path));
+        QVERIFY(ms::io::loadModule(*other, path));
+        QVERIFY(torch::equal(other->melPrior, gen->melPrior));
+        auto none = tinyFor(VocoderConfig::melConfigurations()[0]);
+        QVERIFY(!Vocos(none)->priorLogMagnitude(lm.unsqueeze(0)).defined());
+        QVERIFY_THROWS_EXCEPTION(std::logic_error, Vocos(none)->setMelPrior(gen->melPrior));
+    }
+
     void namesAreVocossAndSizesComeFromTheModules() {
         auto cfg = VocoderConfig::preset("paper", "istft", 100, 256);   // Vocos's released mel model
         Vocos gen(cfg);
@@ -179,6 +213,10 @@ private slots:
         auto old = c.toJson();
         old.erase("phase");
         QCOMPARE(VocoderConfig::fromJson(old).phase, std::string("absolute"));
+        c.magPrior = "mel_pinv";
+        QCOMPARE(VocoderConfig::fromJson(c.toJson()).magPrior, std::string("mel_pinv"));
+        old.erase("mag_prior");
+        QCOMPARE(VocoderConfig::fromJson(old).magPrior, std::string("none"));
         c.phase = "spiral";
         QVERIFY(!c.validate().empty());
     }

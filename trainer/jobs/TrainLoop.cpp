@@ -558,6 +558,8 @@ vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-
             --lambda-mrstft 45 --mrstft-ffts 512,1024,2048,4096,8192 (SC + log-magnitude L1)
             --phase absolute|increment (the head predicts each frame's phase, or its advance
             beyond the bin centre's, summed over frames: a steady tone below the frame rate)
+            --mag-prior none|mel_pinv (the predicted log-magnitude corrects the mel filterbank's
+            pseudo-inverse of the input, FreeV; needs the vocoder's n_fft = the mel's)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;

@@ -41,6 +41,8 @@ std::string VocoderConfig::validate() const {
         if (!(magClip > 0) || layerScaleInit < 0) return "the istft vocoder's mag_clip / layer_scale_init are invalid";
         if (phase != "absolute" && phase != "increment")
             return "the istft vocoder's phase '" + phase + "' is not absolute or increment";
+        if (magPrior != "none" && magPrior != "mel_pinv")
+            return "the istft vocoder's mag_prior '" + magPrior + "' is not none or mel_pinv";
         if (mrdResolutions.size() > 16 || !within({mrdChannels}, 1, 4096)) return "the istft vocoder's MRD is out of range";
         for (const auto &r : mrdResolutions)
             if (r.size() != 3 || !within(r, 2, 65536) || r[2] > r[0])
@@ -68,7 +70,7 @@ nlohmann::json VocoderConfig::toJson() const {
     if (istft())
         return {{"arch", arch}, {"n_mels", nMels}, {"dim", dim}, {"intermediate_dim", intermediateDim},
                 {"num_layers", numLayers}, {"n_fft", nFft}, {"hop_length", hopLength}, {"padding", "same"},
-                {"layer_scale_init", layerScaleInit}, {"mag_clip", magClip}, {"phase", phase}, {"periods", periods},
+                {"layer_scale_init", layerScaleInit}, {"mag_clip", magClip}, {"phase", phase}, {"mag_prior", magPrior}, {"periods", periods},
                 {"mpd_channels", mpdChannels}, {"mrd_resolutions", mrdResolutions}, {"mrd_channels", mrdChannels}};
     nlohmann::json j = {{"n_mels", nMels}, {"initial_channels", initialChannels}, {"upsample_rates", upsampleRates},
             {"upsample_kernels", upsampleKernels}, {"resblock_kernels", resblockKernels},
@@ -97,6 +99,7 @@ VocoderConfig VocoderConfig::fromJson(const nlohmann::json &j) {
         get(j, "layer_scale_init", c.layerScaleInit);
         get(j, "mag_clip", c.magClip);
         get(j, "phase", c.phase);
+        get(j, "mag_prior", c.magPrior);
         get(j, "mrd_resolutions", c.mrdResolutions);
         get(j, "mrd_channels", c.mrdChannels);
         return c;

@@ -53,6 +53,14 @@ struct VocoderConfig {
     //                turns ~4 rad per frame. Any phase sequence is reachable
     //                with either. Missing from a model.json: "absolute".
     std::string phase = "absolute";
+    // A magnitude prior the head's log-magnitude is added to (FreeV, Lv et al.
+    // 2024): "mel_pinv" is the linear magnitude that the mel filterbank's
+    // pseudo-inverse gives from the input mel (what Griffin-Lim starts from),
+    // so the network learns a correction, not the magnitude from nothing. Its
+    // [n_fft/2+1, n_mels] matrix is a buffer (head.mel_prior) of the weights,
+    // set by the trainer from the dataset's mel front end: any front end, HTK or
+    // Slaney. "none" (Vocos): missing from a model.json.
+    std::string magPrior = "none";
     // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
     // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:
     // one {n_fft, hop, win} per sub-discriminator.

@@ -107,10 +107,11 @@ IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool ph
     istft = register_module("istft", Istft(nFft, hop));
 }
 
-torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x) {
+torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x, const torch::Tensor &priorLogMag) {
     auto h = out->forward(x).transpose(1, 2);   // [B, n_fft + 2, T]
     auto parts = h.chunk(2, 1);
-    return synthesize(parts[0], m_phaseIncrement ? integratePhase(parts[1]) : parts[1]);
+    auto logMag = priorLogMag.defined() ? parts[0] + priorLogMag : parts[0];
+    return synthesize(logMag, m_phaseIncrement ? integratePhase(parts[1]) : parts[1]);
 }
 
 torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
@@ -138,10 +139,28 @@ VocosImpl::VocosImpl(const VocoderConfig &cfg) : GeneratorImpl(cfg) {
     if (!bad.empty()) throw std::invalid_argument("Vocos: " + bad);
     backbone = register_module("backbone", VocosBackbone(cfg));
     head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip, cfg.phase == "increment"));
+    if (cfg.magPrior == "mel_pinv")
+        melPrior = register_buffer("mel_prior", torch::zeros({cfg.nFft / 2 + 1, cfg.nMels}));
+}
+
+void VocosImpl::setMelPrior(const torch::Tensor &pinv) {
+    if (!melPrior.defined()) throw std::logic_error("Vocos::setMelPrior: the configuration's mag_prior is none");
+    if (pinv.sizes() != melPrior.sizes())
+        throw std::invalid_argument("Vocos::setMelPrior: the matrix must be [n_fft/2+1, n_mels] = [" +
+                                    std::to_string(melPrior.size(0)) + ", " + std::to_string(melPrior.size(1)) + "]");
+    torch::NoGradGuard ng;
+    melPrior.copy_(pinv);
+}
+
+torch::Tensor VocosImpl::priorLogMagnitude(const torch::Tensor &mel) const {
+    if (!melPrior.defined()) return {};
+    torch::NoGradGuard ng;
+    auto power = torch::matmul(melPrior.to(mel.scalar_type()), torch::exp(mel));   // [B, K, T]
+    return 0.5 * torch::log(power.clamp_min(1e-8));
 }
 
 torch::Tensor VocosImpl::forward(const torch::Tensor &mel) {
-    return head->forward(backbone->forward(mel)).unsqueeze(1);
+    return head->forward(backbone->forward(mel), priorLogMagnitude(mel)).unsqueeze(1);
 }
 
 } // namespace ms::models::vocoder

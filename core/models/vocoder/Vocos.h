@@ -60,7 +60,9 @@ public:
     // phaseIncrement: the Linear's second half is each frame's phase advance
     // beyond the bin centre's (VocoderConfig::phase "increment"), else the phase.
     IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement = false);
-    torch::Tensor forward(const torch::Tensor &x);   // [B, T, dim] -> [B, T * hop]
+    // [B, T, dim] -> [B, T * hop]. priorLogMag [B, n_fft/2+1, T], when defined,
+    // is added to the predicted log-magnitude.
+    torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &priorLogMag = {});
     // The head after its Linear: exp(logMag) clipped at magClip, times e^{i phase},
     // inverse STFT. logMag, phase [B, n_fft/2+1, T] -> [B, T * hop].
     torch::Tensor synthesize(const torch::Tensor &logMag, const torch::Tensor &phase);
@@ -83,8 +85,16 @@ public:
     explicit VocosImpl(const VocoderConfig &cfg);
     torch::Tensor forward(const torch::Tensor &mel) override;   // [B, nMels, T] -> [B, 1, T * hop]
 
+    // mag_prior "mel_pinv": the log of sqrt(max(P exp(mel), 1e-8)) with P =
+    // melPrior [n_fft/2+1, n_mels] (mel power -> linear power). Undefined otherwise.
+    torch::Tensor priorLogMagnitude(const torch::Tensor &mel) const;
+    // Sets the prior's matrix: the pseudo-inverse of the mel filterbank, as
+    // [n_fft/2+1, n_mels] (dsp::LogMelTransform's filterbank is [n_freqs, n_mels]).
+    void setMelPrior(const torch::Tensor &pinv);
+
     VocosBackbone backbone{nullptr};
     IstftHead head{nullptr};
+    torch::Tensor melPrior;   // buffer "mel_prior" (mag_prior mel_pinv only)
 };
 TORCH_MODULE(Vocos);
 

@@ -48,6 +48,7 @@
 #include "losses/Spectral.h"
 #include "models/vocoder/HifiGan.h"
 #include "models/vocoder/ResolutionDiscriminator.h"
+#include "models/vocoder/Vocos.h"
 #include "util/Fs.h"
 
 #include <algorithm>
@@ -120,8 +121,11 @@ public:
         if (c.amp == "on") return fail("--amp on: the vocoder trains in fp32 (design document 004, GAN stability)");
         try {
             m_cfg = VocoderConfig::preset(c.preset, m_arch);
-            if (ist) m_cfg.phase = a.get("phase", m_cfg.phase);
-            if (const std::string bad = m_cfg.validate(); !bad.empty()) return fail("--phase: " + bad);
+            if (ist) {
+                m_cfg.phase = a.get("phase", m_cfg.phase);
+                m_cfg.magPrior = a.get("mag-prior", m_cfg.magPrior);
+            }
+            if (const std::string bad = m_cfg.validate(); !bad.empty()) return fail("--phase / --mag-prior: " + bad);
         } catch (const std::exception &e) {
             return fail("--preset " + c.preset + ": " + e.what());
         }
@@ -148,6 +152,13 @@ public:
         if (m_arch == "istft" && m_lambdaMrstft > 0)
             m_mrstft = std::make_unique<losses::MultiResolutionStftLoss>(m_mrstftFfts, device);
         m_gen = makeGenerator(m_cfg);
+        if (m_cfg.istft() && m_cfg.magPrior == "mel_pinv") {
+            if (m_cfg.nFft != m_mel->config().nFft)
+                return fail("--mag-prior mel_pinv needs the vocoder's n_fft (" + std::to_string(m_cfg.nFft) +
+                            ") to equal the mel front end's (" + std::to_string(m_mel->config().nFft) + ")");
+            auto pinv = torch::linalg_pinv(m_mel->filterbank().to(torch::kCPU, torch::kFloat64));   // [nMels, nFreqs]
+            std::dynamic_pointer_cast<VocosImpl>(m_gen.ptr())->setMelPrior(pinv.t().to(torch::kFloat32));
+        }
         m_mpd = MultiPeriodDiscriminator(m_cfg);
         if (m_arch == "istft") m_mrd = MultiResolutionDiscriminator(m_cfg);
         else m_msd = MultiScaleDiscriminator(m_cfg);
@@ -407,6 +418,7 @@ public:
             f["lambda-mrstft"] = m_lambdaMrstft;
             f["mrstft-ffts"] = m_mrstftFftsText;
             f["phase"] = m_cfg.phase;
+            f["mag-prior"] = m_cfg.magPrior;
         }
         return f;
     }
