@@ -136,7 +136,7 @@ private slots:
         auto phase = gen->head->integratePhase(delta).to(torch::kDouble);
         auto k = torch::arange(K, torch::kDouble).view({K, 1});
         auto t = torch::arange(1, longT + 1, torch::kDouble).view({1, longT});
-        auto want = 2 * M_PI * k * double(hop) * t / double(N) + torch::cumsum(delta.to(torch::kDouble), 2).squeeze(0);
+        auto want = 2 * M_PI * k * (double(hop) * t - double(N / 2)) / double(N) + torch::cumsum(delta.to(torch::kDouble), 2).squeeze(0);
         const double err = torch::remainder(phase.squeeze(0) - want + M_PI, 2 * M_PI).sub(M_PI).abs().max().item<double>();
         QVERIFY2(err < 2e-3, qPrintable(QStringLiteral("phase error %1 rad after %2 frames").arg(err).arg(longT)));
     }
@@ -172,6 +172,37 @@ private slots:
         auto none = tinyFor(VocoderConfig::melConfigurations()[0]);
         QVERIFY(!Vocos(none)->priorLogMagnitude(lm.unsqueeze(0)).defined());
         QVERIFY_THROWS_EXCEPTION(std::logic_error, Vocos(none)->setMelPrior(gen->melPrior));
+    }
+
+    // mag_prior mel_pinv + phase_prior peaks, the head's Linear at zero: the
+    // vocoder is then a phase vocoder on the pseudo-inverse magnitude, and a
+    // 55 Hz tone (bin 2.55, under the 86 Hz frame rate) comes out at 55 Hz.
+    // Without the phase prior it comes out at a bin centre (43 or 65 Hz).
+    void peakPhasePriorPutsAToneBetweenBinsAtItsFrequency() {
+        ms::dsp::LogMelTransform mel;
+        const auto pinv = torch::linalg_pinv(mel.filterbank().to(torch::kFloat64)).t().to(torch::kFloat32);
+        const int64_t n = 64 * 512;
+        auto t = torch::arange(n, torch::kFloat64) / 44100.0;
+        auto wave = (0.5 * torch::sin(2 * M_PI * 55.0 * t)).to(torch::kFloat32);
+        auto lm = mel(wave).unsqueeze(0).narrow(2, 0, 64);   // [1, 128, 64]
+        auto peakHz = [&](const std::string &phasePrior) {
+            auto cfg = tinyFor(VocoderConfig::melConfigurations()[0]);
+            cfg.phase = "increment";
+            cfg.magPrior = "mel_pinv";
+            cfg.phasePrior = phasePrior;
+            Vocos gen(cfg);
+            gen->setMelPrior(pinv);
+            torch::NoGradGuard ng;
+            gen->head->out->weight.zero_();
+            gen->head->out->bias.zero_();
+            auto y = gen->forward(lm).flatten().narrow(0, 8 * 512, 48 * 512).to(torch::kFloat64);
+            auto spec = torch::fft::rfft(y * torch::hann_window(y.size(0), torch::kFloat64), 1 << 18).abs();
+            const int64_t lo = int64_t(20.0 * (1 << 18) / 44100), hi = int64_t(200.0 * (1 << 18) / 44100);
+            return double(spec.narrow(0, lo, hi - lo).argmax().item<int64_t>() + lo) * 44100.0 / (1 << 18);
+        };
+        const double locked = peakHz("peaks"), bare = peakHz("none");
+        QVERIFY2(std::abs(locked - 55.0) < 1.5, qPrintable(QStringLiteral("with the peak prior: %1 Hz").arg(locked)));
+        QVERIFY2(std::abs(bare - 55.0) > 5.0, qPrintable(QStringLiteral("without: %1 Hz").arg(bare)));
     }
 
     void namesAreVocossAndSizesComeFromTheModules() {

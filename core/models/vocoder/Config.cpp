@@ -43,6 +43,10 @@ std::string VocoderConfig::validate() const {
             return "the istft vocoder's phase '" + phase + "' is not absolute or increment";
         if (magPrior != "none" && magPrior != "mel_pinv")
             return "the istft vocoder's mag_prior '" + magPrior + "' is not none or mel_pinv";
+        if (phasePrior != "none" && phasePrior != "peaks")
+            return "the istft vocoder's phase_prior '" + phasePrior + "' is not none or peaks";
+        if (phasePrior == "peaks" && (phase != "increment" || magPrior == "none"))
+            return "the istft vocoder's phase_prior peaks needs phase increment and a mag_prior";
         if (mrdResolutions.size() > 16 || !within({mrdChannels}, 1, 4096)) return "the istft vocoder's MRD is out of range";
         for (const auto &r : mrdResolutions)
             if (r.size() != 3 || !within(r, 2, 65536) || r[2] > r[0])
@@ -70,7 +74,8 @@ nlohmann::json VocoderConfig::toJson() const {
     if (istft())
         return {{"arch", arch}, {"n_mels", nMels}, {"dim", dim}, {"intermediate_dim", intermediateDim},
                 {"num_layers", numLayers}, {"n_fft", nFft}, {"hop_length", hopLength}, {"padding", "same"},
-                {"layer_scale_init", layerScaleInit}, {"mag_clip", magClip}, {"phase", phase}, {"mag_prior", magPrior}, {"periods", periods},
+                {"layer_scale_init", layerScaleInit}, {"mag_clip", magClip}, {"phase", phase}, {"mag_prior", magPrior}, {"phase_prior", phasePrior},
+                {"periods", periods},
                 {"mpd_channels", mpdChannels}, {"mrd_resolutions", mrdResolutions}, {"mrd_channels", mrdChannels}};
     nlohmann::json j = {{"n_mels", nMels}, {"initial_channels", initialChannels}, {"upsample_rates", upsampleRates},
             {"upsample_kernels", upsampleKernels}, {"resblock_kernels", resblockKernels},
@@ -100,6 +105,7 @@ VocoderConfig VocoderConfig::fromJson(const nlohmann::json &j) {
         get(j, "mag_clip", c.magClip);
         get(j, "phase", c.phase);
         get(j, "mag_prior", c.magPrior);
+        get(j, "phase_prior", c.phasePrior);
         get(j, "mrd_resolutions", c.mrdResolutions);
         get(j, "mrd_channels", c.mrdChannels);
         return c;

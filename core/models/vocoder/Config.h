@@ -61,6 +61,12 @@ struct VocoderConfig {
     // set by the trainer from the dataset's mel front end: any front end, HTK or
     // Slaney. "none" (Vocos): missing from a model.json.
     std::string magPrior = "none";
+    // A prior for the phase advance ("increment" with a magnitude prior only):
+    // "peaks" rotates the bins around each peak of the prior magnitude at that
+    // peak's frequency (parabolic interpolation of the log-magnitude), as a
+    // phase vocoder with phase locking, so that a partial between two bins
+    // starts as one sinusoid at its own frequency. "none": missing from a model.json.
+    std::string phasePrior = "none";
     // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
     // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:
     // one {n_fft, hop, win} per sub-discriminator.

@@ -101,8 +101,8 @@ torch::Tensor IstftImpl::stft(const torch::Tensor &x) const {
 
 // ---- Head -------------------------------------------------------------------
 
-IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement)
-    : m_magClip(magClip), m_phaseIncrement(phaseIncrement), m_nFft(nFft), m_hop(hop) {
+IstftHeadImpl::IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement, bool peakPrior)
+    : m_magClip(magClip), m_phaseIncrement(phaseIncrement), m_peakPrior(peakPrior), m_nFft(nFft), m_hop(hop) {
     out = register_module("out", torch::nn::Linear(dim, nFft + 2));
     istft = register_module("istft", Istft(nFft, hop));
 }
@@ -111,7 +111,9 @@ torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x, const torch::Tensor
     auto h = out->forward(x).transpose(1, 2);   // [B, n_fft + 2, T]
     auto parts = h.chunk(2, 1);
     auto logMag = priorLogMag.defined() ? parts[0] + priorLogMag : parts[0];
-    return synthesize(logMag, m_phaseIncrement ? integratePhase(parts[1]) : parts[1]);
+    if (!m_phaseIncrement) return synthesize(logMag, parts[1]);
+    auto delta = m_peakPrior && priorLogMag.defined() ? parts[1] + peakLockedIncrement(priorLogMag) : parts[1];
+    return synthesize(logMag, integratePhase(delta));
 }
 
 torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
@@ -122,8 +124,38 @@ torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
     auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(delta.device());
     auto k = torch::arange(K, i64).view({K, 1});
     auto t = torch::arange(1, T + 1, i64).view({1, T});
-    auto base = (k * (int64_t)m_hop * t).remainder(m_nFft).to(delta.scalar_type()) * (2.0 * M_PI / m_nFft);
+    auto base = (k * ((int64_t)m_hop * t - m_nFft / 2)).remainder(m_nFft).to(delta.scalar_type()) * (2.0 * M_PI / m_nFft);
     return base.unsqueeze(0) + torch::cumsum(delta, 2);
+}
+
+torch::Tensor IstftHeadImpl::peakLockedIncrement(const torch::Tensor &logMag) const {
+    torch::NoGradGuard ng;
+    const int64_t K = logMag.size(1);
+    constexpr int64_t R = 2;                         // bins on each side a peak claims
+    constexpr double kRange = 40.0 / 8.685889638;    // 40 dB in natural-log magnitude
+    auto L = logMag;
+    auto prev = torch::constant_pad_nd(L, {0, 0, 1, 0}, -1e9).narrow(1, 0, K);
+    auto next = torch::constant_pad_nd(L, {0, 0, 0, 1}, -1e9).narrow(1, 1, K);
+    auto top = std::get<0>(L.max(1, true));
+    auto isPeak = (L > prev) & (L >= next) & (L > top - kRange);
+    auto curv = prev - 2 * L + next;                 // < 0 at a peak
+    auto offset = (0.5 * (prev - next) / torch::where(curv < -1e-6, curv, torch::full_like(curv, -1e-6))).clamp(-0.5, 0.5);
+    // For each bin, the strongest peak within R bins: its frequency minus the bin.
+    std::vector<torch::Tensor> score, shift;
+    for (int64_t j = -R; j <= R; ++j) {
+        // Value at k + j for every k (out of range: no peak).
+        auto at = [&](const torch::Tensor &x, double fill) {
+            return j >= 0 ? torch::constant_pad_nd(x, {0, 0, 0, j}, fill).narrow(1, j, K)
+                          : torch::constant_pad_nd(x, {0, 0, -j, 0}, fill).narrow(1, 0, K);
+        };
+        score.push_back(torch::where(at(isPeak.to(L.scalar_type()), 0.0) > 0, at(L, -1e9), torch::full_like(L, -1e9)));
+        shift.push_back(at(offset, 0.0) + double(j));
+    }
+    auto scores = torch::stack(score), shifts = torch::stack(shift);   // [2R+1, B, K, T]
+    auto best = scores.argmax(0, true);
+    auto found = scores.gather(0, best).squeeze(0) > -1e8;
+    auto bins = torch::where(found, shifts.gather(0, best).squeeze(0), torch::zeros_like(L));
+    return bins * (2.0 * M_PI * m_hop / m_nFft);
 }
 
 torch::Tensor IstftHeadImpl::synthesize(const torch::Tensor &logMag, const torch::Tensor &phase) {
@@ -138,9 +170,18 @@ VocosImpl::VocosImpl(const VocoderConfig &cfg) : GeneratorImpl(cfg) {
     const std::string bad = cfg.validate();
     if (!bad.empty()) throw std::invalid_argument("Vocos: " + bad);
     backbone = register_module("backbone", VocosBackbone(cfg));
-    head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip, cfg.phase == "increment"));
-    if (cfg.magPrior == "mel_pinv")
+    head = register_module("head", IstftHead(cfg.dim, cfg.nFft, cfg.hopLength, cfg.magClip, cfg.phase == "increment",
+                                             cfg.phasePrior == "peaks"));
+    if (cfg.magPrior == "mel_pinv") {
         melPrior = register_buffer("mel_prior", torch::zeros({cfg.nFft / 2 + 1, cfg.nMels}));
+        // The head starts at zero, so that an untrained vocoder is the priors
+        // alone (a phase vocoder on the pseudo-inverse magnitude) rather than
+        // the priors under noise: with summed phase increments, a random head
+        // would turn every bin's phase into a random walk.
+        torch::NoGradGuard ng;
+        head->out->weight.zero_();
+        head->out->bias.zero_();
+    }
 }
 
 void VocosImpl::setMelPrior(const torch::Tensor &pinv) {

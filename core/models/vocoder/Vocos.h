@@ -59,23 +59,34 @@ class IstftHeadImpl : public torch::nn::Module {
 public:
     // phaseIncrement: the Linear's second half is each frame's phase advance
     // beyond the bin centre's (VocoderConfig::phase "increment"), else the phase.
-    IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement = false);
+    // peakPrior: with a prior log-magnitude, the phase advance starts from
+    // peakLockedIncrement(prior) (VocoderConfig::phasePrior "peaks").
+    IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement = false, bool peakPrior = false);
     // [B, T, dim] -> [B, T * hop]. priorLogMag [B, n_fft/2+1, T], when defined,
     // is added to the predicted log-magnitude.
     torch::Tensor forward(const torch::Tensor &x, const torch::Tensor &priorLogMag = {});
     // The head after its Linear: exp(logMag) clipped at magClip, times e^{i phase},
     // inverse STFT. logMag, phase [B, n_fft/2+1, T] -> [B, T * hop].
     torch::Tensor synthesize(const torch::Tensor &logMag, const torch::Tensor &phase);
-    // "increment": phase[k, t] = 2 pi k hop (t + 1) / n_fft (mod 2 pi, exact in
-    // integers) + sum over frames s <= t of delta[k, s]. delta [B, K, T].
+    // "increment": phase[k, t] = 2 pi k (hop (t + 1) - n_fft / 2) / n_fft (mod
+    // 2 pi, exact in integers) + sum over frames s <= t of delta[k, s]. The
+    // -pi k is the window's centre as the phase reference: a sinusoid's
+    // neighbouring bins are then in phase, as in the STFT of a real one.
+    // delta [B, K, T].
     torch::Tensor integratePhase(const torch::Tensor &delta) const;
+    // The phase advance beyond each bin centre's that moves the bins within two
+    // of a peak of logMag [B, K, T] to the peak's frequency (parabolic
+    // interpolation over the peak bin and its neighbours): 2 pi hop / n_fft x
+    // (peak frequency - k) in bins; 0 with no peak near. Peaks within 40 dB of
+    // the frame's maximum count.
+    torch::Tensor peakLockedIncrement(const torch::Tensor &logMag) const;
 
     torch::nn::Linear out{nullptr};
     Istft istft{nullptr};
 
 private:
     double m_magClip;
-    bool m_phaseIncrement;
+    bool m_phaseIncrement, m_peakPrior;
     int m_nFft, m_hop;
 };
 TORCH_MODULE(IstftHead);

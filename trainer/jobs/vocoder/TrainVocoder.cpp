@@ -124,8 +124,9 @@ public:
             if (ist) {
                 m_cfg.phase = a.get("phase", m_cfg.phase);
                 m_cfg.magPrior = a.get("mag-prior", m_cfg.magPrior);
+                m_cfg.phasePrior = a.get("phase-prior", m_cfg.phasePrior);
             }
-            if (const std::string bad = m_cfg.validate(); !bad.empty()) return fail("--phase / --mag-prior: " + bad);
+            if (const std::string bad = m_cfg.validate(); !bad.empty()) return fail("--phase / --mag-prior / --phase-prior: " + bad);
         } catch (const std::exception &e) {
             return fail("--preset " + c.preset + ": " + e.what());
         }
@@ -419,6 +420,7 @@ public:
             f["mrstft-ffts"] = m_mrstftFftsText;
             f["phase"] = m_cfg.phase;
             f["mag-prior"] = m_cfg.magPrior;
+            f["phase-prior"] = m_cfg.phasePrior;
         }
         return f;
     }
