@@ -560,8 +560,8 @@ vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-
             beyond the bin centre's, summed over frames: a steady tone below the frame rate)
             --mag-prior none|mel_pinv (the predicted log-magnitude corrects the mel filterbank's
             pseudo-inverse of the input, FreeV; needs the vocoder's n_fft = the mel's)
-            --phase-prior none|peaks (with increment and mel_pinv: the bins near each peak of the
-            prior magnitude start rotating at the peak's interpolated frequency)
+            --phase-prior none|peaks (with --phase absolute and mel_pinv: the head's phase corrects a
+            phase vocoder's, phase-locked around the peaks of the prior magnitude)
 
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;

@@ -45,8 +45,8 @@ std::string VocoderConfig::validate() const {
             return "the istft vocoder's mag_prior '" + magPrior + "' is not none or mel_pinv";
         if (phasePrior != "none" && phasePrior != "peaks")
             return "the istft vocoder's phase_prior '" + phasePrior + "' is not none or peaks";
-        if (phasePrior == "peaks" && (phase != "increment" || magPrior == "none"))
-            return "the istft vocoder's phase_prior peaks needs phase increment and a mag_prior";
+        if (phasePrior == "peaks" && (phase != "absolute" || magPrior == "none"))
+            return "the istft vocoder's phase_prior peaks needs phase absolute (a correction) and a mag_prior";
         if (mrdResolutions.size() > 16 || !within({mrdChannels}, 1, 4096)) return "the istft vocoder's MRD is out of range";
         for (const auto &r : mrdResolutions)
             if (r.size() != 3 || !within(r, 2, 65536) || r[2] > r[0])

@@ -61,11 +61,12 @@ struct VocoderConfig {
     // set by the trainer from the dataset's mel front end: any front end, HTK or
     // Slaney. "none" (Vocos): missing from a model.json.
     std::string magPrior = "none";
-    // A prior for the phase advance ("increment" with a magnitude prior only):
-    // "peaks" rotates the bins around each peak of the prior magnitude at that
-    // peak's frequency (parabolic interpolation of the log-magnitude), as a
-    // phase vocoder with phase locking, so that a partial between two bins
-    // starts as one sinusoid at its own frequency. "none": missing from a model.json.
+    // A prior for the phase (with a magnitude prior and phase "absolute" only):
+    // "peaks" is a phase vocoder's phase on the prior magnitude, with identity
+    // phase locking around each peak (IstftHead::peakLockedPhase); the head's
+    // phase output is a correction added to it. A partial between two bins,
+    // or gliding across them, then starts as one sinusoid at its own
+    // frequency. "none": missing from a model.json.
     std::string phasePrior = "none";
     // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
     // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:

@@ -111,9 +111,8 @@ torch::Tensor IstftHeadImpl::forward(const torch::Tensor &x, const torch::Tensor
     auto h = out->forward(x).transpose(1, 2);   // [B, n_fft + 2, T]
     auto parts = h.chunk(2, 1);
     auto logMag = priorLogMag.defined() ? parts[0] + priorLogMag : parts[0];
-    if (!m_phaseIncrement) return synthesize(logMag, parts[1]);
-    auto delta = m_peakPrior && priorLogMag.defined() ? parts[1] + peakLockedIncrement(priorLogMag) : parts[1];
-    return synthesize(logMag, integratePhase(delta));
+    if (m_peakPrior && priorLogMag.defined()) return synthesize(logMag, peakLockedPhase(priorLogMag) + parts[1]);
+    return synthesize(logMag, m_phaseIncrement ? integratePhase(parts[1]) : parts[1]);
 }
 
 torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
@@ -128,9 +127,9 @@ torch::Tensor IstftHeadImpl::integratePhase(const torch::Tensor &delta) const {
     return base.unsqueeze(0) + torch::cumsum(delta, 2);
 }
 
-torch::Tensor IstftHeadImpl::peakLockedIncrement(const torch::Tensor &logMag) const {
+torch::Tensor IstftHeadImpl::peakLockedPhase(const torch::Tensor &logMag) const {
     torch::NoGradGuard ng;
-    const int64_t K = logMag.size(1);
+    const int64_t B = logMag.size(0), K = logMag.size(1), T = logMag.size(2);
     constexpr int64_t R = 2;                         // bins on each side a peak claims
     constexpr double kRange = 40.0 / 8.685889638;    // 40 dB in natural-log magnitude
     auto L = logMag;
@@ -140,22 +139,40 @@ torch::Tensor IstftHeadImpl::peakLockedIncrement(const torch::Tensor &logMag) co
     auto isPeak = (L > prev) & (L >= next) & (L > top - kRange);
     auto curv = prev - 2 * L + next;                 // < 0 at a peak
     auto offset = (0.5 * (prev - next) / torch::where(curv < -1e-6, curv, torch::full_like(curv, -1e-6))).clamp(-0.5, 0.5);
-    // For each bin, the strongest peak within R bins: its frequency minus the bin.
-    std::vector<torch::Tensor> score, shift;
+    // For each bin, the strongest peak within R bins: its bin and its frequency (in bins).
+    auto i64 = torch::TensorOptions().dtype(torch::kInt64).device(L.device());
+    auto bins = torch::arange(K, i64).view({1, K, 1});
+    auto best = torch::full_like(L, -1e9);
+    auto peakBin = bins.expand({B, K, T}).clone();
+    auto peakFreq = peakBin.to(L.scalar_type());     // no peak near: the bin's own centre
     for (int64_t j = -R; j <= R; ++j) {
         // Value at k + j for every k (out of range: no peak).
         auto at = [&](const torch::Tensor &x, double fill) {
             return j >= 0 ? torch::constant_pad_nd(x, {0, 0, 0, j}, fill).narrow(1, j, K)
                           : torch::constant_pad_nd(x, {0, 0, -j, 0}, fill).narrow(1, 0, K);
         };
-        score.push_back(torch::where(at(isPeak.to(L.scalar_type()), 0.0) > 0, at(L, -1e9), torch::full_like(L, -1e9)));
-        shift.push_back(at(offset, 0.0) + double(j));
+        auto score = torch::where(at(isPeak.to(L.scalar_type()), 0.0) > 0, at(L, -1e9), torch::full_like(L, -1e9));
+        auto better = score > best;
+        best = torch::where(better, score, best);
+        peakBin = torch::where(better, (bins + j).clamp(0, K - 1).expand({B, K, T}), peakBin);
+        peakFreq = torch::where(better, (bins + j).to(L.scalar_type()) + at(offset, 0.0), peakFreq);
     }
-    auto scores = torch::stack(score), shifts = torch::stack(shift);   // [2R+1, B, K, T]
-    auto best = scores.argmax(0, true);
-    auto found = scores.gather(0, best).squeeze(0) > -1e8;
-    auto bins = torch::where(found, shifts.gather(0, best).squeeze(0), torch::zeros_like(L));
-    return bins * (2.0 * M_PI * m_hop / m_nFft);
+    // Frame by frame: every bin advances from its previous phase at its peak's
+    // frequency, then takes its peak's phase minus pi per bin of distance (the
+    // window-centred STFT of a sinusoid: neighbouring bins in antiphase, with
+    // the -pi k reference of integratePhase). Frame -1's phase is that reference.
+    const double step = 2.0 * M_PI * m_hop / m_nFft, twoPi = 2.0 * M_PI;
+    auto k = bins.squeeze(2).to(L.scalar_type()).expand({B, K});
+    auto phase = torch::remainder(-M_PI * k, twoPi);
+    std::vector<torch::Tensor> frames;
+    frames.reserve(size_t(T));
+    for (int64_t t = 0; t < T; ++t) {
+        auto advanced = phase + step * peakFreq.select(2, t);
+        auto p = peakBin.select(2, t);
+        phase = torch::remainder(advanced.gather(1, p) - M_PI * (k - p.to(L.scalar_type())), twoPi);
+        frames.push_back(phase);
+    }
+    return torch::stack(frames, 2);
 }
 
 torch::Tensor IstftHeadImpl::synthesize(const torch::Tensor &logMag, const torch::Tensor &phase) {

@@ -59,8 +59,8 @@ class IstftHeadImpl : public torch::nn::Module {
 public:
     // phaseIncrement: the Linear's second half is each frame's phase advance
     // beyond the bin centre's (VocoderConfig::phase "increment"), else the phase.
-    // peakPrior: with a prior log-magnitude, the phase advance starts from
-    // peakLockedIncrement(prior) (VocoderConfig::phasePrior "peaks").
+    // peakPrior: with a prior log-magnitude, the Linear's second half is a
+    // correction to peakLockedPhase(prior) (VocoderConfig::phasePrior "peaks").
     IstftHeadImpl(int dim, int nFft, int hop, double magClip, bool phaseIncrement = false, bool peakPrior = false);
     // [B, T, dim] -> [B, T * hop]. priorLogMag [B, n_fft/2+1, T], when defined,
     // is added to the predicted log-magnitude.
@@ -74,12 +74,16 @@ public:
     // neighbouring bins are then in phase, as in the STFT of a real one.
     // delta [B, K, T].
     torch::Tensor integratePhase(const torch::Tensor &delta) const;
-    // The phase advance beyond each bin centre's that moves the bins within two
-    // of a peak of logMag [B, K, T] to the peak's frequency (parabolic
-    // interpolation over the peak bin and its neighbours): 2 pi hop / n_fft x
-    // (peak frequency - k) in bins; 0 with no peak near. Peaks within 40 dB of
-    // the frame's maximum count.
-    torch::Tensor peakLockedIncrement(const torch::Tensor &logMag) const;
+    // A phase vocoder's phase for magnitude logMag [B, K, T], with identity
+    // phase locking (Laroche & Dolson 1999): each bin within two of a peak
+    // (peaks within 40 dB of the frame's maximum, frequency by parabolic
+    // interpolation of the log-magnitude) advances at the peak's frequency and
+    // is then locked to the peak bin's phase, minus pi per bin of distance.
+    // Frame by frame, so that a partial that glides across bins (a kick's
+    // pitch drop) keeps its neighbouring bins coherent; summing each bin's own
+    // advances does not (the bins' histories differ and the sum cancels).
+    // Returns phases in [0, 2 pi) [B, K, T]; no gradient.
+    torch::Tensor peakLockedPhase(const torch::Tensor &logMag) const;
 
     torch::nn::Linear out{nullptr};
     Istft istft{nullptr};
