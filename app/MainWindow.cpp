@@ -25,6 +25,7 @@
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTranslator>
 
 static void initStudioResources() { Q_INIT_RESOURCE(resources); }
@@ -130,6 +131,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         showPage(Generate);
     });
     connect(m_generate, &GeneratePage::modelChanged, m_models, &ModelsPage::setModelDir);
+    // A job an earlier studio left running was found by the Train page: say so wherever the window opens.
+    if (m_train->isChildRunning())
+        QTimer::singleShot(0, this, [this] {
+            showMessage(tr("A training job started earlier is still running (%1): the Train page shows it.")
+                            .arg(QDir::toNativeSeparators(m_train->runningJobDir())));
+        });
     connect(m_generate, &GeneratePage::goToTrain, this, [this] { showPage(Train); });
     connect(m_models, &ModelsPage::useForGeneration, this, [this](const QString &dir) {
         m_generate->setModelDir(dir);
@@ -143,7 +150,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_pageList->setCurrentRow(std::clamp(settings.value(QStringLiteral("window/page"), 0).toInt(), 0, PageCount - 1));
     const QString lang = settings.value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();
     retranslateUi();
-    if (lang != QLatin1String("en")) setLanguage(lang);
+    setLanguage(lang == QLatin1String("zh_CN") ? lang : QStringLiteral("en"));
     statusBar();
 }
 
@@ -162,21 +169,22 @@ bool MainWindow::setLanguage(const QString &code)
         delete m_qtTranslator;
         m_qtTranslator = nullptr;
     }
+    // English too: its catalogue holds the plural forms ("1 take", "2 takes").
+    m_translator = new QTranslator(this);
+    if (!m_translator->load(QStringLiteral(":/i18n/melstudio_%1.qm").arg(code))) {
+        delete m_translator;
+        m_translator = nullptr;
+        showMessage(tr("The translation for %1 could not be loaded.").arg(code));
+        return false;
+    }
+    QCoreApplication::installTranslator(m_translator);
+    // Qt's own dialogs and buttons (file dialogs, message box buttons) in the same
+    // language, where Qt's translations are installed (qt6-translations-l10n).
     if (code != QLatin1String("en")) {
-        m_translator = new QTranslator(this);
-        if (!m_translator->load(QStringLiteral(":/i18n/melstudio_%1.qm").arg(code))) {
-            delete m_translator;
-            m_translator = nullptr;
-            showMessage(tr("The translation for %1 could not be loaded.").arg(code));
-            return false;
-        }
-        QCoreApplication::installTranslator(m_translator);
-        // Qt's own dialogs and buttons (file dialogs, message box buttons) in the same
-        // language, where Qt's translations are installed (qt6-translations-l10n).
         m_qtTranslator = new QTranslator(this);
-        if (m_qtTranslator->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        if (m_qtTranslator->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
             QCoreApplication::installTranslator(m_qtTranslator);
-        else {
+        } else {
             delete m_qtTranslator;
             m_qtTranslator = nullptr;
         }

@@ -690,6 +690,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>Keep running</source>
         <translation>Keep running</translation>
     </message>
+    <message>
+        <source>A training job started earlier is still running (%1): the Train page shows it.</source>
+        <translation>A training job started earlier is still running (%1): the Train page shows it.</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::ModelsPage</name>

@@ -681,6 +681,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>Keep running</source>
         <translation>继续运行</translation>
     </message>
+    <message>
+        <source>A training job started earlier is still running (%1): the Train page shows it.</source>
+        <translation>之前启动的训练任务仍在运行（%1）：可在“训练”页查看。</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::ModelsPage</name>

@@ -10,6 +10,7 @@
 #include <QScopeGuard>
 #include <QSettings>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -85,6 +86,7 @@ private slots:
             QCOMPARE(page->childPid(), job.pid);
             QCOMPARE(QDir(page->watcher()->runDir()).canonicalPath(), QDir(run).canonicalPath());
             QVERIFY2(page->stateText().contains(QString::number(job.pid)), qPrintable(page->stateText()));
+            QTRY_VERIFY_WITH_TIMEOUT(w.statusBar()->currentMessage().contains(QLatin1String("still running")), 2000);
             const qsizetype seen = page->watcher()->metrics().size();
             QTRY_VERIFY_WITH_TIMEOUT(page->watcher()->metrics().size() > seen, 60000);   // live
             // Quit with "Stop with a checkpoint": the job writes one and exits.
