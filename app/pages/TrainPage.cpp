@@ -163,6 +163,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_target = new ms::widgets::SpectrogramView;
     m_output = new ms::widgets::SpectrogramView;
     m_playButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
+    m_playButton->setEnabled(false);   // until a preview with audio is shown
     pv->addWidget(m_target, 0, 0);
     pv->addWidget(m_output, 0, 1);
     pv->addWidget(m_playButton, 1, 1, Qt::AlignRight);

@@ -16,6 +16,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QListWidget>
+#include <QTableWidget>
 #include <QTreeWidget>
 #include <QSettings>
 #include <QProcess>
@@ -242,6 +243,14 @@ private slots:
         page.setModelDir(pkg);
         QTRY_COMPARE_WITH_TIMEOUT(loaded.size(), 1, 30000);
         QVERIFY(loaded.at(0).at(0).toBool());
+        // The file table lists, it does not edit; the model card can be opened when there is one.
+        for (auto *table : page.findChildren<QTableWidget *>())
+            QCOMPARE(table->editTriggers(), QAbstractItemView::NoEditTriggers);
+        QPushButton *card = nullptr;
+        for (auto *b : page.findChildren<QPushButton *>())
+            if (b->text() == QStringLiteral("Read the model card")) card = b;
+        QVERIFY(card);
+        QCOMPARE(card->isEnabled(), QFileInfo::exists(QDir(pkg).filePath(QStringLiteral("CARD.md"))));
         // Every CLI line appears at its dotted path in the tree with the same count; the
         // total is the sum over modules that have no printed parent.
         QMap<QString, qint64> cliCounts;
