@@ -1,8 +1,9 @@
 #pragma once
-// The training process a run folder belongs to: job.json, written by the studio
-// when it launches `melstudio-cli train`, so that any later studio can find the
-// job again, watch it and stop it (Linux: pid + the kernel's start time, which
-// tells a live job from an unrelated process that reuses its pid).
+// The training process a run folder belongs to: job.json, written by `melstudio-cli
+// train` when it starts (RunFolder::writeJobRecord) and by the studio when it launches
+// one, so that any studio can find the job again, watch it and stop it (Linux: pid +
+// the kernel's start time, which tells a live job from an unrelated process that
+// reuses its pid). The same rule as the trainer's runningJobPid, without linking it.
 
 #include <QString>
 #include <QStringList>

@@ -7,6 +7,7 @@
 
 #include "StudioTestUtil.h"
 
+#include <QProcess>
 #include <QScopeGuard>
 #include <QSettings>
 #include <QStandardPaths>
@@ -108,6 +109,49 @@ private slots:
         QVERIFY(!w.trainPage()->isChildRunning());
         QVERIFY(w.trainPage()->runningJobDirs().isEmpty());
         QVERIFY(w.close());
+    }
+
+    void aJobStartedFromTheCommandLineIsWatchedAndStoppedFromItsRunFolder()
+    {
+        if (runCli({QStringLiteral("train"), QStringLiteral("--help")}).isNull()) QSKIP("melstudio-cli train is not available");
+        QTemporaryDir dir;
+        const QString data = makeTinyDataset(dir.path());
+        QVERIFY(!data.isEmpty());
+        const QString run = dir.filePath(QStringLiteral("cli-run"));
+        const QStringList args = {QStringLiteral("train"), QStringLiteral("vae"), QStringLiteral("--data"),
+                                  QDir(data).filePath(QStringLiteral("processed")), QStringLiteral("--run"), run,
+                                  QStringLiteral("--preset"), QStringLiteral("tiny"), QStringLiteral("--steps"),
+                                  QStringLiteral("20000"), QStringLiteral("--batch"), QStringLiteral("2"),
+                                  QStringLiteral("--threads"), QStringLiteral("1"), QStringLiteral("--log-every"),
+                                  QStringLiteral("1")};
+        QProcess proc;
+        proc.setProgram(cli());
+        proc.setArguments(args);
+        proc.setStandardOutputFile(QProcess::nullDevice());
+        proc.setStandardErrorFile(QProcess::nullDevice());
+        qint64 pid = 0;
+        QVERIFY(proc.startDetached(&pid));
+        const auto guard = qScopeGuard([pid] {
+            RunJob j;
+            j.pid = pid;
+            if (isRunJobAlive(j)) stopRunJob(j);
+        });
+        // The trainer records itself in the run folder.
+        RunJob job;
+        QTRY_VERIFY_WITH_TIMEOUT(readRunJob(run, job), 30000);
+        QCOMPARE(job.pid, pid);
+        QVERIFY(isRunJobAlive(job));
+        // A second job on the same run folder is refused while the first runs.
+        QVERIFY(runCli(args + QStringList{QStringLiteral("--resume")}).isNull());
+        // A studio that opens the run folder watches the job and can stop it.
+        TrainPage page;
+        page.openRun(run);
+        QVERIFY(page.isChildRunning());
+        QCOMPARE(page.childPid(), pid);
+        QTRY_VERIFY_WITH_TIMEOUT(!page.watcher()->metrics().isEmpty(), 60000);
+        page.stop();
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 60000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.stateText().contains(QLatin1String("Paused")), 5000);
     }
 
     void stopFromTheTrainPageOfARelaunchedStudio()

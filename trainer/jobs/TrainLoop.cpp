@@ -285,12 +285,20 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                      opt.runDir.c_str());
         return kTrainUsage;
     }
+    // One job per run folder: a second one would interleave its checkpoints with the first's.
+    if (const long long other = runningJobPid(opt.runDir); other > 0 && other != (long long)::getpid()) {
+        std::fprintf(stderr, "train: %s is in use by a running job (pid %lld); stop it first (SIGTERM writes a checkpoint)\n",
+                     opt.runDir.c_str(), other);
+        return kTrainUsage;
+    }
     auto runR = RunFolder::open(opt.runDir);
     if (!runR) {
         std::fprintf(stderr, "train: %s\n", runR.error().c_str());
         return kTrainFailed;
     }
     RunFolder &run = **runR;
+    // The run folder records this process, so that a studio (any one) finds, watches and stops it.
+    if (Status js = run.writeJobRecord(); !js) run.log("warning: cannot write job.json: " + js.error());
 
     auto fatal = [&](const std::string &msg) {
         run.log("error: " + msg);
