@@ -46,13 +46,18 @@ private slots:
         QTemporaryDir tmp;
         const std::string dir = path(tmp, "run");
         QCOMPARE(runningJobPid(dir), 0LL);   // no job.json
+        nlohmann::json j;
         {
             auto r = RunFolder::open(dir);
             QVERIFY2(r.ok(), r.error().c_str());
             QVERIFY((*r)->writeJobRecord().ok());
+            std::ifstream in(dir + "/job.json");
+            j = nlohmann::json::parse(in);
+            QCOMPARE(runningJobPid(dir), (long long)::getpid());
         }
-        std::ifstream in(dir + "/job.json");
-        const auto j = nlohmann::json::parse(in);
+        // Closing the run (the job is over) removes the record.
+        QVERIFY(!stdfs::exists(dir + "/job.json"));
+        std::ofstream(dir + "/job.json") << j.dump();
         QCOMPARE(j["pid"].get<long long>(), (long long)::getpid());
         QVERIFY(j["start_ticks"].get<long long>() > 0);
         QCOMPARE(j["start_ticks"].get<long long>(), processStartTicks(::getpid()));

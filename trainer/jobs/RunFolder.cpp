@@ -64,6 +64,18 @@ std::string stamp() {
 RunFolder::~RunFolder() {
     for (std::FILE *f : {m_metrics, m_events, m_log})
         if (f) std::fclose(f);
+    // The job is over: its record goes, unless another process has written one since. (A
+    // job trained inside a longer-lived process, as in tests, must not leave that process
+    // recorded as the run's job.)
+    if (m_jobRecord) {
+        std::ifstream in(m_dir / "job.json");
+        const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+        in.close();
+        if (j.is_object() && j.value("pid", 0LL) == (long long)::getpid()) {
+            std::error_code ec;
+            stdfs::remove(m_dir / "job.json", ec);
+        }
+    }
 }
 
 long long processStartTicks(long long pid) {
@@ -116,7 +128,9 @@ Status RunFolder::writeJobRecord() {
     std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S", &tm);
     const nlohmann::json j = {{"pid", pid}, {"start_ticks", processStartTicks(pid)}, {"host", hostName()},
                               {"started", started}, {"writer", "melstudio-cli train"}};
-    return fs::writeFileAtomic(m_dir / "job.json", j.dump(2) + "\n");
+    Status st = fs::writeFileAtomic(m_dir / "job.json", j.dump(2) + "\n");
+    if (st) m_jobRecord = true;
+    return st;
 }
 
 double RunFolder::now() {

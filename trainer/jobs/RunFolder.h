@@ -35,7 +35,8 @@ public:
     Status writeRunJson(const nlohmann::json &run);
     // Writes job.json atomically: this process ({"pid", "start_ticks", "host", "started",
     // "writer"}), so that any watcher can tell whether the run's job still runs and stop it
-    // (SIGTERM) - a studio that did not start it included.
+    // (SIGTERM) - a studio that did not start it included. Removed when this RunFolder
+    // closes (if it still names this process).
     Status writeJobRecord();
     // Appends one metrics object as a line and flushes.
     Status appendMetrics(const nlohmann::json &row);
@@ -59,6 +60,7 @@ private:
     RunFolder() = default;
     stdfs::path m_dir;
     std::FILE *m_metrics = nullptr, *m_events = nullptr, *m_log = nullptr;
+    bool m_jobRecord = false;   // writeJobRecord wrote job.json: removed again when the run closes
 };
 
 // The kernel's start time of a process (field 22 of /proc/PID/stat, clock ticks since
