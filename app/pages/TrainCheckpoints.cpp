@@ -25,9 +25,18 @@ namespace ms::app {
 
 QString TrainPage::vaeChoice() const
 {
-    const QString data = m_vae->currentData().toString();
-    if (!data.isEmpty() && m_vae->currentText() == m_vae->itemText(m_vae->currentIndex())) return data;
-    return QDir::fromNativeSeparators(m_vae->currentText().trimmed());
+    return m_vae->currentData().toString();
+}
+
+void TrainPage::selectVae(const QString &dir)
+{
+    const QString clean = QDir::cleanPath(QDir::fromNativeSeparators(dir));
+    int at = m_vae->findData(clean);
+    if (at < 0) {
+        m_vae->addItem(QDir::toNativeSeparators(clean), clean);
+        at = m_vae->count() - 1;
+    }
+    m_vae->setCurrentIndex(at);
 }
 
 void TrainPage::refreshVaeList()
@@ -73,9 +82,7 @@ void TrainPage::refreshVaeList()
             m_vae->addItem(tr("%1 — model package").arg(QFileInfo(dir).fileName()), dir);
         }
     }
-    const int at = m_vae->findData(keep);
-    if (at >= 0) m_vae->setCurrentIndex(at);
-    else if (!keep.isEmpty()) m_vae->setEditText(QDir::toNativeSeparators(keep));
+    if (!keep.isEmpty()) selectVae(keep);
     else m_vae->setCurrentIndex(m_vae->count() ? 0 : -1);
 }
 
@@ -140,9 +147,7 @@ void TrainPage::packageCheckpoint()
         if (!preset.isEmpty()) m_preset->setCurrentText(preset);
         m_runDir->setText(suggestRunDir(QStringLiteral("diffusion")));
         refreshVaeList();
-        const int at = m_vae->findData(vaeRun);
-        if (at >= 0) m_vae->setCurrentIndex(at);
-        else m_vae->setEditText(QDir::toNativeSeparators(vaeRun));
+        selectVae(vaeRun);
         m_state->setText(tr("A VAE alone does not generate kicks: next, a diffusion model learns to make its latents. "
                             "The form is set to train one on this VAE (step %1) and the same dataset; press Start.")
                              .arg(step));

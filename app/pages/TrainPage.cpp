@@ -89,8 +89,6 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_steps->setSpecialValueText(QStringLiteral("—"));
     m_vae = new QComboBox;
     m_vae->setObjectName(QStringLiteral("vaeList"));
-    m_vae->setEditable(true);
-    m_vae->setInsertPolicy(QComboBox::NoInsert);
     m_vae->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
     m_vae->setMinimumContentsLength(16);
     m_browseVae = new QPushButton(QStringLiteral("…"));
@@ -117,8 +115,13 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_form->addRow(m_openRunButton);
     m_state = new QLabel;
     m_state->setWordWrap(true);
-    m_form->addRow(m_state);
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    // Room for three wrapped lines: the splitter does not grow a label by its height-for-width.
+    m_state->setMinimumHeight(m_state->fontMetrics().lineSpacing() * 3 + 4);
     lv->addWidget(m_jobBox);
+    // Below the form, not in it: a form row did not grow with a wrapped message (it was cut).
+    lv->addWidget(m_state);
     m_ckptBox = new QGroupBox;
     auto *cv = new QVBoxLayout(m_ckptBox);
     m_checkpoints = new QListWidget;
@@ -201,8 +204,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     connect(m_browseVae, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("A VAE run folder or a model package"), vaeChoice());
         if (d.isEmpty()) return;
-        m_vae->setCurrentIndex(-1);
-        m_vae->setEditText(QDir::toNativeSeparators(d));
+        selectVae(d);
     });
     const auto showVaeRow = [this] {
         const bool diffusion = m_model->currentText() == QLatin1String("diffusion");
@@ -254,7 +256,7 @@ void TrainPage::retranslateUi()
     m_vaeLabel->setText(tr("VAE"));
     m_vae->setToolTip(tr("The trained VAE whose latents the diffusion model learns: a VAE run folder (its newest "
                          "checkpoint) or a model package. Train a VAE run first."));
-    m_vae->lineEdit()->setPlaceholderText(tr("no VAE run found: train a VAE first"));
+    m_vae->setPlaceholderText(tr("no VAE run found: train a VAE first"));
     m_recipe->setPlaceholderText(tr("e.g. --batch 16 --lr 2e-4 --checkpoint-every 500"));
     m_recipe->setToolTip(tr("Extra flags for melstudio-cli train (see melstudio-cli train --help)"));
     m_startButton->setText(tr("Start"));

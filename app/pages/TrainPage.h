@@ -68,6 +68,8 @@ public:
     // Lists the VAE runs and model packages the studio knows (its runs folder, the run
     // folders next to the form's, packages in its models folder) in the VAE list.
     void refreshVaeList();
+    // Selects `dir` in the VAE list (added when it is not listed).
+    void selectVae(const QString &dir);
     ms::widgets::RunWatcher *watcher() const { return m_watcher; }
     ms::widgets::LossPlot *lossPlot() const { return m_plot; }
     qint64 childPid() const { return m_job.pid; }

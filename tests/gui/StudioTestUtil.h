@@ -68,6 +68,9 @@ inline void answerNextDialog(const QString &buttonName, std::shared_ptr<bool> cl
         if (auto *b = modal->findChild<QPushButton *>(buttonName)) {
             timer->stop();
             timer->deleteLater();
+            // To look at: the dialog as the user sees it.
+            if (const QString shots = qEnvironmentVariable("MELSTUDIO_TEST_SHOTS"); !shots.isEmpty())
+                modal->grab().save(shots + QStringLiteral("/dialog-%1.png").arg(buttonName));
             if (clicked) *clicked = true;
             b->click();
         }
