@@ -82,6 +82,8 @@ void TrainPage::refreshVaeList()
             m_vae->addItem(tr("%1 — model package").arg(QFileInfo(dir).fileName()), dir);
         }
     }
+    for (int i = 0; i < m_vae->count(); ++i)
+        m_vae->setItemData(i, QDir::toNativeSeparators(m_vae->itemData(i).toString()), Qt::ToolTipRole);
     if (!keep.isEmpty()) selectVae(keep);
     else m_vae->setCurrentIndex(m_vae->count() ? 0 : -1);
 }
