@@ -53,7 +53,12 @@ QStringList takeLines(QString &carry, const QByteArray &chunk)
 
 QString studioDataDir()
 {
-    const QString dir = QStandardPaths::writableLocation(QStandardPaths::AppLocalDataLocation);
+    // $MELSTUDIO_DATA_DIR (tests, portable installs), else ~/.local/share/melstudio. Not
+    // AppLocalDataLocation: with organisation and application both "melstudio" it is
+    // .../melstudio/melstudio.
+    QString dir = qEnvironmentVariable("MELSTUDIO_DATA_DIR");
+    if (dir.isEmpty())
+        dir = QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation)).filePath(QStringLiteral("melstudio"));
     QDir().mkpath(dir);
     return dir;
 }

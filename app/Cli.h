@@ -22,7 +22,8 @@ bool parseProgressLine(const QString &line, ProgressLine &out);
 // Splits a stream chunk on '\r' and '\n', keeping an unfinished tail in `carry`.
 QStringList takeLines(QString &carry, const QByteArray &chunk);
 
-// The folder where the studio keeps its own data (models, runs).
+// The folder where the studio keeps its own data (runs, models, session): $MELSTUDIO_DATA_DIR,
+// else ~/.local/share/melstudio.
 QString studioDataDir();
 
 } // namespace ms::app

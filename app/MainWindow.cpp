@@ -16,17 +16,39 @@
 #include <QCommandLineParser>
 #include <QDir>
 #include <QHBoxLayout>
+#include <QLibraryInfo>
 #include <QListWidget>
 #include <QMenuBar>
+#include <QMessageBox>
+#include <QPushButton>
 #include <QSettings>
 #include <QSplitter>
 #include <QStackedWidget>
 #include <QStatusBar>
+#include <QTimer>
 #include <QTranslator>
 
 static void initStudioResources() { Q_INIT_RESOURCE(resources); }
 
 namespace ms::app {
+
+namespace {
+// The studio's command-line options, added to `parser`.
+struct StudioOptions {
+    QCommandLineOption shots{QStringLiteral("screenshots"),
+                             QStringLiteral("Render every page in both languages to PNG files in DIR and exit."),
+                             QStringLiteral("DIR")};
+    QCommandLineOption lang{QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN."), QStringLiteral("CODE")};
+    QCommandLineOption model{QStringLiteral("model"), QStringLiteral("Model package folder to load."), QStringLiteral("DIR")};
+    explicit StudioOptions(QCommandLineParser &parser)
+    {
+        parser.setApplicationDescription(QStringLiteral("melstudio: train and run audio generative models"));
+        parser.addHelpOption();
+        parser.addVersionOption();
+        parser.addOptions({shots, lang, model});
+    }
+};
+} // namespace
 
 MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 {
@@ -109,6 +131,12 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
         showPage(Generate);
     });
     connect(m_generate, &GeneratePage::modelChanged, m_models, &ModelsPage::setModelDir);
+    // A job an earlier studio left running was found by the Train page: say so wherever the window opens.
+    if (m_train->isChildRunning())
+        QTimer::singleShot(0, this, [this] {
+            showMessage(tr("A training job started earlier is still running (%1): the Train page shows it.")
+                            .arg(QDir::toNativeSeparators(m_train->runningJobDir())));
+        });
     connect(m_generate, &GeneratePage::goToTrain, this, [this] { showPage(Train); });
     connect(m_models, &ModelsPage::useForGeneration, this, [this](const QString &dir) {
         m_generate->setModelDir(dir);
@@ -122,7 +150,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_pageList->setCurrentRow(std::clamp(settings.value(QStringLiteral("window/page"), 0).toInt(), 0, PageCount - 1));
     const QString lang = settings.value(QStringLiteral("ui/language"), QStringLiteral("en")).toString();
     retranslateUi();
-    if (lang != QLatin1String("en")) setLanguage(lang);
+    setLanguage(lang == QLatin1String("zh_CN") ? lang : QStringLiteral("en"));
     statusBar();
 }
 
@@ -136,15 +164,30 @@ bool MainWindow::setLanguage(const QString &code)
         delete m_translator;
         m_translator = nullptr;
     }
+    if (m_qtTranslator) {
+        QCoreApplication::removeTranslator(m_qtTranslator);
+        delete m_qtTranslator;
+        m_qtTranslator = nullptr;
+    }
+    // English too: its catalogue holds the plural forms ("1 take", "2 takes").
+    m_translator = new QTranslator(this);
+    if (!m_translator->load(QStringLiteral(":/i18n/melstudio_%1.qm").arg(code))) {
+        delete m_translator;
+        m_translator = nullptr;
+        showMessage(tr("The translation for %1 could not be loaded.").arg(code));
+        return false;
+    }
+    QCoreApplication::installTranslator(m_translator);
+    // Qt's own dialogs and buttons (file dialogs, message box buttons) in the same
+    // language, where Qt's translations are installed (qt6-translations-l10n).
     if (code != QLatin1String("en")) {
-        m_translator = new QTranslator(this);
-        if (!m_translator->load(QStringLiteral(":/i18n/melstudio_%1.qm").arg(code))) {
-            delete m_translator;
-            m_translator = nullptr;
-            showMessage(tr("The translation for %1 could not be loaded.").arg(code));
-            return false;
+        m_qtTranslator = new QTranslator(this);
+        if (m_qtTranslator->load(QStringLiteral("qtbase_%1").arg(code), QLibraryInfo::path(QLibraryInfo::TranslationsPath))) {
+            QCoreApplication::installTranslator(m_qtTranslator);
+        } else {
+            delete m_qtTranslator;
+            m_qtTranslator = nullptr;
         }
-        QCoreApplication::installTranslator(m_translator);
     }
     // Qt sends LanguageChange itself only while the event loop runs; send it to
     // our window tree explicitly so a switch before exec() (or in tests) works too.
@@ -189,6 +232,33 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    // Training jobs belong to the user, not to this window: ask what becomes of them.
+    const QStringList jobs = m_train->runningJobDirs();
+    if (!jobs.isEmpty()) {
+        QMessageBox box(QMessageBox::Question, tr("A training job is running"),
+                        tr("%n training job(s) are running (%1).\n\n"
+                           "Stop them now (each writes a checkpoint first; Resume continues it later), or keep them "
+                           "running after the studio closes? The studio finds a job that is still running when it "
+                           "starts again, and can stop it then.",
+                           nullptr, int(jobs.size()))
+                            .arg(QDir::toNativeSeparators(jobs.join(QStringLiteral(", ")))),
+                        QMessageBox::NoButton, this);
+        QPushButton *stop = box.addButton(tr("Stop with a checkpoint"), QMessageBox::DestructiveRole);
+        QPushButton *keep = box.addButton(tr("Keep running"), QMessageBox::AcceptRole);
+        QPushButton *cancel = box.addButton(QMessageBox::Cancel);
+        stop->setObjectName(QStringLiteral("stopJobs"));
+        keep->setObjectName(QStringLiteral("keepJobs"));
+        cancel->setObjectName(QStringLiteral("cancelQuit"));
+        box.setDefaultButton(keep);
+        box.setEscapeButton(cancel);
+        box.exec();
+        if (box.clickedButton() == stop) {
+            m_train->stopAllJobs();
+        } else if (box.clickedButton() != keep) {
+            event->ignore();
+            return;
+        }
+    }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
     settings.setValue(QStringLiteral("window/state"), saveState());
@@ -215,25 +285,33 @@ void MainWindow::retranslateUi()
 
 int runStudio(int argc, char **argv)
 {
+    // --help and --version need no display: answer them before a QApplication (which
+    // aborts without one) is created.
+    for (int i = 1; i < argc; ++i) {
+        const QByteArray a(argv[i]);
+        if (a == "-h" || a == "--help" || a == "--help-all" || a == "-v" || a == "--version") {
+            QCoreApplication app(argc, argv);
+            QCoreApplication::setApplicationName(QStringLiteral("melstudio"));
+            QCoreApplication::setApplicationVersion(QStringLiteral(MELSTUDIO_VERSION));
+            QCommandLineParser parser;
+            StudioOptions options(parser);
+            parser.process(app);   // prints and exits
+            return 0;
+        }
+    }
     ms::device::configureThreads(0);   // Debian's LibTorch would run on one thread
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("melstudio"));
     QCoreApplication::setApplicationName(QStringLiteral("melstudio"));
     QCoreApplication::setApplicationVersion(QStringLiteral(MELSTUDIO_VERSION));
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("melstudio: train and run audio generative models"));
-    parser.addHelpOption();
-    parser.addVersionOption();
-    QCommandLineOption shots(QStringLiteral("screenshots"), QStringLiteral("Render every page in both languages to PNG files in DIR and exit."), QStringLiteral("DIR"));
-    QCommandLineOption lang(QStringLiteral("lang"), QStringLiteral("Interface language: en or zh_CN."), QStringLiteral("CODE"));
-    QCommandLineOption model(QStringLiteral("model"), QStringLiteral("Model package folder to load."), QStringLiteral("DIR"));
-    parser.addOptions({shots, lang, model});
+    StudioOptions options(parser);
     parser.process(app);
 
     MainWindow window;
-    if (parser.isSet(lang)) window.setLanguage(parser.value(lang));
-    if (parser.isSet(model)) window.generatePage()->setModelDir(parser.value(model));
-    if (parser.isSet(shots)) return renderScreenshots(window, parser.value(shots)) ? 0 : 1;
+    if (parser.isSet(options.lang)) window.setLanguage(parser.value(options.lang));
+    if (parser.isSet(options.model)) window.generatePage()->setModelDir(parser.value(options.model));
+    if (parser.isSet(options.shots)) return renderScreenshots(window, parser.value(options.shots)) ? 0 : 1;
     window.show();
     return app.exec();
 }

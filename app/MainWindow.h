@@ -67,6 +67,7 @@ private:
     ModelsPage *m_models;
     DatasetPage *m_dataset;
     QTranslator *m_translator = nullptr;
+    QTranslator *m_qtTranslator = nullptr;   // Qt's own strings (qtbase_<lang>.qm)
     QString m_language = QStringLiteral("en");
     QMenu *m_fileMenu, *m_languageMenu, *m_helpMenu;
     QAction *m_openAction, *m_exportAction, *m_generateAction, *m_quitAction, *m_aboutAction, *m_playAction;

@@ -134,6 +134,34 @@
         <source>This build has no inference engine.</source>
         <translation>This build has no inference engine.</translation>
     </message>
+    <message>
+        <source>No audio output device is available; playback is off.</source>
+        <translation>No audio output device is available; playback is off.</translation>
+    </message>
+    <message>
+        <source>Difference B − A (log-mel; dark: equal, blue: B quieter, orange: B louder, full colour at ±%1)</source>
+        <translation>Difference B − A (log-mel; dark: equal, blue: B quieter, orange: B louder, full colour at ±%1)</translation>
+    </message>
+    <message>
+        <source>Cutoff marker</source>
+        <translation>Cutoff marker</translation>
+    </message>
+    <message>
+        <source>A frequency line drawn on A, B and the average spectrum, to compare what lies above and below it (a band limit, a low-pass). Drag it up or down on a spectrogram.</source>
+        <translation>A frequency line drawn on A, B and the average spectrum, to compare what lies above and below it (a band limit, a low-pass). Drag it up or down on a spectrogram.</translation>
+    </message>
+    <message>
+        <source>A is %1 s, B is %2 s: both are drawn on one time axis; the difference covers the first %3 s.</source>
+        <translation>A is %1 s, B is %2 s: both are drawn on one time axis; the difference covers the first %3 s.</translation>
+    </message>
+    <message>
+        <source>The model reconstructs clips of %1 s: B is made from the first %1 s of A (%2 s).</source>
+        <translation>The model reconstructs clips of %1 s: B is made from the first %1 s of A (%2 s).</translation>
+    </message>
+    <message>
+        <source>The vocoder resynthesised the first %1 s of A (%2 s).</source>
+        <translation>The vocoder resynthesised the first %1 s of A (%2 s).</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::DatasetPage</name>
@@ -239,6 +267,10 @@
     <message>
         <source>Cannot read %1: %2</source>
         <translation>Cannot read %1: %2</translation>
+    </message>
+    <message>
+        <source>Done: the clips are collected in %1. Next, press Preprocess to compute their mels.</source>
+        <translation>Done: the clips are collected in %1. Next, press Preprocess to compute their mels.</translation>
     </message>
 </context>
 <context>
@@ -486,6 +518,86 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>iSTFT (Vocos)</source>
         <translation>iSTFT (Vocos)</translation>
     </message>
+    <message>
+        <source>random</source>
+        <translation>random</translation>
+    </message>
+    <message>
+        <source>The seed of the first take (the others count up from it). Unlocked, every run draws a new one and shows it here.</source>
+        <translation>The seed of the first take (the others count up from it). Unlocked, every run draws a new one and shows it here.</translation>
+    </message>
+    <message>
+        <source>CFG</source>
+        <translation>CFG</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>Model</translation>
+    </message>
+    <message>
+        <source>Clear takes…</source>
+        <translation>Clear takes…</translation>
+    </message>
+    <message>
+        <source>Takes are kept between sessions (in %1) until you clear them.</source>
+        <translation>Takes are kept between sessions (in %1) until you clear them.</translation>
+    </message>
+    <message>
+        <source>No audio output device is available; playback is off. Export takes to listen to them elsewhere.</source>
+        <translation>No audio output device is available; playback is off. Export takes to listen to them elsewhere.</translation>
+    </message>
+    <message numerus="yes">
+        <source>This model knows %n word(s): %1</source>
+        <translation>
+            <numerusform>This model knows %n word: %1</numerusform>
+            <numerusform>This model knows %n words: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This take is not kept for the next session: %1</source>
+        <translation>This take is not kept for the next session: %1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>cannot write %1: %2</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1: cannot be read</translation>
+    </message>
+    <message>
+        <source>%1: not JSON (%2)</source>
+        <translation>%1: not JSON (%2)</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <source>Some takes of the last session could not be restored:
+%1</source>
+        <translation>Some takes of the last session could not be restored:
+%1</translation>
+    </message>
+    <message>
+        <source>Takes cleared.</source>
+        <translation>Takes cleared.</translation>
+    </message>
+    <message>
+        <source>Clear takes</source>
+        <translation>Clear takes</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n take(s) of this session? Takes you have not exported are lost.</source>
+        <translation>
+            <numerusform>Delete all %n take of this session? Takes you have not exported are lost.</numerusform>
+            <numerusform>Delete all %n takes of this session? Takes you have not exported are lost.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete takes</source>
+        <translation>Delete takes</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>
@@ -552,6 +664,35 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>&amp;About melstudio</source>
         <translation>&amp;About melstudio</translation>
+    </message>
+    <message>
+        <source>A training job is running</source>
+        <translation>A training job is running</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n training job(s) are running (%1).
+
+Stop them now (each writes a checkpoint first; Resume continues it later), or keep them running after the studio closes? The studio finds a job that is still running when it starts again, and can stop it then.</source>
+        <translation>
+            <numerusform>%n training job is running (%1).
+
+Stop it now (it writes a checkpoint first; Resume continues it later), or keep it running after the studio closes? The studio finds a job that is still running when it starts again, and can stop it then.</numerusform>
+            <numerusform>%n training jobs are running (%1).
+
+Stop them now (each writes a checkpoint first; Resume continues it later), or keep them running after the studio closes? The studio finds a job that is still running when it starts again, and can stop it then.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop with a checkpoint</source>
+        <translation>Stop with a checkpoint</translation>
+    </message>
+    <message>
+        <source>Keep running</source>
+        <translation>Keep running</translation>
+    </message>
+    <message>
+        <source>A training job started earlier is still running (%1): the Train page shows it.</source>
+        <translation>A training job started earlier is still running (%1): the Train page shows it.</translation>
     </message>
 </context>
 <context>
@@ -696,6 +837,22 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>assumed</source>
         <translation>assumed</translation>
     </message>
+    <message>
+        <source>Read the model card</source>
+        <translation>Read the model card</translation>
+    </message>
+    <message>
+        <source>The package&apos;s CARD.md: data, recipe and measurements</source>
+        <translation>The package&apos;s CARD.md: data, recipe and measurements</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>Cannot open %1: %2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to show here (%2).</source>
+        <translation>%1 is too large to show here (%2).</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -736,10 +893,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Steps</translation>
     </message>
     <message>
-        <source>Training steps (— uses the recipe&apos;s default)</source>
-        <translation>Training steps (— uses the recipe&apos;s default)</translation>
-    </message>
-    <message>
         <source>Start</source>
         <translation>Start</translation>
     </message>
@@ -776,10 +929,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>smoothing</translation>
     </message>
     <message>
-        <source>Latest preview: target (left) and output (right)</source>
-        <translation>Latest preview: target (left) and output (right)</translation>
-    </message>
-    <message>
         <source>Target mel</source>
         <translation>Target mel</translation>
     </message>
@@ -804,24 +953,12 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Waiting for metrics…</translation>
     </message>
     <message>
-        <source>A training job is already running (pid %1).</source>
-        <translation>A training job is already running (pid %1).</translation>
-    </message>
-    <message>
-        <source>Choose a dataset folder and a run folder first.</source>
-        <translation>Choose a dataset folder and a run folder first.</translation>
-    </message>
-    <message>
         <source>Cannot start %1: %2</source>
         <translation>Cannot start %1: %2</translation>
     </message>
     <message>
         <source>Running: melstudio-cli %1 (pid %2)</source>
         <translation>Running: melstudio-cli %1 (pid %2)</translation>
-    </message>
-    <message>
-        <source>No training job of this studio is running.</source>
-        <translation>No training job of this studio is running.</translation>
     </message>
     <message>
         <source>Stopping: the job writes a checkpoint, then exits.</source>
@@ -888,16 +1025,147 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>Cannot run %1: %2</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
-        <translation>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</translation>
-    </message>
-    <message>
         <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
         <translation> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</translation>
     </message>
     <message>
         <source>melstudio-cli refused the job: %1</source>
         <translation>melstudio-cli refused the job: %1</translation>
+    </message>
+    <message>
+        <source>A VAE run folder or a model package</source>
+        <translation>A VAE run folder or a model package</translation>
+    </message>
+    <message>
+        <source>Training steps (—: the preset&apos;s default: tiny 500 steps, paper the recipe&apos;s length)</source>
+        <translation>Training steps (—: the preset&apos;s default: tiny 500 steps, paper the recipe&apos;s length)</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>The trained VAE whose latents the diffusion model learns: a VAE run folder (its newest checkpoint) or a model package. Train a VAE run first.</source>
+        <translation>The trained VAE whose latents the diffusion model learns: a VAE run folder (its newest checkpoint) or a model package. Train a VAE run first.</translation>
+    </message>
+    <message>
+        <source>no VAE run found: train a VAE first</source>
+        <translation>no VAE run found: train a VAE first</translation>
+    </message>
+    <message>
+        <source>A diffusion checkpoint: packaged with its VAE and opened on the Generate page. A VAE checkpoint: sets the form to train a diffusion model on it.</source>
+        <translation>A diffusion checkpoint: packaged with its VAE and opened on the Generate page. A VAE checkpoint: sets the form to train a diffusion model on it.</translation>
+    </message>
+    <message>
+        <source>Export package…</source>
+        <translation>Export package…</translation>
+    </message>
+    <message>
+        <source>Write the selected diffusion checkpoint, with its VAE, as a model package folder</source>
+        <translation>Write the selected diffusion checkpoint, with its VAE, as a model package folder</translation>
+    </message>
+    <message>
+        <source>A training job is already running (pid %1, run folder %2). Stop it first.</source>
+        <translation>A training job is already running (pid %1, run folder %2). Stop it first.</translation>
+    </message>
+    <message>
+        <source>Choose a run folder first.</source>
+        <translation>Choose a run folder first.</translation>
+    </message>
+    <message>
+        <source>A training job is already running in %1 (pid %2). Stop it first.</source>
+        <translation>A training job is already running in %1 (pid %2). Stop it first.</translation>
+    </message>
+    <message>
+        <source>%1 is not a run folder (it has no run.json): there is nothing to resume. Press Start to begin a run there.</source>
+        <translation>%1 is not a run folder (it has no run.json): there is nothing to resume. Press Start to begin a run there.</translation>
+    </message>
+    <message>
+        <source>Choose a dataset folder first (one made on the Dataset page).</source>
+        <translation>Choose a dataset folder first (one made on the Dataset page).</translation>
+    </message>
+    <message>
+        <source>%1 is not a preprocessed dataset (no index.json in it or in processed/). Aggregate and preprocess it on the Dataset page first.</source>
+        <translation>%1 is not a preprocessed dataset (no index.json in it or in processed/). Aggregate and preprocess it on the Dataset page first.</translation>
+    </message>
+    <message>
+        <source>A diffusion run needs a trained VAE: choose one in the VAE list (train a VAE run first).</source>
+        <translation>A diffusion run needs a trained VAE: choose one in the VAE list (train a VAE run first).</translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation>Cannot create the run folder %1.</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. A studio opened later will not find this job.</source>
+        <translation>Cannot write %1: %2. A studio opened later will not find this job.</translation>
+    </message>
+    <message>
+        <source>No training job is running in the run being watched.</source>
+        <translation>No training job is running in the run being watched.</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more training job(s) are running; open their run folders to watch them: %1</source>
+        <translation>
+            <numerusform>%n more training job is running; open its run folder to watch it: %1</numerusform>
+            <numerusform>%n more training jobs are running; open their run folders to watch them: %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A training job is running in %1 (pid %2, started %3). Watching it; Stop asks it to write a checkpoint and exit.</source>
+        <translation>A training job is running in %1 (pid %2, started %3). Watching it; Stop asks it to write a checkpoint and exit.</translation>
+    </message>
+    <message>
+        <source>target: %1</source>
+        <translation>target: %1</translation>
+    </message>
+    <message>
+        <source>output: %1</source>
+        <translation>output: %1</translation>
+    </message>
+    <message>
+        <source>Preview at step %1: target (left) and model output (right)</source>
+        <translation>Preview at step %1: target (left) and model output (right)</translation>
+    </message>
+    <message>
+        <source>Preview: target (left) and model output (right)</source>
+        <translation>Preview: target (left) and model output (right)</translation>
+    </message>
+    <message>
+        <source>%1 — VAE run, %2 preset, step %3</source>
+        <translation>%1 — VAE run, %2 preset, step %3</translation>
+    </message>
+    <message>
+        <source>%1 — model package</source>
+        <translation>%1 — model package</translation>
+    </message>
+    <message>
+        <source>A VAE alone does not generate kicks: next, a diffusion model learns to make its latents. The form is set to train one on this VAE (step %1) and the same dataset; press Start.</source>
+        <translation>A VAE alone does not generate kicks: next, a diffusion model learns to make its latents. The form is set to train one on this VAE (step %1) and the same dataset; press Start.</translation>
+    </message>
+    <message>
+        <source>A %1 checkpoint does not generate on its own: select a checkpoint of a diffusion run (it is packaged with its VAE).</source>
+        <translation>A %1 checkpoint does not generate on its own: select a checkpoint of a diffusion run (it is packaged with its VAE).</translation>
+    </message>
+    <message>
+        <source>component</source>
+        <translation>component</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint of a diffusion run to export it as a model package.</source>
+        <translation>Select a checkpoint of a diffusion run to export it as a model package.</translation>
+    </message>
+    <message>
+        <source>Export a model package (a folder)</source>
+        <translation>Export a model package (a folder)</translation>
+    </message>
+    <message>
+        <source>%1 is not a diffusion checkpoint: only those become model packages.</source>
+        <translation>%1 is not a diffusion checkpoint: only those become model packages.</translation>
+    </message>
+    <message>
+        <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
+        <translation>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</translation>
     </message>
 </context>
 <context>
@@ -943,6 +1211,17 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Audio playback failed.</source>
         <translation>Audio playback failed.</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::SpectrogramView</name>
+    <message>
+        <source>(end of clip)</source>
+        <translation>(end of clip)</translation>
+    </message>
+    <message>
+        <source>cutoff %1 Hz</source>
+        <translation>cutoff %1 Hz</translation>
     </message>
 </context>
 <context>

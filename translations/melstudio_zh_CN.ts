@@ -134,6 +134,34 @@
         <source>This build has no inference engine.</source>
         <translation>此版本没有推理引擎。</translation>
     </message>
+    <message>
+        <source>No audio output device is available; playback is off.</source>
+        <translation>没有可用的音频输出设备；播放已关闭。</translation>
+    </message>
+    <message>
+        <source>Difference B − A (log-mel; dark: equal, blue: B quieter, orange: B louder, full colour at ±%1)</source>
+        <translation>差值 B − A（对数梅尔；暗色：相同，蓝色：B 更轻，橙色：B 更响，±%1 时颜色最饱和）</translation>
+    </message>
+    <message>
+        <source>Cutoff marker</source>
+        <translation>截止频率线</translation>
+    </message>
+    <message>
+        <source>A frequency line drawn on A, B and the average spectrum, to compare what lies above and below it (a band limit, a low-pass). Drag it up or down on a spectrogram.</source>
+        <translation>在 A、B 和平均频谱上画出的一条频率线，用来比较其上下的内容（频带上限、低通）。可在频谱图上上下拖动。</translation>
+    </message>
+    <message>
+        <source>A is %1 s, B is %2 s: both are drawn on one time axis; the difference covers the first %3 s.</source>
+        <translation>A 长 %1 秒，B 长 %2 秒：两者画在同一时间轴上；差值只覆盖前 %3 秒。</translation>
+    </message>
+    <message>
+        <source>The model reconstructs clips of %1 s: B is made from the first %1 s of A (%2 s).</source>
+        <translation>模型重建 %1 秒长的片段：B 由 A（%2 秒）的前 %1 秒生成。</translation>
+    </message>
+    <message>
+        <source>The vocoder resynthesised the first %1 s of A (%2 s).</source>
+        <translation>声码器重新合成了 A（%2 秒）的前 %1 秒。</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::DatasetPage</name>
@@ -238,6 +266,10 @@
     <message>
         <source>Cannot read %1: %2</source>
         <translation>无法读取 %1：%2</translation>
+    </message>
+    <message>
+        <source>Done: the clips are collected in %1. Next, press Preprocess to compute their mels.</source>
+        <translation>完成：片段已收集到 %1。下一步，点击“预处理”计算它们的梅尔谱。</translation>
     </message>
 </context>
 <context>
@@ -482,6 +514,84 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>iSTFT (Vocos)</source>
         <translation>iSTFT（Vocos）</translation>
     </message>
+    <message>
+        <source>random</source>
+        <translation>随机</translation>
+    </message>
+    <message>
+        <source>The seed of the first take (the others count up from it). Unlocked, every run draws a new one and shows it here.</source>
+        <translation>第一个结果的种子（其余依次加一）。未锁定时，每次生成都会抽取新种子并显示在这里。</translation>
+    </message>
+    <message>
+        <source>CFG</source>
+        <translation>CFG</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>模型</translation>
+    </message>
+    <message>
+        <source>Clear takes…</source>
+        <translation>清除生成结果…</translation>
+    </message>
+    <message>
+        <source>Takes are kept between sessions (in %1) until you clear them.</source>
+        <translation>生成结果会跨会话保留（在 %1 中），直到你清除它们。</translation>
+    </message>
+    <message>
+        <source>No audio output device is available; playback is off. Export takes to listen to them elsewhere.</source>
+        <translation>没有可用的音频输出设备；播放已关闭。可导出生成结果在别处试听。</translation>
+    </message>
+    <message numerus="yes">
+        <source>This model knows %n word(s): %1</source>
+        <translation>
+            <numerusform>此模型认识 %n 个词：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>This take is not kept for the next session: %1</source>
+        <translation>此结果不会保留到下次会话：%1</translation>
+    </message>
+    <message>
+        <source>cannot write %1: %2</source>
+        <translation>无法写入 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1: cannot be read</source>
+        <translation>%1：无法读取</translation>
+    </message>
+    <message>
+        <source>%1: not JSON (%2)</source>
+        <translation>%1：不是 JSON（%2）</translation>
+    </message>
+    <message>
+        <source>%1: %2</source>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
+        <source>Some takes of the last session could not be restored:
+%1</source>
+        <translation>上次会话的部分生成结果无法恢复：
+%1</translation>
+    </message>
+    <message>
+        <source>Takes cleared.</source>
+        <translation>生成结果已清除。</translation>
+    </message>
+    <message>
+        <source>Clear takes</source>
+        <translation>清除生成结果</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete all %n take(s) of this session? Takes you have not exported are lost.</source>
+        <translation>
+            <numerusform>删除本次会话的全部 %n 个生成结果？未导出的结果将丢失。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Delete takes</source>
+        <translation>删除生成结果</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::MainWindow</name>
@@ -548,6 +658,32 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>&amp;About melstudio</source>
         <translation>关于 melstudio(&amp;A)</translation>
+    </message>
+    <message>
+        <source>A training job is running</source>
+        <translation>有训练任务正在运行</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n training job(s) are running (%1).
+
+Stop them now (each writes a checkpoint first; Resume continues it later), or keep them running after the studio closes? The studio finds a job that is still running when it starts again, and can stop it then.</source>
+        <translation>
+            <numerusform>有 %n 个训练任务正在运行（%1）。
+
+现在停止它们（每个任务先写入检查点；之后可用“继续”接着训练），还是在工作室关闭后让它们继续运行？工作室再次启动时会找到仍在运行的任务，并可在那时停止它。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>Stop with a checkpoint</source>
+        <translation>写入检查点后停止</translation>
+    </message>
+    <message>
+        <source>Keep running</source>
+        <translation>继续运行</translation>
+    </message>
+    <message>
+        <source>A training job started earlier is still running (%1): the Train page shows it.</source>
+        <translation>之前启动的训练任务仍在运行（%1）：可在“训练”页查看。</translation>
     </message>
 </context>
 <context>
@@ -692,6 +828,22 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>assumed</source>
         <translation>已假定</translation>
     </message>
+    <message>
+        <source>Read the model card</source>
+        <translation>阅读模型卡</translation>
+    </message>
+    <message>
+        <source>The package&apos;s CARD.md: data, recipe and measurements</source>
+        <translation>模型包的 CARD.md：数据、训练配方和测量结果</translation>
+    </message>
+    <message>
+        <source>Cannot open %1: %2</source>
+        <translation>无法打开 %1：%2</translation>
+    </message>
+    <message>
+        <source>%1 is too large to show here (%2).</source>
+        <translation>%1 太大，无法在此显示（%2）。</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPage</name>
@@ -732,10 +884,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>步数</translation>
     </message>
     <message>
-        <source>Training steps (— uses the recipe&apos;s default)</source>
-        <translation>训练步数（— 表示使用配方默认值）</translation>
-    </message>
-    <message>
         <source>Start</source>
         <translation>开始</translation>
     </message>
@@ -772,10 +920,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>平滑</translation>
     </message>
     <message>
-        <source>Latest preview: target (left) and output (right)</source>
-        <translation>最新预览：目标（左）与输出（右）</translation>
-    </message>
-    <message>
         <source>Target mel</source>
         <translation>目标梅尔</translation>
     </message>
@@ -800,24 +944,12 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>等待指标…</translation>
     </message>
     <message>
-        <source>A training job is already running (pid %1).</source>
-        <translation>已有训练任务在运行（pid %1）。</translation>
-    </message>
-    <message>
-        <source>Choose a dataset folder and a run folder first.</source>
-        <translation>请先选择数据集文件夹和运行文件夹。</translation>
-    </message>
-    <message>
         <source>Cannot start %1: %2</source>
         <translation>无法启动 %1：%2</translation>
     </message>
     <message>
         <source>Running: melstudio-cli %1 (pid %2)</source>
         <translation>运行中：melstudio-cli %1（pid %2）</translation>
-    </message>
-    <message>
-        <source>No training job of this studio is running.</source>
-        <translation>本工作室没有正在运行的训练任务。</translation>
     </message>
     <message>
         <source>Stopping: the job writes a checkpoint, then exits.</source>
@@ -884,16 +1016,146 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>无法运行 %1：%2</translation>
     </message>
     <message>
-        <source>This checkpoint is a single component. Assemble a package with melstudio-cli export, then open it on the Generate page.</source>
-        <translation>此检查点只是单个组件。请用 melstudio-cli export 组装模型包，然后在“生成”页面打开。</translation>
-    </message>
-    <message>
         <source> &amp;nbsp; &lt;b&gt;GPU&lt;/b&gt; %1 MB (peak %2 MB)</source>
         <translation> &amp;nbsp; &lt;b&gt;显存&lt;/b&gt; %1 MB（峰值 %2 MB）</translation>
     </message>
     <message>
         <source>melstudio-cli refused the job: %1</source>
         <translation>melstudio-cli 拒绝了该任务：%1</translation>
+    </message>
+    <message>
+        <source>A VAE run folder or a model package</source>
+        <translation>VAE 运行文件夹或模型包</translation>
+    </message>
+    <message>
+        <source>Training steps (—: the preset&apos;s default: tiny 500 steps, paper the recipe&apos;s length)</source>
+        <translation>训练步数（—：预设的默认值：tiny 为 500 步，paper 为配方的长度）</translation>
+    </message>
+    <message>
+        <source>VAE</source>
+        <translation>VAE</translation>
+    </message>
+    <message>
+        <source>The trained VAE whose latents the diffusion model learns: a VAE run folder (its newest checkpoint) or a model package. Train a VAE run first.</source>
+        <translation>扩散模型要学习其潜变量的已训练 VAE：一个 VAE 运行文件夹（使用其最新检查点）或一个模型包。请先训练一个 VAE。</translation>
+    </message>
+    <message>
+        <source>no VAE run found: train a VAE first</source>
+        <translation>未找到 VAE 运行：请先训练一个 VAE</translation>
+    </message>
+    <message>
+        <source>A diffusion checkpoint: packaged with its VAE and opened on the Generate page. A VAE checkpoint: sets the form to train a diffusion model on it.</source>
+        <translation>扩散检查点：与其 VAE 一起打包并在“生成”页打开。VAE 检查点：把表单设置为在其上训练扩散模型。</translation>
+    </message>
+    <message>
+        <source>Export package…</source>
+        <translation>导出模型包…</translation>
+    </message>
+    <message>
+        <source>Write the selected diffusion checkpoint, with its VAE, as a model package folder</source>
+        <translation>把选中的扩散检查点连同其 VAE 写成一个模型包文件夹</translation>
+    </message>
+    <message>
+        <source>A training job is already running (pid %1, run folder %2). Stop it first.</source>
+        <translation>已有训练任务在运行（pid %1，运行文件夹 %2）。请先停止它。</translation>
+    </message>
+    <message>
+        <source>Choose a run folder first.</source>
+        <translation>请先选择运行文件夹。</translation>
+    </message>
+    <message>
+        <source>A training job is already running in %1 (pid %2). Stop it first.</source>
+        <translation>%1 中已有训练任务在运行（pid %2）。请先停止它。</translation>
+    </message>
+    <message>
+        <source>%1 is not a run folder (it has no run.json): there is nothing to resume. Press Start to begin a run there.</source>
+        <translation>%1 不是运行文件夹（没有 run.json）：没有可继续的内容。点击“开始”在那里开始一次运行。</translation>
+    </message>
+    <message>
+        <source>Choose a dataset folder first (one made on the Dataset page).</source>
+        <translation>请先选择数据集文件夹（在“数据集”页制作）。</translation>
+    </message>
+    <message>
+        <source>%1 is not a preprocessed dataset (no index.json in it or in processed/). Aggregate and preprocess it on the Dataset page first.</source>
+        <translation>%1 不是预处理过的数据集（其中或 processed/ 中没有 index.json）。请先在“数据集”页汇集并预处理。</translation>
+    </message>
+    <message>
+        <source>A diffusion run needs a trained VAE: choose one in the VAE list (train a VAE run first).</source>
+        <translation>扩散训练需要一个已训练的 VAE：请在 VAE 列表中选择（先训练一个 VAE）。</translation>
+    </message>
+    <message>
+        <source>Cannot create the run folder %1.</source>
+        <translation>无法创建运行文件夹 %1。</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2. A studio opened later will not find this job.</source>
+        <translation>无法写入 %1：%2。之后打开的工作室将找不到这个任务。</translation>
+    </message>
+    <message>
+        <source>No training job is running in the run being watched.</source>
+        <translation>正在查看的运行中没有训练任务在运行。</translation>
+    </message>
+    <message numerus="yes">
+        <source>%n more training job(s) are running; open their run folders to watch them: %1</source>
+        <translation>
+            <numerusform>另有 %n 个训练任务在运行；打开它们的运行文件夹即可查看：%1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <source>A training job is running in %1 (pid %2, started %3). Watching it; Stop asks it to write a checkpoint and exit.</source>
+        <translation>%1 中有训练任务在运行（pid %2，开始于 %3）。正在查看；“停止”会让它写入检查点后退出。</translation>
+    </message>
+    <message>
+        <source>target: %1</source>
+        <translation>目标：%1</translation>
+    </message>
+    <message>
+        <source>output: %1</source>
+        <translation>输出：%1</translation>
+    </message>
+    <message>
+        <source>Preview at step %1: target (left) and model output (right)</source>
+        <translation>第 %1 步的预览：目标（左）与模型输出（右）</translation>
+    </message>
+    <message>
+        <source>Preview: target (left) and model output (right)</source>
+        <translation>预览：目标（左）与模型输出（右）</translation>
+    </message>
+    <message>
+        <source>%1 — VAE run, %2 preset, step %3</source>
+        <translation>%1 — VAE 运行，%2 预设，第 %3 步</translation>
+    </message>
+    <message>
+        <source>%1 — model package</source>
+        <translation>%1 — 模型包</translation>
+    </message>
+    <message>
+        <source>A VAE alone does not generate kicks: next, a diffusion model learns to make its latents. The form is set to train one on this VAE (step %1) and the same dataset; press Start.</source>
+        <translation>单独的 VAE 不能生成底鼓：下一步要训练一个扩散模型来生成它的潜变量。表单已设置为在这个 VAE（第 %1 步）和同一数据集上训练；请点击“开始”。</translation>
+    </message>
+    <message>
+        <source>A %1 checkpoint does not generate on its own: select a checkpoint of a diffusion run (it is packaged with its VAE).</source>
+        <translation>%1 检查点本身不能生成：请选择扩散运行的检查点（它会与其 VAE 一起打包）。</translation>
+    </message>
+    <message>
+        <source>component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint of a diffusion run to export it as a model package.</source>
+        <translation>请选择扩散运行的检查点，把它导出为模型包。</translation>
+    </message>
+    <message>
+        <source>Export a model package (a folder)</source>
+        <translation>导出模型包（一个文件夹）</translation>
+    </message>
+    <message>
+        <source>%1 is not a diffusion checkpoint: only those become model packages.</source>
+        <translation>%1 不是扩散检查点：只有扩散检查点能成为模型包。</translation>
+    </message>
+    <message>
+        <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
+        <translation>%1 中已有一次运行：点击“继续”接着训练，或选择另一个运行文件夹（例如 %2）。</translation>
     </message>
 </context>
 <context>
@@ -939,6 +1201,17 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     <message>
         <source>Audio playback failed.</source>
         <translation>音频播放失败。</translation>
+    </message>
+</context>
+<context>
+    <name>ms::widgets::SpectrogramView</name>
+    <message>
+        <source>(end of clip)</source>
+        <translation>（片段结束）</translation>
+    </message>
+    <message>
+        <source>cutoff %1 Hz</source>
+        <translation>截止 %1 Hz</translation>
     </message>
 </context>
 <context>

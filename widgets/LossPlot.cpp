@@ -77,8 +77,10 @@ void LossPlot::setLogY(bool on)
     yAxis->setScaleType(on ? QCPAxis::stLogarithmic : QCPAxis::stLinear);
     if (on) {
         yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
-        yAxis->setNumberFormat(QStringLiteral("eb"));
-        yAxis->setNumberPrecision(0);
+        // "gb": each tick's own value (0.5, 2, 1·10⁻⁴). "eb" with precision 0 labelled
+        // every tick of a range narrower than a decade "10⁰".
+        yAxis->setNumberFormat(QStringLiteral("gb"));
+        yAxis->setNumberPrecision(3);
     } else {
         yAxis->setTicker(QSharedPointer<QCPAxisTicker>(new QCPAxisTicker));
         yAxis->setNumberFormat(QStringLiteral("g"));

@@ -16,6 +16,12 @@ Player::Player(QObject *parent) : QObject(parent) {}
 
 Player::~Player() { stop(); }
 
+bool Player::hasOutputDevice()
+{
+    static const bool has = !QMediaDevices::defaultAudioOutput().isNull();
+    return has;
+}
+
 bool Player::play(const std::vector<float> &samples, int rate)
 {
     stop();

@@ -26,6 +26,9 @@ public:
     // Stops playback (no-op when idle).
     void stop();
     bool isPlaying() const { return m_playing; }
+    // Whether an audio output device exists (asked once, then remembered; pages disable
+    // their Play buttons up front instead of failing on the first press).
+    static bool hasOutputDevice();
     // Seconds played of the current clip.
     double positionSeconds() const;
 

@@ -31,7 +31,9 @@ QImage SpectrogramView::render(const ms::dsp::MelImage &mel, Palette palette, fl
         lo = *mn;
         hi = *mx;
         if (palette == Palette::Diverging) {
-            const float m = std::max(std::abs(lo), std::abs(hi));
+            // Symmetric around 0, so that 0 (no difference) is the neutral middle colour;
+            // at least +-1 so that an all-zero image is neutral too, not saturated.
+            const float m = std::max({std::abs(lo), std::abs(hi), 1.0f});
             lo = -m;
             hi = m;
         } else {
@@ -67,8 +69,16 @@ void SpectrogramView::setRendered(const QImage &image, int frames, int nMels, co
     m_cfg = cfg;
     if (!sameLength) {
         m_x0 = 0;
-        m_x1 = std::max(1, frames);
+        m_x1 = std::max(1, domain());
     }
+    update();
+}
+
+void SpectrogramView::setDomain(int frames)
+{
+    m_domain = std::max(0, frames);
+    const int d = domain();
+    if (m_x1 > d) setView(m_x0, std::min<double>(m_x1, d));
     update();
 }
 
@@ -101,8 +111,9 @@ void SpectrogramView::setCutoffVisible(bool visible)
 void SpectrogramView::setView(double x0, double x1)
 {
     if (m_frames <= 0) return;
-    double span = std::clamp(x1 - x0, 4.0, double(m_frames));
-    x0 = std::clamp(x0, 0.0, m_frames - span);
+    const double d = domain();
+    double span = std::clamp(x1 - x0, std::min(4.0, d), d);
+    x0 = std::clamp(x0, 0.0, d - span);
     x1 = x0 + span;
     if (std::abs(x0 - m_x0) < 1e-9 && std::abs(x1 - m_x1) < 1e-9) return;
     m_x0 = x0;
@@ -111,7 +122,7 @@ void SpectrogramView::setView(double x0, double x1)
     emit viewChanged(m_x0, m_x1);
 }
 
-void SpectrogramView::resetView() { setView(0, m_frames); }
+void SpectrogramView::resetView() { setView(0, domain()); }
 
 void SpectrogramView::zoom(double factor, double centre)
 {
@@ -172,7 +183,19 @@ void SpectrogramView::paintEvent(QPaintEvent *)
         return;
     }
     p.setRenderHint(QPainter::SmoothPixmapTransform, (m_x1 - m_x0) < r.width());
-    p.drawImage(QRectF(r), m_image, QRectF(m_x0, 0, m_x1 - m_x0, m_image.height()));
+    // On a shared axis longer than this clip, the image ends where the clip does.
+    const double srcEnd = std::min<double>(m_x1, m_frames);
+    if (srcEnd > m_x0) {
+        const double w = (srcEnd - m_x0) / (m_x1 - m_x0) * r.width();
+        p.drawImage(QRectF(r.left(), r.top(), w, r.height()), m_image, QRectF(m_x0, 0, srcEnd - m_x0, m_image.height()));
+        if (srcEnd < m_x1) {
+            p.setPen(QPen(QColor(160, 160, 160), 1, Qt::DotLine));
+            p.drawLine(QPointF(r.left() + w, r.top()), QPointF(r.left() + w, r.bottom()));
+            p.setPen(QColor(160, 160, 160));
+            p.drawText(QRectF(r.left() + w + 4, r.top(), r.right() - r.left() - w - 4, r.height()),
+                       Qt::AlignCenter | Qt::TextWordWrap, tr("(end of clip)"));
+        }
+    }
 
     // Axes: Hz on the left, seconds at the bottom.
     QFont f = font();
@@ -207,8 +230,8 @@ void SpectrogramView::paintEvent(QPaintEvent *)
         const double y = yForHz(m_cutoffHz);
         p.setPen(QPen(QColor(80, 220, 255), 1.5, Qt::DashLine));
         p.drawLine(QPointF(r.left(), y), QPointF(r.right(), y));
-        p.drawText(QRectF(r.right() - 90, y - 16, 86, 14), Qt::AlignRight,
-                   QStringLiteral("%1 Hz").arg(qRound(m_cutoffHz)));
+        p.drawText(QRectF(r.right() - 160, y - 16, 156, 14), Qt::AlignRight,
+                   tr("cutoff %1 Hz").arg(qRound(m_cutoffHz)));
     }
 }
 

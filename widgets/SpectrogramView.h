@@ -7,6 +7,8 @@
 #include <QImage>
 #include <QWidget>
 
+#include <algorithm>
+
 namespace ms::widgets {
 
 class SpectrogramView : public QWidget {
@@ -30,12 +32,19 @@ public:
     void clear(const QString &message = {});
 
     void setTitle(const QString &title);
+    QString title() const { return m_title; }
     void setPlaceholder(const QString &text);
     // Shows (or hides) the draggable cutoff marker.
     void setCutoffVisible(bool visible);
+    bool isCutoffVisible() const { return m_cutoffVisible; }
+    // The length of the time axis in frames, at least the image's: views of clips of
+    // different lengths share one axis (the shorter image ends early). 0: the image's.
+    void setDomain(int frames);
+    int domain() const { return std::max(m_frames, m_domain); }
     double cutoffHz() const { return m_cutoffHz; }
     int frames() const { return m_frames; }
     bool hasImage() const { return !m_image.isNull(); }
+    const QImage &image() const { return m_image; }
     // The visible range in frames [x0, x1).
     double viewStart() const { return m_x0; }
     double viewEnd() const { return m_x1; }
@@ -43,7 +52,7 @@ public:
 public slots:
     // Shows frames [x0, x1); clamped to the image. Emits viewChanged when it moves.
     void setView(double x0, double x1);
-    // Shows the whole image.
+    // Shows the whole time axis (the domain).
     void resetView();
     // Moves the cutoff marker (Hz). Emits cutoffChanged when it moves.
     void setCutoffHz(double hz);
@@ -69,7 +78,7 @@ private:
     double hzForY(double y) const;
 
     QImage m_image;
-    int m_frames = 0, m_nMels = 0;
+    int m_frames = 0, m_nMels = 0, m_domain = 0;
     ms::dsp::MelConfig m_cfg;
     double m_x0 = 0, m_x1 = 1;
     double m_cutoffHz = 8000;

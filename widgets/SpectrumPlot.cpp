@@ -14,13 +14,19 @@ SpectrumPlot::SpectrumPlot(QWidget *parent) : QCustomPlot(parent)
     m_graphs[0]->setPen(QPen(QColor(90, 200, 255), 1.5));
     m_graphs[1] = addGraph();
     m_graphs[1]->setPen(QPen(QColor(255, 140, 60), 1.5));
+    // Named from the start and listed in the legend only once they hold data (QCustomPlot
+    // would list "Graph 1", "Graph 2").
+    for (int i = 0; i < 2; ++i) {
+        m_graphs[i]->setName(i == 0 ? QStringLiteral("A") : QStringLiteral("B"));
+        m_graphs[i]->removeFromLegend();
+    }
     xAxis->setScaleType(QCPAxis::stLogarithmic);
     xAxis->setTicker(QSharedPointer<QCPAxisTickerLog>(new QCPAxisTickerLog));
     xAxis->setRange(20, 22050);
     yAxis->setRange(-100, 0);
     xAxis->setLabel(tr("frequency (Hz)"));
     yAxis->setLabel(tr("level (dB)"));
-    legend->setVisible(true);
+    legend->setVisible(false);
     legend->setFont(font());
     m_cutoff = new QCPItemStraightLine(this);
     m_cutoff->setPen(QPen(QColor(80, 220, 255), 1, Qt::DashLine));
@@ -32,6 +38,9 @@ void SpectrumPlot::setSpectrum(int index, const QVector<double> &hz, const QVect
     if (index < 0 || index > 1) return;
     m_graphs[index]->setData(hz, db, true);
     m_graphs[index]->setName(name);
+    if (hz.isEmpty()) m_graphs[index]->removeFromLegend();
+    else m_graphs[index]->addToLegend();
+    legend->setVisible(legend->itemCount() > 0);
     double lo = 1e300, hi = -1e300;
     for (auto *g : m_graphs)
         for (auto it = g->data()->constBegin(); it != g->data()->constEnd(); ++it)
@@ -44,6 +53,14 @@ void SpectrumPlot::clearSpectrum(int index)
 {
     if (index < 0 || index > 1) return;
     m_graphs[index]->data()->clear();
+    m_graphs[index]->removeFromLegend();
+    legend->setVisible(legend->itemCount() > 0);
+    replot(QCustomPlot::rpQueuedReplot);
+}
+
+void SpectrumPlot::setCutoffVisible(bool visible)
+{
+    m_cutoff->setVisible(visible);
     replot(QCustomPlot::rpQueuedReplot);
 }
 

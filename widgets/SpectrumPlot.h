@@ -20,6 +20,10 @@ public:
     void clearSpectrum(int index);
     // Draws the cutoff marker at `hz`.
     void setCutoff(double hz);
+    // Shows or hides the cutoff marker.
+    void setCutoffVisible(bool visible);
+    // Curves listed in the legend (only those with data; for tests).
+    int legendEntries() const { return legend->itemCount(); }
     // Average dB per mel band of a log-mel image (natural log of power) and the band centres in Hz.
     static void averageSpectrum(const std::vector<float> &logMel, int nMels, int frames, int sampleRate,
                                 QVector<double> &hz, QVector<double> &db);

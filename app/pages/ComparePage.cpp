@@ -11,6 +11,7 @@
 #include "SpectrumPlot.h"
 #include "WaveformView.h"
 
+#include <QCheckBox>
 #include <QDragEnterEvent>
 #include <QDropEvent>
 #include <QEvent>
@@ -27,6 +28,8 @@
 #include <QVBoxLayout>
 
 #include <algorithm>
+#include <cmath>
+#include <tuple>
 
 namespace ms::app {
 
@@ -75,7 +78,10 @@ ComparePage::ComparePage(QWidget *parent) : QWidget(parent)
     for (QWidget *w : {static_cast<QWidget *>(m_openA), static_cast<QWidget *>(m_openB),
                        static_cast<QWidget *>(m_reconB), static_cast<QWidget *>(m_vocodeB)})
         bar->addWidget(w);
+    m_cutoffBox = new QCheckBox;
+    m_cutoffBox->setChecked(QSettings().value(QStringLiteral("compare/cutoff"), false).toBool());
     bar->addStretch();
+    bar->addWidget(m_cutoffBox);
     bar->addWidget(m_abButton);
     bar->addWidget(m_playButton);
     layout->addLayout(bar);
@@ -89,7 +95,7 @@ ComparePage::ComparePage(QWidget *parent) : QWidget(parent)
     g->setContentsMargins(0, 0, 0, 0);
     for (int i = 0; i < 3; ++i) {
         m_views[i] = new ms::widgets::SpectrogramView;
-        m_views[i]->setCutoffVisible(i < 2);
+        m_views[i]->setCutoffVisible(i < 2 && m_cutoffBox->isChecked());
     }
     m_labels[0] = new QLabel;
     m_labels[1] = new QLabel;
@@ -131,6 +137,13 @@ ComparePage::ComparePage(QWidget *parent) : QWidget(parent)
             m_views[1 - i]->setCutoffHz(hz);
             m_spectrum->setCutoff(hz);
         });
+    m_spectrum->setCutoffVisible(m_cutoffBox->isChecked());
+    connect(m_cutoffBox, &QCheckBox::toggled, this, [this](bool on) {
+        m_views[0]->setCutoffVisible(on);
+        m_views[1]->setCutoffVisible(on);
+        m_spectrum->setCutoffVisible(on);
+        QSettings().setValue(QStringLiteral("compare/cutoff"), on);
+    });
     connect(m_openA, &QPushButton::clicked, this, [this] { openFileDialog(0); });
     connect(m_openB, &QPushButton::clicked, this, [this] { openFileDialog(1); });
     connect(m_reconB, &QPushButton::clicked, this, [this] { modelB(true); });
@@ -160,13 +173,24 @@ void ComparePage::retranslateUi()
     m_abButton->setText(m_playB ? tr("Listening: B") : tr("Listening: A"));
     m_abButton->setToolTip(tr("A/B toggle: choose which clip plays"));
     m_playButton->setText(m_player->isPlaying() ? tr("Stop (Space)") : tr("Play (Space)"));
+    if (!ms::widgets::Player::hasOutputDevice()) {
+        m_playButton->setEnabled(false);
+        m_abButton->setEnabled(false);
+        m_playButton->setToolTip(tr("No audio output device is available; playback is off."));
+    }
     for (int i = 0; i < 2; ++i) {
         const QString which = i == 0 ? QStringLiteral("A") : QStringLiteral("B");
         m_labels[i]->setText(m_clips[i] ? tr("%1: %2").arg(which, m_clips[i]->name) : tr("%1: (empty)").arg(which));
         m_views[i]->setPlaceholder(i == 0 ? tr("Drop an audio file here or press Ctrl+O")
                                           : tr("Drop a second file, open one, or let the model make B from A"));
     }
-    m_diffLabel->setText(tr("Difference B − A (log-mel)"));
+    m_diffLabel->setText(m_diffRange > 0 ? tr("Difference B − A (log-mel; dark: equal, blue: B quieter, orange: B louder, "
+                                              "full colour at ±%1)")
+                                               .arg(m_diffRange, 0, 'f', 1)
+                                         : tr("Difference B − A (log-mel)"));
+    m_cutoffBox->setText(tr("Cutoff marker"));
+    m_cutoffBox->setToolTip(tr("A frequency line drawn on A, B and the average spectrum, to compare what lies above "
+                               "and below it (a band limit, a low-pass). Drag it up or down on a spectrogram."));
     m_views[2]->setPlaceholder(tr("Load A and B to see their difference"));
     m_specBox->setTitle(tr("Average spectrum"));
     m_waveBox->setTitle(tr("Waveforms (A blue, B orange)"));
@@ -177,6 +201,10 @@ void ComparePage::changeEvent(QEvent *event)
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);
 }
+
+QString ComparePage::statusText() const { return m_status->text(); }
+
+QString ComparePage::differenceCaption() const { return m_diffLabel->text(); }
 
 bool ComparePage::hasClip(int slot) const { return slot >= 0 && slot < 2 && m_clips[slot] != nullptr; }
 
@@ -215,15 +243,29 @@ void ComparePage::setClip(int slot, std::shared_ptr<Clip> clip)
 {
     m_clips[slot] = clip;
     ms::dsp::MelConfig cfg;
-    const bool keepView = m_views[1 - slot]->hasImage();
-    const double x0 = m_views[1 - slot]->viewStart(), x1 = m_views[1 - slot]->viewEnd();
     m_views[slot]->setRendered(clip->image, clip->mel.frames, clip->mel.nMels, cfg);
-    if (keepView) m_views[slot]->setView(x0, x1);
     m_wave->setTrace(slot, clip->audio, 44100);
     QVector<double> hz, db;
     ms::widgets::SpectrumPlot::averageSpectrum(clip->mel.data, clip->mel.nMels, clip->mel.frames, 44100, hz, db);
     m_spectrum->setSpectrum(slot, hz, db, slot == 0 ? QStringLiteral("A") : QStringLiteral("B"));
-    m_status->setText(tr("%1: %2 s").arg(clip->name).arg(clip->audio.size() / 44100.0, 0, 'f', 2));
+    // A and B on one time axis, as long as the longer clip, and all of it in view: a new
+    // file opens fully visible whatever the other view showed.
+    const int domain = std::max(m_clips[0] ? m_clips[0]->mel.frames : 0, m_clips[1] ? m_clips[1]->mel.frames : 0);
+    for (auto *v : m_views) v->setDomain(domain);
+    for (auto *v : m_views)
+        if (v->hasImage()) v->resetView();
+    const double spf = 512.0 / 44100.0;
+    m_wave->setView(0, domain * spf);
+    QString status = tr("%1: %2 s").arg(clip->name).arg(clip->audio.size() / 44100.0, 0, 'f', 2);
+    if (m_clips[0] && m_clips[1] && m_clips[0]->audio.size() != m_clips[1]->audio.size())
+        status += QStringLiteral("  ") + tr("A is %1 s, B is %2 s: both are drawn on one time axis; the difference covers "
+                                            "the first %3 s.")
+                                         .arg(m_clips[0]->audio.size() / 44100.0, 0, 'f', 2)
+                                         .arg(m_clips[1]->audio.size() / 44100.0, 0, 'f', 2)
+                                         .arg(std::min(m_clips[0]->audio.size(), m_clips[1]->audio.size()) / 44100.0, 0, 'f', 2);
+    if (!m_note.isEmpty()) status += QStringLiteral("  ") + m_note;
+    m_note.clear();
+    m_status->setText(status);
     retranslateUi();
     updateDifference();
 }
@@ -232,17 +274,27 @@ void ComparePage::updateDifference()
 {
     if (!m_clips[0] || !m_clips[1]) return;
     auto a = m_clips[0], b = m_clips[1];
+    const int ticket = ++m_diffTicket;
     runInBackground(this, [a, b] {
         ms::dsp::MelImage d;
         d.nMels = std::min(a->mel.nMels, b->mel.nMels);
         d.frames = std::min(a->mel.frames, b->mel.frames);
         d.data.resize(size_t(d.nMels) * d.frames);
+        float range = 1.0f;
         for (int m = 0; m < d.nMels; ++m)
-            for (int f = 0; f < d.frames; ++f) d.data[size_t(m) * d.frames + f] = b->mel.at(m, f) - a->mel.at(m, f);
-        return std::make_pair(d.frames, ms::widgets::SpectrogramView::render(d, ms::widgets::SpectrogramView::Palette::Diverging));
-    }, [this](std::pair<int, QImage> r) {
-        m_views[2]->setRendered(r.second, r.first, 128, ms::dsp::MelConfig{});
+            for (int f = 0; f < d.frames; ++f) {
+                const float v = b->mel.at(m, f) - a->mel.at(m, f);
+                d.data[size_t(m) * d.frames + f] = v;
+                if (std::isfinite(v)) range = std::max(range, std::abs(v));
+            }
+        return std::make_tuple(d.frames, ms::widgets::SpectrogramView::render(d, ms::widgets::SpectrogramView::Palette::Diverging,
+                                                                              -range, range), range);
+    }, [this, ticket](std::tuple<int, QImage, float> r) {
+        if (ticket != m_diffTicket) return;   // A or B changed since: a newer difference follows
+        m_diffRange = std::get<2>(r);
+        m_views[2]->setRendered(std::get<1>(r), std::get<0>(r), 128, ms::dsp::MelConfig{});
         m_views[2]->setView(m_views[0]->viewStart(), m_views[0]->viewEnd());
+        retranslateUi();
     });
 }
 
@@ -270,8 +322,14 @@ void ComparePage::modelB(bool reconstruct)
         auto take = reconstruct ? (*p)->reconstruct(audio) : (*p)->vocode(audio);
         if (!take) return ms::fail(take.error());
         return prepareClip(name, take->audio);
-    }, [this, ticket](ClipResult r) {
+    }, [this, ticket, reconstruct](ClipResult r) {
         if (ticket != m_loading[1]) return;
+        // The model works on clips of its own length: say when B covers only the start of A.
+        if (r && m_clips[0] && m_clips[0]->audio.size() > r.value()->audio.size() + 512)
+            m_note = (reconstruct ? tr("The model reconstructs clips of %1 s: B is made from the first %1 s of A (%2 s).")
+                                  : tr("The vocoder resynthesised the first %1 s of A (%2 s)."))
+                         .arg(r.value()->audio.size() / 44100.0, 0, 'f', 2)
+                         .arg(m_clips[0]->audio.size() / 44100.0, 0, 'f', 2);
         if (!r) {
             m_status->setText(tr("The model could not make B: %1").arg(QString::fromStdString(r.error())));
             emit clipLoaded(1, false);

@@ -14,6 +14,7 @@ class QLabel;
 class QPushButton;
 class QComboBox;
 class QGroupBox;
+class QCheckBox;
 
 namespace ms::infer::kick { class KickPipeline; }
 namespace ms::widgets { class SpectrogramView; class WaveformView; class SpectrumPlot; class Player; }
@@ -40,6 +41,9 @@ public:
     bool hasClip(int slot) const;
     ms::widgets::SpectrogramView *view(int slot) const;   // 0 A, 1 B, 2 difference
     ms::widgets::WaveformView *waveform() const { return m_wave; }
+    ms::widgets::SpectrumPlot *spectrum() const { return m_spectrum; }
+    QString statusText() const;
+    QString differenceCaption() const;
     // Sets the model package used for B = reconstruction / resynthesis of A.
     void setModelDir(const QString &dir) { m_modelDir = dir; }
 
@@ -66,6 +70,10 @@ private:
     int m_loading[2] = {0, 0};
     QString m_modelDir;
     bool m_playB = false;
+    int m_diffTicket = 0;
+    float m_diffRange = 0;   // the difference image's colour range (±), 0 before one is shown
+    QString m_note;          // said with the next clip shown (what the model used of A)
+    QCheckBox *m_cutoffBox;
     ms::widgets::SpectrogramView *m_views[3];
     ms::widgets::WaveformView *m_wave;
     ms::widgets::SpectrumPlot *m_spectrum;

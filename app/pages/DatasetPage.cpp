@@ -192,7 +192,16 @@ void DatasetPage::runCli(const QStringList &args)
         m_progress->setValue(ok ? 1 : 0);
         m_status->setText(ok ? tr("Done. %1").arg(lastLines->join(QStringLiteral(" · ")))
                              : tr("Failed (exit code %1): %2").arg(code).arg(lastLines->join(QLatin1Char('\n'))));
-        if (ok) loadDataset(m_dest->text());
+        if (ok) {
+            // After aggregating, the folder has no mels yet: that is the next step, not an error.
+            const QDir dest(m_dest->text());
+            if (QFileInfo::exists(dest.filePath(QStringLiteral("processed/index.json"))) ||
+                QFileInfo::exists(dest.filePath(QStringLiteral("index.json"))))
+                loadDataset(m_dest->text());
+            else
+                m_status->setText(tr("Done: the clips are collected in %1. Next, press Preprocess to compute their mels.")
+                                      .arg(QDir::toNativeSeparators(m_dest->text())));
+        }
         emit jobFinished(ok);
     });
     connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {

@@ -6,6 +6,7 @@
 #include <QDir>
 #include <QEvent>
 #include <QFileDialog>
+#include <QFile>
 #include <QFileInfo>
 #include <QComboBox>
 #include <QFormLayout>
@@ -25,6 +26,9 @@
 #include <QSettings>
 #include <QSplitter>
 #include <QTableWidget>
+#include <QTextBrowser>
+#include <QDialog>
+#include <QDialogButtonBox>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 
@@ -72,7 +76,18 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_files = new QTableWidget(0, 2);
     m_files->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
     m_files->verticalHeader()->hide();
+    // A listing, not an editor (double-click renamed the item, never the file); double-click
+    // opens a text file such as CARD.md.
+    m_files->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_files->setSelectionBehavior(QAbstractItemView::SelectRows);
+    connect(m_files, &QTableWidget::cellDoubleClicked, this, [this](int row, int) {
+        if (auto *item = m_files->item(row, 0)) showTextFile(QDir(m_dir).filePath(item->text()));
+    });
     fv->addWidget(m_files);
+    m_cardButton = new QPushButton;
+    m_cardButton->setEnabled(false);
+    connect(m_cardButton, &QPushButton::clicked, this, [this] { showTextFile(cardPath()); });
+    fv->addWidget(m_cardButton, 0, Qt::AlignRight);
     rv->addWidget(m_filesBox, 1);
     m_importBox = new QGroupBox;
     auto *iv = new QVBoxLayout(m_importBox);
@@ -106,6 +121,7 @@ ModelsPage::ModelsPage(QWidget *parent) : QWidget(parent)
     m_report->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_report->horizontalHeader()->setSectionResizeMode(1, QHeaderView::Stretch);
     m_report->verticalHeader()->hide();
+    m_report->setEditTriggers(QAbstractItemView::NoEditTriggers);
     iv->addWidget(m_report, 1);
     rv->addWidget(m_importBox, 2);
     split->addWidget(right);
@@ -133,6 +149,8 @@ void ModelsPage::retranslateUi()
     m_treeBox->setTitle(tr("Architecture"));
     m_tree->setHeaderLabels({tr("Module / stage"), tr("Parameters"), tr("Input"), tr("Output")});
     m_filesBox->setTitle(tr("Files"));
+    m_cardButton->setText(tr("Read the model card"));
+    m_cardButton->setToolTip(tr("The package's CARD.md: data, recipe and measurements"));
     m_files->setHorizontalHeaderLabels({tr("File"), tr("Size")});
     m_importBox->setTitle(tr("Import a reference checkpoint"));
     m_vaeCkpt->setPlaceholderText(tr("VAE checkpoint (vae_epoch_100.pt)"));
@@ -158,6 +176,46 @@ void ModelsPage::changeEvent(QEvent *event)
     QWidget::changeEvent(event);
 }
 
+QString ModelsPage::cardPath() const
+{
+    QString name = QStringLiteral("CARD.md");
+    QFile f(QDir(m_dir).filePath(QStringLiteral("model.json")));
+    if (f.open(QIODevice::ReadOnly)) {
+        const QString card = QJsonDocument::fromJson(f.read(1 << 20)).object().value(QStringLiteral("card")).toString();
+        if (!card.isEmpty()) name = QFileInfo(card).fileName();   // a name, never a path out of the package
+    }
+    return QDir(m_dir).filePath(name);
+}
+
+void ModelsPage::showTextFile(const QString &path)
+{
+    const QString suffix = QFileInfo(path).suffix().toLower();
+    if (!QStringList{QStringLiteral("md"), QStringLiteral("txt"), QStringLiteral("json")}.contains(suffix)) return;
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly)) {
+        emit message(tr("Cannot open %1: %2").arg(QDir::toNativeSeparators(path), f.errorString()));
+        return;
+    }
+    if (f.size() > (4 << 20)) {
+        emit message(tr("%1 is too large to show here (%2).").arg(QDir::toNativeSeparators(path), formatBytes(f.size())));
+        return;
+    }
+    QDialog dialog(this);
+    dialog.setWindowTitle(QFileInfo(path).fileName());
+    auto *layout = new QVBoxLayout(&dialog);
+    auto *view = new QTextBrowser;
+    view->setOpenExternalLinks(true);
+    const QString text = QString::fromUtf8(f.readAll());
+    if (suffix == QLatin1String("md")) view->setMarkdown(text);
+    else view->setPlainText(text);
+    layout->addWidget(view);
+    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close);
+    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
+    layout->addWidget(buttons);
+    dialog.resize(720, 640);
+    dialog.exec();
+}
+
 void ModelsPage::setModelDir(const QString &dir)
 {
     m_dir = dir;
@@ -175,6 +233,7 @@ void ModelsPage::setModelDir(const QString &dir)
         m_files->setItem(r, 1, new QTableWidgetItem(formatBytes(fi.size())));
         bytes += fi.size();
     }
+    m_cardButton->setEnabled(QFileInfo::exists(cardPath()));
     QString device = QSettings().value(QStringLiteral("device"), QStringLiteral("auto")).toString();
     m_summary->setText(tr("Reading %1 (%2 on disk, device %3)…").arg(QDir::toNativeSeparators(dir), formatBytes(bytes), device));
     if (m_proc) {

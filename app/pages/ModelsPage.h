@@ -54,6 +54,10 @@ private:
     void retranslateUi();
     void parseParams(const QByteArray &out);
     void runImport();
+    // The package's model card (model.json "card", else CARD.md).
+    QString cardPath() const;
+    // Shows a text file of the package (Markdown rendered) in a dialog.
+    void showTextFile(const QString &path);
 
     QString m_dir;
     qint64 m_total = -1, m_bytes = 0;
@@ -67,6 +71,7 @@ private:
     QPushButton *m_browse, *m_useButton, *m_importButton;
     QTreeWidget *m_tree;
     QTableWidget *m_files, *m_report;
+    QPushButton *m_cardButton;
     QLabel *m_summary, *m_importStatus;
     QComboBox *m_importPreset;
 };

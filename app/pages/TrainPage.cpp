@@ -35,14 +35,24 @@
 #include <QSettings>
 #include <QSlider>
 #include <QSpinBox>
+#include <QSysInfo>
 #include <QSplitter>
 #include <QTimer>
 #include <QVBoxLayout>
 
+#include <algorithm>
 #include <cmath>
-#include <csignal>
 
 namespace ms::app {
+
+namespace {
+// A logged value that is a schedule or a coefficient, not a loss.
+bool isLossName(const QString &name)
+{
+    return !(name.endsWith(QLatin1String("_weight")) || name.endsWith(QLatin1String("decay")) ||
+             name == QLatin1String("lr") || name.endsWith(QLatin1String("_scale")) || name == QLatin1String("scale"));
+}
+} // namespace
 
 TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 {
@@ -77,7 +87,17 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_steps = new QSpinBox;
     m_steps->setRange(0, 10000000);
     m_steps->setSpecialValueText(QStringLiteral("—"));
+    m_vae = new QComboBox;
+    m_vae->setObjectName(QStringLiteral("vaeList"));
+    m_vae->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_vae->setMinimumContentsLength(16);
+    m_browseVae = new QPushButton(QStringLiteral("…"));
+    auto *vaeRow = new QHBoxLayout;
+    vaeRow->addWidget(m_vae, 1);
+    vaeRow->addWidget(m_browseVae);
+    m_vaeLabel = new QLabel;
     m_form->addRow(m_formLabels[0], m_model);
+    m_form->addRow(m_vaeLabel, vaeRow);
     m_form->addRow(m_formLabels[1], dataRow);
     m_form->addRow(m_formLabels[2], runRow);
     m_form->addRow(m_formLabels[3], m_device);
@@ -95,14 +115,23 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_form->addRow(m_openRunButton);
     m_state = new QLabel;
     m_state->setWordWrap(true);
-    m_form->addRow(m_state);
+    m_state->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_state->setAlignment(Qt::AlignTop | Qt::AlignLeft);
+    // Room for three wrapped lines: the splitter does not grow a label by its height-for-width.
+    m_state->setMinimumHeight(m_state->fontMetrics().lineSpacing() * 3 + 4);
     lv->addWidget(m_jobBox);
+    // Below the form, not in it: a form row did not grow with a wrapped message (it was cut).
+    lv->addWidget(m_state);
     m_ckptBox = new QGroupBox;
     auto *cv = new QVBoxLayout(m_ckptBox);
     m_checkpoints = new QListWidget;
     m_useButton = new QPushButton;
+    m_exportButton = new QPushButton(QIcon(QStringLiteral(":/icons/export.png")), QString());
     cv->addWidget(m_checkpoints);
-    cv->addWidget(m_useButton);
+    auto *ckRow = new QHBoxLayout;
+    ckRow->addWidget(m_useButton, 1);
+    ckRow->addWidget(m_exportButton);
+    cv->addLayout(ckRow);
     lv->addWidget(m_ckptBox, 1);
     split->addWidget(left);
 
@@ -137,6 +166,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_target = new ms::widgets::SpectrogramView;
     m_output = new ms::widgets::SpectrogramView;
     m_playButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
+    m_playButton->setEnabled(false);   // until a preview with audio is shown
     pv->addWidget(m_target, 0, 0);
     pv->addWidget(m_output, 0, 1);
     pv->addWidget(m_playButton, 1, 1, Qt::AlignRight);
@@ -162,6 +192,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
     connect(m_playButton, &QPushButton::clicked, this, &TrainPage::togglePlay);
     connect(m_useButton, &QPushButton::clicked, this, &TrainPage::packageCheckpoint);
+    connect(m_exportButton, &QPushButton::clicked, this, &TrainPage::exportWithDialog);
     connect(m_browseData, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Dataset folder"), m_dataset->text());
         if (!d.isEmpty()) m_dataset->setText(d);
@@ -169,6 +200,25 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     connect(m_browseRun, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Run folder"), m_runDir->text());
         if (!d.isEmpty()) m_runDir->setText(d);
+    });
+    connect(m_browseVae, &QPushButton::clicked, this, [this] {
+        const QString d = QFileDialog::getExistingDirectory(this, tr("A VAE run folder or a model package"), vaeChoice());
+        if (d.isEmpty()) return;
+        selectVae(d);
+    });
+    const auto showVaeRow = [this] {
+        const bool diffusion = m_model->currentText() == QLatin1String("diffusion");
+        m_form->setRowVisible(1, diffusion);
+        if (diffusion) refreshVaeList();
+    };
+    connect(m_model, &QComboBox::currentTextChanged, this, showVaeRow);
+    // A default run folder follows the model (a vae run folder cannot hold a diffusion run).
+    connect(m_model, &QComboBox::currentTextChanged, this, [this](const QString &model) {
+        const QString runs = QDir(studioDataDir()).filePath(QStringLiteral("runs"));
+        const QString current = QDir::cleanPath(m_runDir->text().trimmed());
+        if (current.isEmpty() || (QFileInfo(current).absolutePath() == runs &&
+                                  !QFileInfo(current).fileName().startsWith(model)))
+            m_runDir->setText(suggestRunDir(model));
     });
     connect(m_openRunButton, &QPushButton::clicked, this, [this] {
         const QString d = QFileDialog::getExistingDirectory(this, tr("Open a run folder"), m_runDir->text());
@@ -182,7 +232,10 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_preset->setCurrentText(s.value(QStringLiteral("train/preset"), QStringLiteral("tiny")).toString());
     m_model->setCurrentText(s.value(QStringLiteral("train/model"), QStringLiteral("vae")).toString());
     m_recipe->setText(s.value(QStringLiteral("train/recipe")).toString());
+    showVaeRow();
     retranslateUi();
+    // A job an earlier studio left running is found again (its run folder's job.json).
+    findRunningJob();
 }
 
 // The training child keeps running: it is detached on purpose. An export child
@@ -198,8 +251,12 @@ void TrainPage::retranslateUi()
     m_formLabels[3]->setText(tr("Device"));
     m_formLabels[4]->setText(tr("Preset"));
     m_formLabels[5]->setText(tr("Steps"));
-    m_steps->setToolTip(tr("Training steps (— uses the recipe's default)"));
+    m_steps->setToolTip(tr("Training steps (—: the preset's default: tiny 500 steps, paper the recipe's length)"));
     m_formLabels[6]->setText(tr("Recipe options"));
+    m_vaeLabel->setText(tr("VAE"));
+    m_vae->setToolTip(tr("The trained VAE whose latents the diffusion model learns: a VAE run folder (its newest "
+                         "checkpoint) or a model package. Train a VAE run first."));
+    m_vae->setPlaceholderText(tr("no VAE run found: train a VAE first"));
     m_recipe->setPlaceholderText(tr("e.g. --batch 16 --lr 2e-4 --checkpoint-every 500"));
     m_recipe->setToolTip(tr("Extra flags for melstudio-cli train (see melstudio-cli train --help)"));
     m_startButton->setText(tr("Start"));
@@ -208,10 +265,14 @@ void TrainPage::retranslateUi()
     m_openRunButton->setText(tr("Open an existing run…"));
     m_ckptBox->setTitle(tr("Checkpoints"));
     m_useButton->setText(tr("Use for generation"));
+    m_useButton->setToolTip(tr("A diffusion checkpoint: packaged with its VAE and opened on the Generate page. "
+                               "A VAE checkpoint: sets the form to train a diffusion model on it."));
+    m_exportButton->setText(tr("Export package…"));
+    m_exportButton->setToolTip(tr("Write the selected diffusion checkpoint, with its VAE, as a model package folder"));
     m_dashBox->setTitle(tr("Dashboard"));
     m_logY->setText(tr("log y"));
     m_smoothingLabel->setText(tr("smoothing"));
-    m_previewBox->setTitle(tr("Latest preview: target (left) and output (right)"));
+    updatePreviewCaption();
     m_target->setPlaceholder(tr("Target mel"));
     m_output->setPlaceholder(tr("Model output"));
     m_playButton->setText(m_player->isPlaying() ? tr("Stop (Space)") : tr("Play preview (Space)"));
@@ -245,29 +306,95 @@ void TrainPage::setJob(const QString &model, const QString &dataset, const QStri
     m_steps->setValue(steps);
 }
 
+QString TrainPage::previewCaption() const { return m_previewBox->title(); }
+
+QStringList TrainPage::checkpointItems() const
+{
+    QStringList items;
+    for (int i = 0; i < m_checkpoints->count(); ++i) items << m_checkpoints->item(i)->text();
+    return items;
+}
+
+QString TrainPage::formModel() const { return m_model->currentText(); }
+QString TrainPage::formDataset() const { return m_dataset->text(); }
+QString TrainPage::formRunDir() const { return m_runDir->text(); }
+
 QString TrainPage::stateText() const { return m_state->text(); }
 QString TrainPage::logText() const { return m_log->isHidden() ? QString() : m_log->toPlainText(); }
 
-bool TrainPage::isChildRunning() const { return m_pid > 0 && ::kill(pid_t(m_pid), 0) == 0; }
+bool TrainPage::isChildRunning() const { return isRunJobAlive(m_job); }
+
+QString TrainPage::runningJobDir() const { return isChildRunning() ? m_watcher->runDir() : QString(); }
 
 bool TrainPage::start(bool resume)
 {
     if (isChildRunning()) {
-        emit message(tr("A training job is already running (pid %1).").arg(m_pid));
+        m_state->setText(tr("A training job is already running (pid %1, run folder %2). Stop it first.")
+                             .arg(m_job.pid)
+                             .arg(QDir::toNativeSeparators(m_watcher->runDir())));
+        emit message(m_state->text());
         return false;
     }
-    const QString runDir = m_runDir->text().trimmed();
-    if (runDir.isEmpty() || (!resume && m_dataset->text().trimmed().isEmpty())) {
-        m_state->setText(tr("Choose a dataset folder and a run folder first."));
+    // Resume continues the run being watched (else the form's run folder); Start begins
+    // the form's run folder.
+    const QString runDir = resume && !m_watcher->runDir().isEmpty() ? m_watcher->runDir() : m_runDir->text().trimmed();
+    if (runDir.isEmpty()) {
+        m_state->setText(tr("Choose a run folder first."));
         return false;
     }
-    // Accept the aggregated folder as well as its processed/ sub-folder.
+    RunJob other;
+    if (readRunJob(runDir, other) && isRunJobAlive(other)) {
+        openRun(runDir);   // adopts it
+        m_state->setText(tr("A training job is already running in %1 (pid %2). Stop it first.")
+                             .arg(QDir::toNativeSeparators(runDir))
+                             .arg(other.pid));
+        return false;
+    }
     QString data = m_dataset->text().trimmed();
-    if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
-        data = QDir(data).filePath(QStringLiteral("processed"));
+    if (resume) {
+        if (!QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("run.json")))) {
+            m_state->setText(tr("%1 is not a run folder (it has no run.json): there is nothing to resume. "
+                                "Press Start to begin a run there.")
+                                 .arg(QDir::toNativeSeparators(runDir)));
+            emit message(m_state->text());
+            return false;
+        }
+    } else {
+        if (data.isEmpty()) {
+            m_state->setText(tr("Choose a dataset folder first (one made on the Dataset page)."));
+            return false;
+        }
+        // Accept the aggregated folder as well as its processed/ sub-folder.
+        if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
+            data = QDir(data).filePath(QStringLiteral("processed"));
+        if (!QFileInfo::exists(QDir(data).filePath(QStringLiteral("index.json")))) {
+            m_state->setText(tr("%1 is not a preprocessed dataset (no index.json in it or in processed/). "
+                                "Aggregate and preprocess it on the Dataset page first.")
+                                 .arg(QDir::toNativeSeparators(data)));
+            emit message(m_state->text());
+            return false;
+        }
+        if (QFileInfo::exists(QDir(runDir).filePath(QStringLiteral("run.json")))) {
+            m_state->setText(tr("%1 already holds a run: press Resume to continue it, or choose another run folder "
+                                "(for example %2).")
+                                 .arg(QDir::toNativeSeparators(runDir),
+                                      QDir::toNativeSeparators(suggestRunDir(m_model->currentText()))));
+            emit message(m_state->text());
+            return false;
+        }
+        if (m_model->currentText() == QLatin1String("diffusion") && vaeChoice().isEmpty()) {
+            m_state->setText(tr("A diffusion run needs a trained VAE: choose one in the VAE list "
+                                "(train a VAE run first)."));
+            emit message(m_state->text());
+            return false;
+        }
+    }
     // Follow the run first: the events it already holds are not this job's outcome, and
     // its run.json (the watcher's runInfo) says what a resume continues.
-    QDir().mkpath(runDir);
+    if (!QDir().mkpath(runDir)) {
+        m_state->setText(tr("Cannot create the run folder %1.").arg(QDir::toNativeSeparators(runDir)));
+        return false;
+    }
     m_log->hide();
     openRun(runDir);
     m_eventsAtStart = m_watcher->events().size();
@@ -281,8 +408,10 @@ bool TrainPage::start(bool resume)
     if (continuing && !info.value(QStringLiteral("job")).toString().isEmpty())
         model = info.value(QStringLiteral("job")).toString();
     QStringList args = {QStringLiteral("train"), model, QStringLiteral("--run"), runDir};
-    if (!continuing)
+    if (!continuing) {
         args << QStringLiteral("--data") << data << QStringLiteral("--preset") << m_preset->currentText();
+        if (model == QLatin1String("diffusion")) args << QStringLiteral("--vae") << vaeChoice();
+    }
     args << QStringLiteral("--device") << m_device->currentText();
     // A lower CPU priority: the studio, playback and generation stay responsive while a
     // job trains (on a CPU-only machine they compete for the same cores).
@@ -303,13 +432,30 @@ bool TrainPage::start(bool resume)
         emit message(m_state->text());
         return false;
     }
-    m_pid = pid;
+    // The run folder records its process, so that a studio opened later (or another one)
+    // finds the job, watches it and can stop it.
+    RunJob job;
+    job.pid = pid;
+    job.startTicks = processStartTicks(pid);
+    job.host = QSysInfo::machineHostName();
+    job.started = QDateTime::currentDateTime().toString(Qt::ISODate);
+    job.args = args;
+    if (const QString err = writeRunJob(runDir, job); !err.isEmpty())
+        emit message(tr("Cannot write %1: %2. A studio opened later will not find this job.")
+                         .arg(QDir::toNativeSeparators(QDir(runDir).filePath(QStringLiteral("job.json"))), err));
+    m_job = job;
     QSettings s;
-    s.setValue(QStringLiteral("train/dataset"), m_dataset->text());
-    s.setValue(QStringLiteral("train/run"), runDir);
-    s.setValue(QStringLiteral("train/preset"), m_preset->currentText());
-    s.setValue(QStringLiteral("train/model"), m_model->currentText());
-    s.setValue(QStringLiteral("train/recipe"), m_recipe->text());
+    QStringList jobs = s.value(QStringLiteral("train/jobs")).toStringList();
+    jobs.removeAll(runDir);
+    jobs.prepend(runDir);
+    s.setValue(QStringLiteral("train/jobs"), jobs.mid(0, 20));
+    if (!resume) {
+        s.setValue(QStringLiteral("train/dataset"), m_dataset->text());
+        s.setValue(QStringLiteral("train/run"), runDir);
+        s.setValue(QStringLiteral("train/preset"), m_preset->currentText());
+        s.setValue(QStringLiteral("train/model"), m_model->currentText());
+        s.setValue(QStringLiteral("train/recipe"), m_recipe->text());
+    }
     s.setValue(QStringLiteral("device"), m_device->currentText());
     m_state->setText(tr("Running: melstudio-cli %1 (pid %2)").arg(args.join(QLatin1Char(' '))).arg(pid));
     return true;
@@ -318,11 +464,59 @@ bool TrainPage::start(bool resume)
 void TrainPage::stop()
 {
     if (!isChildRunning()) {
-        m_state->setText(tr("No training job of this studio is running."));
+        m_state->setText(tr("No training job is running in the run being watched."));
         return;
     }
-    ::kill(pid_t(m_pid), SIGTERM);
+    stopRunJob(m_job);
     m_state->setText(tr("Stopping: the job writes a checkpoint, then exits."));
+}
+
+QStringList TrainPage::runningJobDirs() const
+{
+    QStringList dirs;
+    if (isChildRunning()) dirs << m_watcher->runDir();
+    for (const QString &dir : QSettings().value(QStringLiteral("train/jobs")).toStringList()) {
+        RunJob job;
+        if (!dirs.contains(dir) && readRunJob(dir, job) && isRunJobAlive(job)) dirs << dir;
+    }
+    return dirs;
+}
+
+int TrainPage::stopAllJobs()
+{
+    int stopped = 0;
+    for (const QString &dir : runningJobDirs()) {
+        RunJob job;
+        if (readRunJob(dir, job) && stopRunJob(job)) ++stopped;
+    }
+    if (stopped) m_state->setText(tr("Stopping: the job writes a checkpoint, then exits."));
+    return stopped;
+}
+
+bool TrainPage::findRunningJob()
+{
+    if (isChildRunning()) return true;
+    QStringList candidates = QSettings().value(QStringLiteral("train/jobs")).toStringList();
+    const QDir runs(QDir(studioDataDir()).filePath(QStringLiteral("runs")));
+    for (const QString &d : runs.entryList(QDir::Dirs | QDir::NoDotAndDotDot, QDir::Time))
+        candidates << runs.filePath(d);
+    QStringList alive;
+    for (const QString &dir : candidates) {
+        RunJob job;
+        if (!readRunJob(dir, job) || !isRunJobAlive(job)) continue;
+        if (!alive.contains(dir)) alive << dir;
+    }
+    // Forget the folders whose jobs ended.
+    QStringList kept = QSettings().value(QStringLiteral("train/jobs")).toStringList();
+    kept.erase(std::remove_if(kept.begin(), kept.end(), [&](const QString &d) { return !alive.contains(d); }), kept.end());
+    QSettings().setValue(QStringLiteral("train/jobs"), kept);
+    if (alive.isEmpty()) return false;
+    openRun(alive.front());
+    if (alive.size() > 1)
+        emit message(tr("%n more training job(s) are running; open their run folders to watch them: %1", nullptr,
+                        int(alive.size() - 1))
+                         .arg(alive.mid(1).join(QStringLiteral(", "))));
+    return true;
 }
 
 void TrainPage::openRun(const QString &dir)
@@ -334,10 +528,32 @@ void TrainPage::openRun(const QString &dir)
         delete item;
     }
     m_checkpoints->clear();
+    m_shownCheckpoints.clear();
     m_target->clear();
     m_output->clear();
+    m_previewDir.clear();
+    m_previewStep = -1;
+    updatePreviewCaption();
     m_watcher->setRunDir(dir);
     m_state->setText(tr("Watching %1").arg(QDir::toNativeSeparators(dir)));
+    // A job still running in this folder (started by this studio or an earlier one) is
+    // watched and can be stopped from here; another folder's job is no longer ours to show.
+    RunJob job;
+    if (!dir.isEmpty() && readRunJob(dir, job) && isRunJobAlive(job)) {
+        const bool adopted = job.pid != m_job.pid;
+        m_job = job;
+        m_watcher->poll();
+        m_eventsAtStart = m_watcher->events().size();
+        m_consoleAtStart = QFileInfo(QDir(dir).filePath(QStringLiteral("console.txt"))).size();
+        if (adopted)
+            m_state->setText(tr("A training job is running in %1 (pid %2, started %3). Watching it; Stop asks it "
+                                "to write a checkpoint and exit.")
+                                 .arg(QDir::toNativeSeparators(dir))
+                                 .arg(job.pid)
+                                 .arg(QDateTime::fromString(job.started, Qt::ISODate).toString(QStringLiteral("yyyy-MM-dd HH:mm"))));
+    } else {
+        m_job = RunJob();
+    }
     refresh();
 }
 
@@ -350,6 +566,9 @@ void TrainPage::refresh()
         const int from = m_shownPoints;
         for (int i = from; i < pts.size(); ++i)
             for (auto it = pts[i].loss.begin(); it != pts[i].loss.end(); ++it) {
+                // Schedules logged beside the losses (ema_decay, kl_weight) are not losses:
+                // they are shown in the stats line, not plotted on the loss axis.
+                if (!isLossName(it.key())) continue;
                 if (m_plot->pointCount(it.key()) == 0) {
                     auto *box = new QCheckBox(it.key());
                     box->setChecked(true);
@@ -382,27 +601,40 @@ void TrainPage::refresh()
                                 .arg(std::isnan(p.samplesPerS) ? QStringLiteral("—") : QString::number(p.samplesPerS, 'f', 1))
                                 .arg(eta)
                                 .arg(std::isnan(p.memMb) ? QStringLiteral("—") : QString::number(p.memMb, 'f', 0));
+            for (auto it = p.loss.begin(); it != p.loss.end(); ++it)
+                if (!isLossName(it.key()))
+                    stats += QStringLiteral(" &nbsp; <b>%1</b> %2").arg(it.key().toHtmlEscaped(), QString::number(it.value(), 'g', 4));
             if (!std::isnan(p.gpuMemMb))
                 stats += tr(" &nbsp; <b>GPU</b> %1 MB (peak %2 MB)")
                              .arg(QString::number(p.gpuMemMb, 'f', 0), QString::number(p.gpuPeakMb, 'f', 0));
             m_stats->setText(stats);
         }
     }
-    if (m_checkpoints->count() != m_watcher->checkpoints().size()) {
+    // The checkpoints as they are now: a run that keeps the newest N deletes old ones as it
+    // writes new ones, so the list is compared by step, not by count.
+    if (m_shownCheckpoints != m_watcher->checkpoints() || m_checkpoints->count() != m_shownCheckpoints.size()) {
+        const qint64 selected = m_shownCheckpoints.value(m_checkpoints->currentRow(), -1);
+        const bool atNewest = m_checkpoints->currentRow() < 0 || m_checkpoints->currentRow() == m_checkpoints->count() - 1;
+        m_shownCheckpoints = m_watcher->checkpoints();
         m_checkpoints->clear();
-        for (qint64 step : m_watcher->checkpoints()) m_checkpoints->addItem(tr("step %1").arg(step));
-        if (m_checkpoints->count()) m_checkpoints->setCurrentRow(m_checkpoints->count() - 1);
+        for (qint64 step : m_shownCheckpoints) m_checkpoints->addItem(tr("step %1").arg(step));
+        const int keep = m_shownCheckpoints.indexOf(selected);
+        if (!atNewest && keep >= 0) m_checkpoints->setCurrentRow(keep);
+        else if (m_checkpoints->count()) m_checkpoints->setCurrentRow(m_checkpoints->count() - 1);
     }
+    // A preview folder appears before its files are complete: reload it when they change.
+    if (++m_previewTicks % 5 == 0 && !m_previewDir.isEmpty() && previewSignature(m_previewDir) != m_previewSig)
+        updatePreview(m_previewDir);
     const QString last = m_watcher->lastEvent();
-    if (m_pid > 0 && !isChildRunning()) {
-        m_pid = 0;
+    if (m_job.pid > 0 && !isChildRunning()) {
+        m_job = RunJob();
         // Only an event the job wrote itself tells how it ended (a refused command line
         // writes none, and the run may still end with an older "paused").
         if (m_watcher->events().size() <= m_eventsAtStart) showFailure(true);
         else if (last == QLatin1String("paused")) m_state->setText(tr("Paused at the last checkpoint. Press Resume to continue."));
         else if (last == QLatin1String("finished")) m_state->setText(tr("Finished."));
         else showFailure();
-    } else if (m_pid == 0 && last == QLatin1String("failed")) {
+    } else if (m_job.pid == 0 && last == QLatin1String("failed")) {
         showFailure();
     }
 }
@@ -453,10 +685,28 @@ void TrainPage::showFailure(bool noEventWritten)
     m_log->show();
 }
 
+QString TrainPage::previewSignature(const QString &dir)
+{
+    QString sig;
+    if (dir.isEmpty()) return sig;
+    for (const QFileInfo &fi : QDir(dir).entryInfoList(QDir::Files, QDir::Name))
+        sig += QStringLiteral("%1:%2:%3;").arg(fi.fileName()).arg(fi.size()).arg(fi.lastModified().toMSecsSinceEpoch());
+    return sig;
+}
+
 void TrainPage::updatePreview(const QString &dir)
 {
+    m_previewDir = dir;
+    m_previewSig = previewSignature(dir);
+    m_target->clear();
+    m_output->clear();
+    m_previewAudio.clear();
+    m_playButton->setEnabled(false);
+    m_previewStep = dir.isEmpty() ? -1 : QFileInfo(dir).fileName().toLongLong();
+    updatePreviewCaption();
     if (dir.isEmpty()) return;
     QDir d(dir);
+    // One mel per file: the file's name says what it is (target_mel, output_mel, ...).
     std::vector<ms::dsp::MelImage> mels;
     QStringList names;
     for (const QString &f : d.entryList({QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name)) {
@@ -469,21 +719,28 @@ void TrainPage::updatePreview(const QString &dir)
             m.nMels = int(t->shape[t->shape.size() - 2]);
             m.frames = int(t->shape.back());
             m.data.assign(static_cast<const float *>(t->data), static_cast<const float *>(t->data) + size_t(m.nMels) * m.frames);
-            names << QString::fromStdString(n);
+            names << QFileInfo(f).completeBaseName() + QLatin1Char('/') + QString::fromStdString(n);
             mels.push_back(std::move(m));
+            break;
         }
     }
-    auto pick = [&](const QStringList &keys, int fallback) -> int {
+    auto pick = [&](const QStringList &keys, int exclude) -> int {
         for (int i = 0; i < names.size(); ++i)
-            for (const QString &k : keys) if (names[i].contains(k, Qt::CaseInsensitive)) return i;
-        return fallback < int(mels.size()) ? fallback : -1;
+            for (const QString &k : keys)
+                if (i != exclude && names[i].contains(k, Qt::CaseInsensitive)) return i;
+        return -1;
     };
-    const int ti = pick({QStringLiteral("target")}, 0);
-    const int oi = pick({QStringLiteral("output"), QStringLiteral("recon"), QStringLiteral("gen")}, 1);
+    const int ti = pick({QStringLiteral("target")}, -1);
+    const int oi = pick({QStringLiteral("output"), QStringLiteral("recon"), QStringLiteral("gen")}, ti);
     ms::dsp::MelConfig cfg;
-    if (ti >= 0) { m_target->setMel(mels[size_t(ti)], cfg); m_target->setTitle(names[ti]); }
-    if (oi >= 0 && oi != ti) { m_output->setMel(mels[size_t(oi)], cfg); m_output->setTitle(names[oi]); }
-    m_previewAudio.clear();
+    if (ti >= 0) {
+        m_target->setMel(mels[size_t(ti)], cfg);
+        m_target->setTitle(tr("target: %1").arg(names[ti].section(QLatin1Char('/'), 0, 0)));
+    }
+    if (oi >= 0) {
+        m_output->setMel(mels[size_t(oi)], cfg);
+        m_output->setTitle(tr("output: %1").arg(names[oi].section(QLatin1Char('/'), 0, 0)));
+    }
     const QStringList wavs = d.entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
     for (const QString &w : wavs) {
         if (wavs.size() > 1 && w.contains(QStringLiteral("target"), Qt::CaseInsensitive)) continue;
@@ -494,7 +751,13 @@ void TrainPage::updatePreview(const QString &dir)
             break;
         }
     }
-    m_playButton->setEnabled(!m_previewAudio.empty());
+    m_playButton->setEnabled(!m_previewAudio.empty() && ms::widgets::Player::hasOutputDevice());
+}
+
+void TrainPage::updatePreviewCaption()
+{
+    m_previewBox->setTitle(m_previewStep >= 0 ? tr("Preview at step %1: target (left) and model output (right)").arg(m_previewStep)
+                                              : tr("Preview: target (left) and model output (right)"));
 }
 
 void TrainPage::togglePlay()
@@ -502,66 +765,6 @@ void TrainPage::togglePlay()
     if (m_player->isPlaying()) m_player->stop();
     else if (!m_previewAudio.empty()) m_player->play(m_previewAudio, m_previewRate);
     retranslateUi();
-}
-
-void TrainPage::packageCheckpoint()
-{
-    auto *item = m_checkpoints->currentItem();
-    if (!item) {
-        emit message(tr("Select a checkpoint first."));
-        return;
-    }
-    const qint64 step = m_watcher->checkpoints().value(m_checkpoints->row(item));
-    const QString ckpt = QDir(m_watcher->runDir()).filePath(QStringLiteral("checkpoints/%1").arg(step));
-    for (const QString &candidate : {ckpt, m_watcher->runDir()})
-        if (QFileInfo::exists(QDir(candidate).filePath(QStringLiteral("model.json")))) {
-            emit useForGeneration(candidate);
-            return;
-        }
-    // A diffusion checkpoint records the VAE its latents came from; `melstudio-cli
-    // export` finds it and assembles a package from the two.
-    bool diffusion = false;
-    {
-        QFile f(QDir(ckpt).filePath(QStringLiteral("state.json")));
-        if (f.open(QIODevice::ReadOnly)) {
-            const QJsonObject state = QJsonDocument::fromJson(f.readAll()).object();
-            diffusion = state.value(QStringLiteral("config")).toObject().contains(QStringLiteral("unet"));
-        }
-    }
-    if (!diffusion) {
-        m_state->setText(tr("This checkpoint is a single component. Assemble a package with melstudio-cli export, "
-                            "then open it on the Generate page."));
-        emit message(m_state->text());
-        return;
-    }
-    const QString out = QDir(m_watcher->runDir()).filePath(QStringLiteral("package-%1").arg(step));
-    auto *proc = new QProcess(this);
-    proc->setProgram(cliPath());
-    proc->setArguments({QStringLiteral("export"), QStringLiteral("--diffusion"), ckpt, QStringLiteral("--out"), out,
-                        QStringLiteral("--overwrite")});
-    proc->setProcessChannelMode(QProcess::MergedChannels);
-    m_useButton->setEnabled(false);
-    m_state->setText(tr("Assembling a model package from step %1…").arg(step));
-    connect(proc, &QProcess::finished, this, [this, proc, out](int code, QProcess::ExitStatus status) {
-        m_useButton->setEnabled(true);
-        const QString log = QString::fromUtf8(proc->readAll()).trimmed();
-        proc->deleteLater();
-        if (status != QProcess::NormalExit || code != 0) {
-            m_state->setText(tr("Export failed: %1").arg(log.section(QLatin1Char('\n'), -3)));
-            emit message(m_state->text());
-            return;
-        }
-        m_state->setText(tr("Package written to %1").arg(QDir::toNativeSeparators(out)));
-        emit useForGeneration(out);
-    });
-    connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
-        if (e != QProcess::FailedToStart) return;
-        m_useButton->setEnabled(true);
-        m_state->setText(tr("Cannot run %1: %2").arg(cliPath(), proc->errorString()));
-        emit message(m_state->text());
-        proc->deleteLater();
-    });
-    proc->start();
 }
 
 } // namespace ms::app

@@ -2,6 +2,9 @@
 // Train: start/stop/resume a `melstudio-cli train` child process and watch any
 // run folder live (loss curves, lr, samples/s, ETA, memory, previews, checkpoints).
 
+#include "RunJob.h"
+
+#include <QVector>
 #include <QWidget>
 
 class QComboBox;
@@ -33,18 +36,48 @@ public:
     // Sets the form (for tests and the command line).
     void setJob(const QString &model, const QString &dataset, const QString &runDir, const QString &preset, int steps,
                 const QString &recipeOptions = {});
+    // What the form holds (for tests).
+    QString formModel() const;
+    QString formDataset() const;
+    QString formRunDir() const;
     // Starts `melstudio-cli train ...` detached. A resume passes only --resume and what a
     // resume may change (device, priority, steps): the CLI takes the rest from the run.
     // False with a message on failure.
     bool start(bool resume = false);
-    // Sends SIGTERM to the child (it checkpoints and exits).
+    // Sends SIGTERM to the job being watched (it checkpoints and exits), whichever
+    // studio started it.
     void stop();
+    // True while the training job this page watches (started here, or found again through
+    // its run folder's job.json) is running.
     bool isChildRunning() const;
-    // Follows an existing run folder.
+    // Follows an existing run folder; a job still running in it (job.json) is adopted:
+    // watched and stoppable.
     void openRun(const QString &dir);
+    // Looks for a job a previous studio left running (the run folders this studio started
+    // jobs in, and those under the studio's runs folder) and follows the first one found.
+    // True when one was found.
+    bool findRunningJob();
+    // The run folder of the running job, or empty.
+    QString runningJobDir() const;
+    // Run folders where a job started by a studio is still running (the watched one first).
+    QStringList runningJobDirs() const;
+    // Asks every running job of runningJobDirs() to checkpoint and exit; returns how many.
+    int stopAllJobs();
+    // The VAE a diffusion run trains on (a VAE run folder or a model package), or empty.
+    QString vaeChoice() const;
+    // Lists the VAE runs and model packages the studio knows (its runs folder, the run
+    // folders next to the form's, packages in its models folder) in the VAE list.
+    void refreshVaeList();
+    // Selects `dir` in the VAE list (added when it is not listed).
+    void selectVae(const QString &dir);
     ms::widgets::RunWatcher *watcher() const { return m_watcher; }
     ms::widgets::LossPlot *lossPlot() const { return m_plot; }
-    qint64 childPid() const { return m_pid; }
+    qint64 childPid() const { return m_job.pid; }
+    // The preview's caption and its two panels, left (target) and right (output) (for tests).
+    QString previewCaption() const;
+    ms::widgets::SpectrogramView *previewView(int side) const { return side == 0 ? m_target : m_output; }
+    // The checkpoint list as shown (for tests).
+    QStringList checkpointItems() const;
     // The status line and the log lines shown when a job fails (for tests).
     QString stateText() const;
     QString logText() const;
@@ -52,9 +85,17 @@ public:
 public slots:
     void togglePlay();
 
+    // Exports a diffusion checkpoint folder as a model package into `out` (in the
+    // background; emits exported, and useForGeneration when `use`). False when it cannot start.
+    bool exportCheckpoint(const QString &checkpointDir, const QString &out, bool use);
+    // The selected checkpoint's folder, or empty.
+    QString selectedCheckpointDir() const;
+
 signals:
     void message(const QString &text);
     void useForGeneration(const QString &packageDir);
+    // A package export ended: its folder, or empty when it failed.
+    void exported(const QString &packageDir);
 
 protected:
     void changeEvent(QEvent *event) override;
@@ -63,29 +104,43 @@ private:
     void retranslateUi();
     void refresh();
     void updatePreview(const QString &dir);
+    void updatePreviewCaption();
+    // Names, sizes and times of a preview folder's files (changes while they are written).
+    static QString previewSignature(const QString &dir);
     void showFailure(bool noEventWritten = false);
     void packageCheckpoint();
+    void exportWithDialog();
+    // "diffusion", "vae", or the run's job, for a checkpoint folder.
+    QString checkpointKind(const QString &checkpointDir) const;
+    // The first free runs/<model>[-N] folder under the studio's data folder.
+    QString suggestRunDir(const QString &model) const;
 
     ms::widgets::RunWatcher *m_watcher;
     ms::widgets::LossPlot *m_plot;
     ms::widgets::SpectrogramView *m_target, *m_output;
     ms::widgets::Player *m_player;
     QTimer *m_timer;
-    qint64 m_pid = 0;
+    RunJob m_job;                    // the job being watched (pid 0: none)
     qsizetype m_eventsAtStart = 0;   // events the run held when this studio started its job
     qint64 m_consoleAtStart = 0;     // bytes console.txt held then
     int m_shownPoints = 0;
     bool m_statsDirty = false;
     std::vector<float> m_previewAudio;
+    QVector<qint64> m_shownCheckpoints;
+    QString m_previewDir, m_previewSig;
+    qint64 m_previewStep = -1;
+    int m_previewTicks = 0;
     int m_previewRate = 44100;
 
     QGroupBox *m_jobBox, *m_dashBox, *m_previewBox, *m_ckptBox;
     QFormLayout *m_form;
     QLabel *m_formLabels[7];
-    QComboBox *m_model, *m_preset, *m_device;
+    QComboBox *m_model, *m_preset, *m_device, *m_vae;
+    QLabel *m_vaeLabel;
+    QPushButton *m_browseVae;
     QLineEdit *m_dataset, *m_runDir, *m_recipe;
     QPushButton *m_browseData, *m_browseRun, *m_startButton, *m_stopButton, *m_resumeButton, *m_openRunButton,
-        *m_useButton, *m_playButton;
+        *m_useButton, *m_exportButton, *m_playButton;
     QSpinBox *m_steps;
     QLabel *m_stats, *m_state;
     QCheckBox *m_logY;

@@ -7,6 +7,8 @@
 
 #include <fstream>
 
+#include <unistd.h>
+
 using namespace ms::jobs;
 namespace stdfs = std::filesystem;
 
@@ -38,6 +40,40 @@ private slots:
         QCOMPARE(snap->metrics.back()["step"].get<int>(), 3);
         QCOMPARE(snap->skippedLines, 1);
         QCOMPARE(snap->run["family"].get<std::string>(), std::string("kick-ldm"));
+    }
+
+    void theJobRecordNamesThisProcessAndOnlyWhileItRuns() {
+        QTemporaryDir tmp;
+        const std::string dir = path(tmp, "run");
+        QCOMPARE(runningJobPid(dir), 0LL);   // no job.json
+        nlohmann::json j;
+        {
+            auto r = RunFolder::open(dir);
+            QVERIFY2(r.ok(), r.error().c_str());
+            QVERIFY((*r)->writeJobRecord().ok());
+            std::ifstream in(dir + "/job.json");
+            j = nlohmann::json::parse(in);
+            QCOMPARE(runningJobPid(dir), (long long)::getpid());
+        }
+        // Closing the run (the job is over) removes the record.
+        QVERIFY(!stdfs::exists(dir + "/job.json"));
+        std::ofstream(dir + "/job.json") << j.dump();
+        QCOMPARE(j["pid"].get<long long>(), (long long)::getpid());
+        QVERIFY(j["start_ticks"].get<long long>() > 0);
+        QCOMPARE(j["start_ticks"].get<long long>(), processStartTicks(::getpid()));
+        QCOMPARE(runningJobPid(dir), (long long)::getpid());
+        // The same pid with another start time is another process (a reused pid): not the job.
+        auto other = j;
+        other["start_ticks"] = j["start_ticks"].get<long long>() + 1;
+        std::ofstream(dir + "/job.json") << other.dump();
+        QCOMPARE(runningJobPid(dir), 0LL);
+        // A pid that no process has.
+        other = j;
+        other["pid"] = 999999999LL;
+        std::ofstream(dir + "/job.json") << other.dump();
+        QCOMPARE(runningJobPid(dir), 0LL);
+        std::ofstream(dir + "/job.json") << "{\"pid\": ";   // damaged
+        QCOMPARE(runningJobPid(dir), 0LL);
     }
 
     void appendingAfterAHalfWrittenLineStartsANewLine() {

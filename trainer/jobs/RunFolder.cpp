@@ -7,7 +7,11 @@
 #include <chrono>
 #include <cstring>
 #include <ctime>
+#include <csignal>
+#include <cstdlib>
 #include <fstream>
+#include <iterator>
+#include <sstream>
 #include <unistd.h>
 
 namespace ms::jobs {
@@ -60,6 +64,73 @@ std::string stamp() {
 RunFolder::~RunFolder() {
     for (std::FILE *f : {m_metrics, m_events, m_log})
         if (f) std::fclose(f);
+    // The job is over: its record goes, unless another process has written one since. (A
+    // job trained inside a longer-lived process, as in tests, must not leave that process
+    // recorded as the run's job.)
+    if (m_jobRecord) {
+        std::ifstream in(m_dir / "job.json");
+        const nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+        in.close();
+        if (j.is_object() && j.value("pid", 0LL) == (long long)::getpid()) {
+            std::error_code ec;
+            stdfs::remove(m_dir / "job.json", ec);
+        }
+    }
+}
+
+long long processStartTicks(long long pid) {
+    if (pid <= 0) return -1;
+    std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+    if (!f) return -1;
+    std::string stat((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+    // The command name (field 2) is in parentheses and may hold spaces: count after it.
+    const auto close = stat.rfind(')');
+    if (close == std::string::npos) return -1;
+    std::istringstream rest(stat.substr(close + 1));
+    std::string field;
+    for (int i = 3; i <= 22; ++i)
+        if (!(rest >> field)) return -1;
+    char *end = nullptr;
+    const long long ticks = std::strtoll(field.c_str(), &end, 10);
+    return end && *end == '\0' ? ticks : -1;
+}
+
+namespace {
+std::string hostName() {
+    char host[256] = {};
+    if (::gethostname(host, sizeof host - 1) != 0) return {};
+    return host;
+}
+} // namespace
+
+long long runningJobPid(const std::string &dir) {
+    std::ifstream f(fs::u8path(dir) / "job.json");
+    if (!f) return 0;
+    const nlohmann::json j = nlohmann::json::parse(f, nullptr, false);
+    if (!j.is_object() || !j.contains("pid") || !j["pid"].is_number_integer()) return 0;
+    const long long pid = j["pid"].get<long long>();
+    if (pid <= 0) return 0;
+    const std::string host = j.value("host", std::string());
+    if (!host.empty() && host != hostName()) return 0;
+    if (::kill(pid_t(pid), 0) != 0) return 0;
+    const long long want = j.contains("start_ticks") && j["start_ticks"].is_number_integer()
+                               ? j["start_ticks"].get<long long>() : -1;
+    const long long ticks = processStartTicks(pid);
+    return want < 0 || ticks < 0 || ticks == want ? pid : 0;
+}
+
+Status RunFolder::writeJobRecord() {
+    const long long pid = ::getpid();
+    char started[32] = {};
+    const std::time_t t = std::time(nullptr);
+    std::tm tm{};
+    localtime_r(&t, &tm);
+    std::strftime(started, sizeof started, "%Y-%m-%dT%H:%M:%S", &tm);
+    const nlohmann::json j = {{"pid", pid}, {"start_ticks", processStartTicks(pid)}, {"host", hostName()},
+                              {"started", started}, {"writer", "melstudio-cli train"}};
+    Status st = fs::writeFileAtomic(m_dir / "job.json", j.dump(2) + "\n");
+    if (st) m_jobRecord = true;
+    return st;
 }
 
 double RunFolder::now() {

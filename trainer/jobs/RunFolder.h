@@ -33,6 +33,11 @@ public:
 
     // Writes run.json atomically.
     Status writeRunJson(const nlohmann::json &run);
+    // Writes job.json atomically: this process ({"pid", "start_ticks", "host", "started",
+    // "writer"}), so that any watcher can tell whether the run's job still runs and stop it
+    // (SIGTERM) - a studio that did not start it included. Removed when this RunFolder
+    // closes (if it still names this process).
+    Status writeJobRecord();
     // Appends one metrics object as a line and flushes.
     Status appendMetrics(const nlohmann::json &row);
     // Appends {"event": type, "time": unix seconds, ...extra} and flushes.
@@ -55,7 +60,16 @@ private:
     RunFolder() = default;
     stdfs::path m_dir;
     std::FILE *m_metrics = nullptr, *m_events = nullptr, *m_log = nullptr;
+    bool m_jobRecord = false;   // writeJobRecord wrote job.json: removed again when the run closes
 };
+
+// The kernel's start time of a process (field 22 of /proc/PID/stat, clock ticks since
+// boot), or -1 when unknown. With the pid it names one process: a pid is reused, the
+// pair is not.
+long long processStartTicks(long long pid);
+// The pid recorded in dir/job.json while that process still runs (same host, pid and
+// start time), else 0.
+long long runningJobPid(const std::string &dir);
 
 // Name of the marker file written last into every checkpoint folder.
 inline constexpr const char *kCheckpointMarker = "state.json";

@@ -8,6 +8,7 @@
 #include "SpectrogramView.h"
 #include "WaveformView.h"
 
+#include <QAbstractItemView>
 #include <QComboBox>
 #include <QCompleter>
 #include <QDir>
@@ -63,7 +64,12 @@ GeneratePage::GeneratePage(QWidget *parent)
     m_timer = new QTimer(this);
     m_timer->setInterval(100);
     connect(m_timer, &QTimer::timeout, this, &GeneratePage::refreshLive);
-    connect(m_player, &ms::widgets::Player::errorOccurred, this, &GeneratePage::showError);
+    // A playback problem is said in the status bar and on the Play button, not in the
+    // banner (which would move the page under the pointer).
+    connect(m_player, &ms::widgets::Player::errorOccurred, this, [this](const QString &e) {
+        m_playButton->setToolTip(e);
+        emit message(e);
+    });
     connect(m_player, &ms::widgets::Player::playingChanged, this, [this](bool) { retranslateUi(); });
 
     retranslateUi();
@@ -75,6 +81,8 @@ GeneratePage::GeneratePage(QWidget *parent)
 #ifdef MELSTUDIO_HAVE_KICK_PIPELINE
     if (dir.isEmpty() || !QDir(dir).exists()) dir = QString::fromStdString(ms::infer::kick::defaultKickModelDir());
 #endif
+    // The takes of earlier sessions, before any model loads.
+    restoreSession();
     if (!dir.isEmpty() && QDir(dir).exists()) setModelDir(dir);
 }
 
@@ -168,8 +176,9 @@ QWidget *GeneratePage::buildMainPanel()
     m_guidance->setRange(0.0, 20.0);
     m_guidance->setSingleStep(0.5);
     m_seed = new QSpinBox;
-    m_seed->setRange(0, std::numeric_limits<int>::max());
-    m_seed->setValue(1);
+    // -1 shows "random": until a run has drawn one, an unlocked seed is not a number yet.
+    m_seed->setRange(-1, std::numeric_limits<int>::max());
+    m_seed->setValue(-1);
     m_lockSeed = new QToolButton;
     m_lockSeed->setCheckable(true);
     m_lockSeed->setIcon(QIcon(QStringLiteral(":/icons/lock.png")));
@@ -207,10 +216,12 @@ QWidget *GeneratePage::buildMainPanel()
     m_takesBox = new QGroupBox;
     auto *tv = new QVBoxLayout(m_takesBox);
     m_takeList = new QTreeWidget;
-    m_takeList->setColumnCount(3);
+    m_takeList->setColumnCount(6);
     m_takeList->setRootIsDecorated(false);
     m_takeList->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_takeList->header()->setStretchLastSection(false);
     m_takeList->header()->setSectionResizeMode(0, QHeaderView::Stretch);
+    for (int c = 1; c < 6; ++c) m_takeList->header()->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     tv->addWidget(m_takeList);
     auto *exportRow = new QHBoxLayout;
     m_playButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
@@ -220,7 +231,9 @@ QWidget *GeneratePage::buildMainPanel()
     m_format->addItem(QStringLiteral("WAV 32-bit float"), int(ms::audio::SampleFormat::Float32));
     m_format->setCurrentIndex(QSettings().value(QStringLiteral("export/format"), 1).toInt());
     m_exportButton = new QPushButton(QIcon(QStringLiteral(":/icons/export.png")), QString());
+    m_clearButton = new QPushButton;
     exportRow->addWidget(m_playButton);
+    exportRow->addWidget(m_clearButton);
     exportRow->addStretch();
     exportRow->addWidget(m_format);
     exportRow->addWidget(m_exportButton);
@@ -246,9 +259,14 @@ QWidget *GeneratePage::buildMainPanel()
     connect(m_prompt, &QLineEdit::textChanged, this, &GeneratePage::updatePromptInfo);
     connect(m_prompt, &QLineEdit::textEdited, this, [this](const QString &text) {
         const QString word = text.section(QLatin1Char(' '), -1).trimmed();
-        if (word.isEmpty() || m_vocab.isEmpty()) return;
+        if (word.isEmpty() || m_vocab.isEmpty()) {
+            m_completer->popup()->hide();
+            return;
+        }
         m_completer->setCompletionPrefix(word);
+        // No match: close the popup, or an empty one would hide the unknown-word hint.
         if (m_completer->completionCount() > 0) m_completer->complete();
+        else m_completer->popup()->hide();
     });
     connect(m_completer, qOverload<const QString &>(&QCompleter::activated), this, [this](const QString &word) {
         QString text = m_prompt->text();
@@ -268,6 +286,7 @@ QWidget *GeneratePage::buildMainPanel()
     connect(m_takeList, &QTreeWidget::itemDoubleClicked, this, [this] { togglePlay(); });
     connect(m_playButton, &QPushButton::clicked, this, &GeneratePage::togglePlay);
     connect(m_exportButton, &QPushButton::clicked, this, &GeneratePage::exportSelectedWithDialog);
+    connect(m_clearButton, &QPushButton::clicked, this, &GeneratePage::clearTakesWithDialog);
     connect(m_format, &QComboBox::currentIndexChanged, this,
             [](int i) { QSettings().setValue(QStringLiteral("export/format"), i); });
     return panel;
@@ -323,11 +342,22 @@ void GeneratePage::retranslateUi()
     }
     m_lockSeed->setToolTip(tr("Lock the seed (otherwise a new random seed is drawn for every run)"));
     m_randomSeed->setToolTip(tr("Draw a random seed"));
+    m_seed->setSpecialValueText(tr("random"));
+    m_seed->setToolTip(tr("The seed of the first take (the others count up from it). Unlocked, every run draws a new "
+                          "one and shows it here."));
     m_generateButton->setText(tr("Generate (Ctrl+G)"));
     m_cancelButton->setText(tr("Cancel"));
     m_takesBox->setTitle(tr("Takes"));
-    m_takeList->setHeaderLabels({tr("Prompt"), tr("Seed"), tr("Time")});
+    m_takeList->setHeaderLabels({tr("Prompt"), tr("Seed"), tr("Steps"), tr("CFG"), tr("Model"), tr("Time")});
+    m_clearButton->setText(tr("Clear takes…"));
+    m_clearButton->setToolTip(tr("Takes are kept between sessions (in %1) until you clear them.")
+                                  .arg(QDir::toNativeSeparators(sessionDir())));
     m_playButton->setText(m_player->isPlaying() ? tr("Stop (Space)") : tr("Play (Space)"));
+    if (!ms::widgets::Player::hasOutputDevice()) {
+        m_playButton->setEnabled(false);
+        m_playButton->setToolTip(tr("No audio output device is available; playback is off. Export takes to listen "
+                                    "to them elsewhere."));
+    }
     m_exportButton->setText(tr("Export… (Ctrl+E)"));
     m_viewBox->setTitle(tr("Latent, mel spectrogram and waveform"));
     m_mel->setPlaceholder(tr("Select a take to see its mel spectrogram"));
@@ -365,7 +395,7 @@ void GeneratePage::setModelDir(const QString &dir)
             setBusy(false);
             if (!r) {
                 m_pipeline.reset();
-                m_modes->setCurrentIndex(0);
+                m_modes->setCurrentIndex(m_takes.empty() ? 0 : 1);
                 showError(tr("Cannot load the model: %1").arg(QString::fromStdString(r.error())));
                 emit modelLoaded(false);
                 return;
@@ -385,7 +415,7 @@ void GeneratePage::setModelDir(const QString &dir)
             emit modelLoaded(true);
         });
 #else
-    m_modes->setCurrentIndex(0);
+    m_modes->setCurrentIndex(m_takes.empty() ? 0 : 1);
     emit modelLoaded(false);
 #endif
 }
@@ -417,7 +447,13 @@ void GeneratePage::updatePromptInfo()
                     .arg(QStringLiteral("<span style='color:#ff6b6b'><s>%1</s></span>").arg(unknown.join(QStringLiteral(", "))));
     }
     if (html.isEmpty()) html = tr("Empty prompt: unconditional generation");
+    // The words the model knows, listed where they are used.
+    QStringList words = m_vocab.mid(0, 40);
+    if (m_vocab.size() > 40) words << QStringLiteral("…");
+    const QString knownWords = tr("This model knows %n word(s): %1", nullptr, int(m_vocab.size())).arg(words.join(QStringLiteral(", ")));
+    html += QStringLiteral("<br><span style='color:#9a9a9a'>%1</span>").arg(knownWords.toHtmlEscaped());
     m_promptInfo->setText(html);
+    m_prompt->setToolTip(tr("This model knows %n word(s): %1", nullptr, int(m_vocab.size())).arg(m_vocab.join(QStringLiteral(", "))));
     QPalette pal = m_prompt->palette();
     pal.setColor(QPalette::Text, unknown.isEmpty() ? palette().color(QPalette::Text) : QColor(255, 120, 120));
     m_prompt->setPalette(pal);
@@ -457,7 +493,7 @@ void GeneratePage::generate()
         return;
     }
 #ifdef MELSTUDIO_HAVE_KICK_PIPELINE
-    if (!m_lockSeed->isChecked()) m_seed->setValue(int(QRandomGenerator::global()->bounded(1 << 30)));
+    if (!m_lockSeed->isChecked() || m_seed->value() < 0) m_seed->setValue(int(QRandomGenerator::global()->bounded(1 << 30)));
     ms::infer::kick::KickParams params;
     params.prompt = m_prompt->text().toStdString();
     params.steps = m_steps->value();
@@ -535,6 +571,17 @@ void GeneratePage::generate()
                 take.steps = params.steps;
                 take.guidance = params.guidance;
                 take.modelId = QString::fromStdString(r->modelId);
+                take.modelDir = m_modelDir;
+                {
+                    std::lock_guard<std::mutex> lock(m_live->mutex);
+                    const size_t n = size_t(m_live->channels) * m_live->height * m_live->width;
+                    if (n > 0 && t.latent.size() == n) {
+                        take.latent = t.latent;
+                        take.latentChannels = m_live->channels;
+                        take.latentHeight = m_live->height;
+                        take.latentWidth = m_live->width;
+                    }
+                }
                 take.time = QDateTime::currentDateTime();
                 addTake(std::move(take));
             }
@@ -561,10 +608,23 @@ void GeneratePage::refreshLive()
 
 void GeneratePage::addTake(Take take)
 {
+    if (!take.time.isValid()) take.time = QDateTime::currentDateTime();
+    if (const QString err = persistTake(take); !err.isEmpty())
+        showError(tr("This take is not kept for the next session: %1").arg(err));
+    appendTakeRow(std::move(take));
+}
+
+void GeneratePage::appendTakeRow(Take take)
+{
     auto *item = new QTreeWidgetItem(m_takeList);
     item->setText(0, take.prompt.isEmpty() ? tr("(unconditional)") : take.prompt);
     item->setText(1, QString::number(take.seed));
-    item->setText(2, take.time.toString(QStringLiteral("HH:mm:ss")));
+    item->setText(2, take.steps > 0 ? QString::number(take.steps) : QStringLiteral("—"));
+    item->setText(3, take.steps > 0 ? QString::number(take.guidance, 'g', 3) : QStringLiteral("—"));
+    item->setText(4, take.modelId);
+    item->setToolTip(4, QDir::toNativeSeparators(take.modelDir));
+    item->setText(5, take.time.toString(take.time.date() == QDate::currentDate() ? QStringLiteral("HH:mm:ss")
+                                                                                   : QStringLiteral("MM-dd HH:mm")));
     m_takes.push_back(std::move(take));
     m_takeList->clearSelection();
     item->setSelected(true);
@@ -596,6 +656,13 @@ void GeneratePage::showTake(int row)
     else m_mel->setMel(ms::dsp::logMel(t.audio, cfg), cfg);
     m_mel->setTitle(tr("seed %1").arg(t.seed));
     m_wave->setTrace(0, t.audio, t.sampleRate);
+    // The latent view shows the selected take's final latent, not the last generation's.
+    if (!m_generating) {
+        if (!t.latent.empty())
+            m_latent->setLatent(t.latentChannels, t.latentHeight, t.latentWidth, t.latent, t.steps, t.steps);
+        else
+            m_latent->clear();
+    }
 }
 
 void GeneratePage::togglePlay()

@@ -47,7 +47,11 @@ public:
         int steps = 0;
         double guidance = 0;
         QString modelId;
+        QString modelDir;       // the package that made it (empty: unknown)
         QDateTime time;
+        QString sessionFile;    // its name stem in the session folder (empty: not kept)
+        std::vector<float> latent;   // final latent [channels][height][width] (empty: not kept)
+        int latentChannels = 0, latentHeight = 0, latentWidth = 0;
     };
 
     explicit GeneratePage(QWidget *parent = nullptr);
@@ -62,8 +66,14 @@ public:
     bool isBusy() const { return m_busy; }
     // Sets the generation parameters shown in the form.
     void setParameters(const QString &prompt, int steps, int count, quint64 seed, bool lockSeed = true);
-    // Appends a take (also used by generation) and selects it.
+    // Appends a take (also used by generation), keeps it in the session folder and selects it.
     void addTake(Take take);
+    // Deletes every take, in the list and in the session folder.
+    void clearTakes();
+    // The session folder: studioDataDir()/session ($MELSTUDIO_DATA_DIR for tests).
+    static QString sessionDir();
+    // Adds the takes kept in the session folder; returns how many.
+    int restoreSession();
     int takeCount() const { return int(m_takes.size()); }
     const Take &take(int i) const { return m_takes[size_t(i)]; }
     void selectTakes(const QList<int> &rows);
@@ -83,6 +93,8 @@ public slots:
     void togglePlay();
     // Asks for a file or folder and exports the selected takes.
     void exportSelectedWithDialog();
+    // Asks, then clears the takes.
+    void clearTakesWithDialog();
 
 signals:
     void message(const QString &text);
@@ -99,6 +111,9 @@ private:
     void retranslateUi();
     void updatePromptInfo();
     void showTake(int row);
+    // Writes the take's WAV and parameters into the session folder; empty string on success.
+    QString persistTake(Take &take);
+    void appendTakeRow(Take take);
     void setBusy(bool busy);
     void showError(const QString &text);
     void refreshLive();
@@ -118,7 +133,7 @@ private:
     QStackedWidget *m_modes;
     QLabel *m_noModelTitle, *m_noModelText, *m_modelLabel, *m_promptInfo, *m_errorLabel;
     QPushButton *m_openModelButton, *m_openModelButton2, *m_goTrainButton, *m_generateButton, *m_cancelButton,
-        *m_playButton, *m_exportButton;
+        *m_playButton, *m_exportButton, *m_clearButton;
     QLineEdit *m_prompt;
     QCompleter *m_completer;
     QStringListModel *m_vocabModel;

@@ -1,0 +1,130 @@
+// The Train page's dashboard follows a run live: checkpoints appear and disappear as
+// the run writes and deletes them, and the preview (with a caption that matches its
+// panels) refreshes when the run writes a new one, even one whose files come late.
+#include "pages/TrainPage.h"
+
+#include "LossPlot.h"
+#include "SpectrogramView.h"
+#include "io/SafeTensors.h"
+
+#include <QDir>
+#include <QFile>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace ms::app;
+
+class TestDashboard : public QObject {
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_data;
+
+    static void writeFile(const QString &path, const QByteArray &bytes)
+    {
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(bytes);
+    }
+    static void writeCheckpoint(const QString &run, int step)
+    {
+        writeFile(QStringLiteral("%1/checkpoints/%2/state.json").arg(run).arg(step), "{}");
+    }
+    // A mel of constant `value`, frames x 8 bands, as the trainer writes it ("mel").
+    static void writeMel(const QString &path, float value, int frames)
+    {
+        std::vector<float> data(size_t(8) * frames, value);
+        ms::io::TensorView t;
+        t.name = "mel";
+        t.shape = {8, frames};
+        t.data = data.data();
+        t.bytes = data.size() * sizeof(float);
+        QDir().mkpath(QFileInfo(path).absolutePath());
+        QVERIFY(ms::io::writeSafeTensors(path.toStdString(), {t}).ok());
+    }
+
+private slots:
+    void initTestCase()
+    {
+        QStandardPaths::setTestModeEnabled(true);
+        QCoreApplication::setOrganizationName(QStringLiteral("melstudio-test"));
+        QCoreApplication::setApplicationName(QStringLiteral("tst_dashboard"));
+        QSettings().clear();
+        qputenv("MELSTUDIO_DATA_DIR", m_data.filePath(QStringLiteral("studio")).toUtf8());
+    }
+
+    void theCheckpointListFollowsTheRunAsItWritesAndDeletes()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run"));
+        writeFile(run + QStringLiteral("/run.json"), R"({"job":"vae","preset":"tiny","steps":400})");
+        writeCheckpoint(run, 100);
+        writeCheckpoint(run, 200);
+        TrainPage page;
+        page.openRun(run);
+        QTRY_COMPARE_WITH_TIMEOUT(page.checkpointItems(), (QStringList{QStringLiteral("step 100"), QStringLiteral("step 200")}), 3000);
+        // A run that keeps the newest two deletes 100 as it writes 300: the same count.
+        writeCheckpoint(run, 300);
+        QVERIFY(QDir(run + QStringLiteral("/checkpoints/100")).removeRecursively());
+        QTRY_COMPARE_WITH_TIMEOUT(page.checkpointItems(), (QStringList{QStringLiteral("step 200"), QStringLiteral("step 300")}), 3000);
+        // A checkpoint still being written (no state.json yet) is not listed.
+        QDir().mkpath(run + QStringLiteral("/checkpoints/.tmp-400-1"));
+        QDir().mkpath(run + QStringLiteral("/checkpoints/400"));
+        QTest::qWait(400);
+        QCOMPARE(page.checkpointItems().size(), 2);
+        writeFile(run + QStringLiteral("/checkpoints/400/state.json"), "{}");
+        QTRY_COMPARE_WITH_TIMEOUT(page.checkpointItems().size(), 3, 3000);
+        QCOMPARE(page.checkpointItems().back(), QStringLiteral("step 400"));
+    }
+
+    void thePreviewShowsTargetLeftAndOutputRightAndRefreshes()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run"));
+        writeFile(run + QStringLiteral("/run.json"), R"({"job":"vae","preset":"tiny","steps":400})");
+        // The trainer's names: output_mel sorts before target_mel.
+        writeMel(run + QStringLiteral("/previews/100/output_mel.safetensors"), -3.0f, 20);
+        writeMel(run + QStringLiteral("/previews/100/target_mel.safetensors"), -1.0f, 30);
+        TrainPage page;
+        page.resize(1100, 700);
+        page.openRun(run);
+        QTRY_VERIFY_WITH_TIMEOUT(page.previewView(0)->hasImage() && page.previewView(1)->hasImage(), 3000);
+        QVERIFY2(page.previewCaption().contains(QLatin1String("step 100")), qPrintable(page.previewCaption()));
+        QVERIFY2(page.previewCaption().contains(QLatin1String("target (left)")), qPrintable(page.previewCaption()));
+        QVERIFY2(page.previewCaption().contains(QLatin1String("output (right)")), qPrintable(page.previewCaption()));
+        QCOMPARE(page.previewView(0)->title(), QStringLiteral("target: target_mel"));
+        QCOMPARE(page.previewView(0)->frames(), 30);
+        QCOMPARE(page.previewView(1)->title(), QStringLiteral("output: output_mel"));
+        QCOMPARE(page.previewView(1)->frames(), 20);
+        if (const QString shots = qEnvironmentVariable("MELSTUDIO_TEST_SHOTS"); !shots.isEmpty())
+            page.grab().save(shots + QStringLiteral("/train-preview.png"));
+
+        // A newer preview: its folder appears first, its files a moment later.
+        QDir().mkpath(run + QStringLiteral("/previews/200"));
+        QTest::qWait(300);
+        writeMel(run + QStringLiteral("/previews/200/target_mel.safetensors"), -1.0f, 40);
+        writeMel(run + QStringLiteral("/previews/200/output_mel.safetensors"), -2.0f, 41);
+        QTRY_COMPARE_WITH_TIMEOUT(page.previewView(0)->frames(), 40, 3000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.previewView(1)->frames(), 41, 3000);
+        QVERIFY2(page.previewCaption().contains(QLatin1String("step 200")), qPrintable(page.previewCaption()));
+    }
+
+    void schedulesAreNotPlottedAsLosses()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run"));
+        writeFile(run + QStringLiteral("/run.json"), R"({"job":"diffusion","preset":"tiny","steps":400})");
+        writeFile(run + QStringLiteral("/metrics.jsonl"),
+                  "{\"step\":1,\"epoch\":0,\"time\":1,\"loss\":{\"mse\":0.5,\"ema_decay\":0.9},\"lr\":0.0001}\n"
+                  "{\"step\":2,\"epoch\":0,\"time\":2,\"loss\":{\"mse\":0.4,\"ema_decay\":0.91,\"kl_weight\":0.001},\"lr\":0.0001}\n");
+        TrainPage page;
+        page.openRun(run);
+        QTRY_COMPARE_WITH_TIMEOUT(page.lossPlot()->seriesNames(), QStringList{QStringLiteral("mse")}, 3000);
+    }
+};
+
+QTEST_MAIN(TestDashboard)
+#include "tst_dashboard.moc"
