@@ -1,5 +1,6 @@
 // The studio's pages driven through their public API (offscreen platform).
 #include "MainWindow.h"
+#include "StudioTestUtil.h"
 #include "pages/ComparePage.h"
 #include "pages/DatasetPage.h"
 #include "pages/ModelsPage.h"
@@ -32,39 +33,13 @@
 #include <memory>
 
 using namespace ms::app;
+using namespace studio_test;
 
 class TestStudio : public QObject {
     Q_OBJECT
 
 private:
     std::unique_ptr<QTemporaryDir> m_dataDir;
-
-    static QString writeTone(const QString &path, double hz, double seconds)
-    {
-        std::vector<float> x(size_t(seconds * 44100));
-        for (size_t i = 0; i < x.size(); ++i) x[i] = 0.5f * float(std::sin(2 * M_PI * hz * i / 44100.0)) * std::exp(-float(i) / 30000.0f);
-        ms::audio::WriteOptions o;
-        o.format = ms::audio::SampleFormat::Pcm16;
-        o.overwrite = true;
-        const auto st = ms::audio::writeAudio(path.toStdString(), ms::audio::AudioBuffer::mono(x, 44100), o);
-        return st ? QString() : QString::fromStdString(st.error());
-    }
-
-    static QString cli() { return qEnvironmentVariable("MELSTUDIO_CLI"); }
-
-    // Runs melstudio-cli; returns stdout, or a null string when it fails.
-    static QString runCli(const QStringList &args, int timeoutMs = 60000)
-    {
-        QProcess p;
-        p.start(cli(), args);
-        if (!p.waitForFinished(timeoutMs) || p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
-            qWarning("melstudio-cli %s failed: %s", qPrintable(args.join(QLatin1Char(' '))),
-                     qPrintable(QString::fromUtf8(p.readAllStandardError()).right(600)));
-            return {};
-        }
-        const QString out = QString::fromUtf8(p.readAllStandardOutput());
-        return out.isNull() ? QStringLiteral("") : out;   // success with no output is "", not null
-    }
 
 private slots:
     void initTestCase()
