@@ -113,6 +113,14 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
             const double ms = timeVocoder(cfg, (*pipe)->melFrames(), o.reps, &params);
             rows.push_back({"vocoder_" + arch, ms, dev, {{"random_weights", 1}, {"params", double(params)}}});
         }
+        // The iSTFT vocoder with its priors (mel pseudo-inverse magnitude, phase-locked
+        // phase vocoder: a loop over the frames), the recipe DEVELOPERS.md recommends.
+        auto priors = models::vocoder::VocoderConfig::preset(tiny ? "tiny" : "cpu", "istft");
+        priors.magPrior = "mel_pinv";
+        priors.phasePrior = "peaks";
+        int64_t params = 0;
+        const double ms = timeVocoder(priors, (*pipe)->melFrames(), o.reps, &params);
+        rows.push_back({"vocoder_istft_priors", ms, dev, {{"random_weights", 1}, {"params", double(params)}}});
     }
 
     // The same kick with one setting changed; the row carries the stage split.
