@@ -30,6 +30,9 @@ public:
 
     const MelConfig &config() const { return m_cfg; }
     const torch::Tensor &filterbank() const { return m_fb; }   // [nFreqs, nMels]
+    // Its pseudo-inverse (computed in float64, stored in float32): what
+    // melToMagnitude and the iSTFT vocoder's mel_pinv prior use. [nMels, nFreqs]
+    const torch::Tensor &filterbankPinv() const { return m_fbPinv; }
     const torch::Tensor &window() const { return m_window; }
 
 private:

@@ -157,8 +157,7 @@ public:
             if (m_cfg.nFft != m_mel->config().nFft)
                 return fail("--mag-prior mel_pinv needs the vocoder's n_fft (" + std::to_string(m_cfg.nFft) +
                             ") to equal the mel front end's (" + std::to_string(m_mel->config().nFft) + ")");
-            auto pinv = torch::linalg_pinv(m_mel->filterbank().to(torch::kCPU, torch::kFloat64));   // [nMels, nFreqs]
-            std::dynamic_pointer_cast<VocosImpl>(m_gen.ptr())->setMelPrior(pinv.t().to(torch::kFloat32));
+            std::dynamic_pointer_cast<VocosImpl>(m_gen.ptr())->setMelPrior(m_mel->filterbankPinv().t());
         }
         m_mpd = MultiPeriodDiscriminator(m_cfg);
         if (m_arch == "istft") m_mrd = MultiResolutionDiscriminator(m_cfg);
