@@ -5,6 +5,7 @@ set -euo pipefail
 PKGS=(
   g++ cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread
+  libgloo-dev                 # c10d's Gloo headers: data-parallel training on CPU (train --nproc, torchrun)
   qt6-base-dev qt6-multimedia-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools qt6-translations-l10n
   libqcustomplot-dev libqcustomplot2.1-qt6
   libsndfile1-dev libsoxr-dev nlohmann-json3-dev

@@ -1167,6 +1167,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
         <translation>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</translation>
     </message>
+    <message>
+        <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
+        <translation> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</translation>
+    </message>
 </context>
 <context>
     <name>ms::widgets::LatentGrid</name>

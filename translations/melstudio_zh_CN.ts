@@ -1157,6 +1157,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
         <translation>%1 中已有一次运行：点击“继续”接着训练，或选择另一个运行文件夹（例如 %2）。</translation>
     </message>
+    <message>
+        <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
+        <translation> &amp;nbsp; &lt;b&gt;进程数&lt;/b&gt; %1（每个进程 样本/秒：%2）</translation>
+    </message>
 </context>
 <context>
     <name>ms::widgets::LatentGrid</name>

@@ -3,6 +3,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include <algorithm>
@@ -90,6 +91,8 @@ bool RunWatcher::poll()
         if (o.contains(QStringLiteral("mem_mb"))) p.memMb = o.value(QStringLiteral("mem_mb")).toDouble();
         if (o.contains(QStringLiteral("gpu_mem_mb"))) p.gpuMemMb = o.value(QStringLiteral("gpu_mem_mb")).toDouble();
         if (o.contains(QStringLiteral("gpu_peak_mb"))) p.gpuPeakMb = o.value(QStringLiteral("gpu_peak_mb")).toDouble();
+        if (o.contains(QStringLiteral("world_size"))) p.worldSize = o.value(QStringLiteral("world_size")).toInt(1);
+        for (const QJsonValue &v : o.value(QStringLiteral("rank_samples_per_s")).toArray()) p.rankSamplesPerS.push_back(v.toDouble());
         const QJsonValue loss = o.value(QStringLiteral("loss"));
         if (loss.isObject()) {
             const QJsonObject lo = loss.toObject();

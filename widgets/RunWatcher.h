@@ -15,6 +15,8 @@ struct MetricPoint {
     qint64 step = 0;
     double epoch = 0, time = 0, lr = qQNaN(), samplesPerS = qQNaN(), memMb = qQNaN();
     double gpuMemMb = qQNaN(), gpuPeakMb = qQNaN();   // CUDA runs: LibTorch's allocator
+    int worldSize = 1;                                  // data-parallel ranks (samplesPerS is their sum)
+    QVector<double> rankSamplesPerS;                    // each rank's samples/s, by rank
     QMap<QString, double> loss;
 };
 

@@ -308,6 +308,8 @@ void TrainPage::setJob(const QString &model, const QString &dataset, const QStri
 
 QString TrainPage::previewCaption() const { return m_previewBox->title(); }
 
+QString TrainPage::statsText() const { return m_stats->text(); }
+
 QStringList TrainPage::checkpointItems() const
 {
     QStringList items;
@@ -604,6 +606,11 @@ void TrainPage::refresh()
             for (auto it = p.loss.begin(); it != p.loss.end(); ++it)
                 if (!isLossName(it.key()))
                     stats += QStringLiteral(" &nbsp; <b>%1</b> %2").arg(it.key().toHtmlEscaped(), QString::number(it.value(), 'g', 4));
+            if (p.worldSize > 1) {   // data-parallel: the sum above, each rank's here
+                QStringList each;
+                for (double v : p.rankSamplesPerS) each << QString::number(v, 'f', 1);
+                stats += tr(" &nbsp; <b>ranks</b> %1 (samples/s per rank: %2)").arg(p.worldSize).arg(each.join(QStringLiteral(" / ")));
+            }
             if (!std::isnan(p.gpuMemMb))
                 stats += tr(" &nbsp; <b>GPU</b> %1 MB (peak %2 MB)")
                              .arg(QString::number(p.gpuMemMb, 'f', 0), QString::number(p.gpuPeakMb, 'f', 0));

@@ -75,6 +75,7 @@ public:
     qint64 childPid() const { return m_job.pid; }
     // The preview's caption and its two panels, left (target) and right (output) (for tests).
     QString previewCaption() const;
+    QString statsText() const;   // the line under the curves (step, lr, samples/s, ranks, memory)
     ms::widgets::SpectrogramView *previewView(int side) const { return side == 0 ? m_target : m_output; }
     // The checkpoint list as shown (for tests).
     QStringList checkpointItems() const;

@@ -124,6 +124,23 @@ private slots:
         page.openRun(run);
         QTRY_COMPARE_WITH_TIMEOUT(page.lossPlot()->seriesNames(), QStringList{QStringLiteral("mse")}, 3000);
     }
+
+    // A data-parallel run (train --nproc 2, torchrun): the rank count and each rank's throughput.
+    void aDataParallelRunShowsItsRanksAndTheirThroughput()
+    {
+        QTemporaryDir dir;
+        const QString run = dir.filePath(QStringLiteral("run"));
+        writeFile(run + QStringLiteral("/run.json"), R"({"job":"vae","preset":"tiny","steps":400,"world_size":2})");
+        writeFile(run + QStringLiteral("/metrics.jsonl"),
+                  "{\"step\":10,\"epoch\":0,\"time\":1,\"loss\":{\"total\":0.5},\"lr\":0.0001,\"samples_per_s\":61.5,"
+                  "\"world_size\":2,\"rank_samples_per_s\":[31.25,30.25],\"mem_mb\":300}\n");
+        TrainPage page;
+        page.openRun(run);
+        QTRY_VERIFY_WITH_TIMEOUT(page.statsText().contains(QLatin1String("61.5")), 3000);
+        QVERIFY2(page.statsText().contains(QLatin1String("<b>ranks</b> 2")), qPrintable(page.statsText()));
+        QVERIFY2(page.statsText().contains(QLatin1String("31.2 / 30.2")) || page.statsText().contains(QLatin1String("31.3 / 30.3")),
+                 qPrintable(page.statsText()));
+    }
 };
 
 QTEST_MAIN(TestDashboard)

@@ -13,6 +13,7 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "%s\n", ms::jobs::trainUsage().c_str());
         return ms::jobs::kTrainUsage;
     }
+    if (const int code = ms::jobs::launchRanksIfAsked(args, argv); code >= 0) return code;
     return ms::jobs::runTrain(args.positionals()[0], args);
 }
 

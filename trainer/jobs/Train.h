@@ -24,6 +24,12 @@ enum TrainExit : int {
 // a recipe flag another value than the run's (see jobs/Recipe.h).
 int runTrain(const std::string &kind, const cli::Args &args);
 
+// `train KIND ... --nproc N` in a process that is not a rank yet: starts N local
+// ranks running the same command (without --nproc) and returns the job's exit
+// code once they end; -1 when there is nothing to launch (one process, or a
+// rank started by torchrun, srun or a launcher). argv: the command's arguments.
+int launchRanksIfAsked(const cli::Args &args, const std::vector<std::string> &argv);
+
 // Help text of `melstudio-cli train`, listing every flag and its default.
 std::string trainUsage();
 

@@ -2,6 +2,8 @@
 // metrics, NaN guard and signals. Model specifics live in Train<Family>.cpp.
 #include "jobs/TrainLoop.h"
 
+#include "jobs/Collective.h"
+
 #include "jobs/Train.h"
 #include "jobs/Recipe.h"
 
@@ -176,10 +178,42 @@ torch::Tensor Trainer::checkLoss(torch::Tensor loss, const std::string &name) co
     if (debugNanAtStep >= 0 && currentStep + 1 == debugNanAtStep)
         loss = loss * std::numeric_limits<float>::quiet_NaN();
     const double v = loss.detach().to(torch::kFloat).item<double>();
-    if (!std::isfinite(v))
-        throw NonFiniteLoss("loss '" + name + "' is " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
-                            std::to_string(currentStep + 1));
+    if (!std::isfinite(v)) {
+        const std::string what = "loss '" + name + "' is " + (std::isnan(v) ? "NaN" : "infinite") + " at step " +
+                                 std::to_string(currentStep + 1);
+        // Data-parallel: the other ranks wait in the gradient all-reduce; the flag
+        // rides along there and every rank stops at the same point.
+        if (!dist) throw NonFiniteLoss(what);
+        if (m_nonFinite.empty()) m_nonFinite = what;
+    }
     return loss;
+}
+
+void Trainer::syncGradients(const std::vector<torch::Tensor> &params) {
+    if (!dist) return;
+    const auto bad = dist->averageGradients(params, !m_nonFinite.empty());
+    if (bad.empty()) return;
+    std::string ranks;
+    for (int r : bad) ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+    const std::string mine = m_nonFinite;
+    m_nonFinite.clear();
+    throw NonFiniteLoss((mine.empty() ? "a loss is not finite at step " + std::to_string(currentStep + 1) : mine) +
+                        " on rank(s) " + ranks);
+}
+
+torch::Tensor Trainer::mine(const torch::Tensor &globalRows) const {
+    if (world <= 1) return globalRows;
+    const int64_t n = globalRows.size(0) / world;
+    return globalRows.narrow(0, int64_t(rank) * n, n);
+}
+
+std::vector<torch::Tensor> tensorsOf(const std::vector<const torch::nn::Module *> &mods) {
+    std::vector<torch::Tensor> out;
+    for (const auto *m : mods) {
+        for (const auto &p : m->parameters(true)) out.push_back(p);
+        for (const auto &b : m->buffers(true)) out.push_back(b);
+    }
+    return out;
 }
 
 // ---------------------------------------------------------------- signals
@@ -247,8 +281,8 @@ std::string fmtLosses(const std::map<std::string, double> &l) {
 
 namespace {
 
-Status writeCheckpoint(RunFolder &run, Trainer &trainer, const CommonOptions &opt, long long step,
-                       double epoch) {
+Status writeCheckpoint(RunFolder &run, Trainer &trainer, const CommonOptions &opt, long long step, double epoch,
+                       const nlohmann::json &ranks) {
     if (!trainer.weightsFinite())
         return fail("weights are not finite at step " + std::to_string(step) + "; checkpoint not written");
     auto tmp = run.beginCheckpoint(step);
@@ -256,6 +290,7 @@ Status writeCheckpoint(RunFolder &run, Trainer &trainer, const CommonOptions &op
     nlohmann::json state = {{"step", step}, {"epoch", epoch}, {"kind", opt.kind}, {"seed", opt.seed},
                             {"data_order", {{"seed", opt.seed}, {"shuffle", "fisher-yates mt19937_64 per epoch"}}},
                             {"rng", {{"file", "rng.safetensors"}, {"reseed", "manual_seed(splitmix(seed, step)) each step"}}}};
+    if (!ranks.is_null()) state["ranks"] = ranks;
     Status st = trainer.save(*tmp, state);
     if (st) {
         auto gen = at::detail::getDefaultCPUGenerator();
@@ -274,35 +309,70 @@ Status writeCheckpoint(RunFolder &run, Trainer &trainer, const CommonOptions &op
     return {};
 }
 
+// Loads checkpoints/<step> into the trainer and the CPU generator; the state into *stateOut.
+Status loadCheckpoint(Trainer &trainer, const std::string &runDir, long long from, nlohmann::json *stateOut) {
+    const stdfs::path dir = fs::u8path(runDir) / "checkpoints" / std::to_string(from);
+    auto text = fs::readFile(dir / kCheckpointMarker);
+    if (!text) return fail(text.error());
+    auto state = nlohmann::json::parse(*text, nullptr, false);
+    if (state.is_discarded()) return fail((dir / kCheckpointMarker).string() + " is not valid JSON");
+    if (Status ls = trainer.load(dir, state); !ls) return fail("resuming from " + dir.string() + ": " + ls.error());
+    auto rng = io::loadTensors(fs::u8string(dir / "rng.safetensors"));
+    if (!rng) return fail(rng.error());
+    if (rng->count("cpu")) {
+        auto gen = at::detail::getDefaultCPUGenerator();
+        gen.set_state(rng->at("cpu"));
+    }
+    *stateOut = std::move(state);
+    return {};
+}
+
+std::string hex(uint64_t v) {
+    char b[24];
+    std::snprintf(b, sizeof b, "%016llx", (unsigned long long)v);
+    return b;
+}
+
 } // namespace
 
 int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     (void)args;
     std::error_code ec;
-    const auto ckpts = RunReader::listCheckpoints(opt.runDir);
-    if (!opt.resume && stdfs::exists(fs::u8path(opt.runDir) / "run.json", ec)) {
-        std::fprintf(stderr, "train: %s already holds a run; pass --resume to continue it or choose another --run\n",
-                     opt.runDir.c_str());
-        return kTrainUsage;
+    const DistEnv &denv = opt.dist;
+    // Rank 0 alone writes the run folder; the other ranks log to stderr.
+    const bool lead = denv.rank == 0;
+    const std::string tag = denv.distributed() ? "[rank " + std::to_string(denv.rank) + "] " : "";
+    std::unique_ptr<RunFolder> runHolder;
+    RunFolder *run = nullptr;
+    if (lead) {
+        if (!opt.resume && stdfs::exists(fs::u8path(opt.runDir) / "run.json", ec)) {
+            std::fprintf(stderr, "train: %s already holds a run; pass --resume to continue it or choose another --run\n",
+                         opt.runDir.c_str());
+            return kTrainUsage;
+        }
+        // One job per run folder: a second one would interleave its checkpoints with the first's.
+        if (const long long other = runningJobPid(opt.runDir); other > 0 && other != (long long)::getpid()) {
+            std::fprintf(stderr, "train: %s is in use by a running job (pid %lld); stop it first (SIGTERM writes a checkpoint)\n",
+                         opt.runDir.c_str(), other);
+            return kTrainUsage;
+        }
+        auto runR = RunFolder::open(opt.runDir);
+        if (!runR) {
+            std::fprintf(stderr, "train: %s\n", runR.error().c_str());
+            return kTrainFailed;
+        }
+        runHolder = std::move(*runR);
+        run = runHolder.get();
+        // The run folder records this process, so that a studio (any one) finds, watches and stops it.
+        if (Status js = run->writeJobRecord(); !js) run->log("warning: cannot write job.json: " + js.error());
     }
-    // One job per run folder: a second one would interleave its checkpoints with the first's.
-    if (const long long other = runningJobPid(opt.runDir); other > 0 && other != (long long)::getpid()) {
-        std::fprintf(stderr, "train: %s is in use by a running job (pid %lld); stop it first (SIGTERM writes a checkpoint)\n",
-                     opt.runDir.c_str(), other);
-        return kTrainUsage;
-    }
-    auto runR = RunFolder::open(opt.runDir);
-    if (!runR) {
-        std::fprintf(stderr, "train: %s\n", runR.error().c_str());
-        return kTrainFailed;
-    }
-    RunFolder &run = **runR;
-    // The run folder records this process, so that a studio (any one) finds, watches and stops it.
-    if (Status js = run.writeJobRecord(); !js) run.log("warning: cannot write job.json: " + js.error());
-
+    auto say = [&](const std::string &msg) {
+        if (run) run->log(msg);
+        else std::fprintf(stderr, "%s%s\n", tag.c_str(), msg.c_str());
+    };
     auto fatal = [&](const std::string &msg) {
-        run.log("error: " + msg);
-        (void)run.appendEvent("failed", {{"reason", msg}});
+        say("error: " + msg);
+        if (run) (void)run->appendEvent("failed", {{"reason", msg}});
         return kTrainFailed;
     };
 
@@ -310,34 +380,86 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     if (opt.nice > 0) {
         std::string why;
         niceNow = device::lowerPriority(opt.nice, &why);
-        if (niceNow < 0) run.log("warning: --nice " + std::to_string(opt.nice) + ": " + why);
-        else run.log("cpu priority: nice " + std::to_string(niceNow));
+        if (niceNow < 0) say("warning: --nice " + std::to_string(opt.nice) + ": " + why);
+        else say("cpu priority: nice " + std::to_string(niceNow));
     }
     device::configureThreads(opt.threads);
     std::string devErr;
-    const std::string devName = device::resolve(opt.device, &devErr);
-    if (!devErr.empty()) run.log("warning: " + devErr);
+    std::string devName = device::resolve(opt.device, &devErr);
+    if (!devErr.empty()) say("warning: " + devErr);
+    // One GPU per local rank, as torchrun expects.
+    if (denv.distributed() && devName.rfind("cuda", 0) == 0) devName = "cuda:" + std::to_string(denv.localRank);
     const torch::Device device(devName);
 
-    auto dataR = openTrainData(opt.dataDir);
-    if (!dataR) return fatal(dataR.error());
-    const TrainData &data = **dataR;
-    if (data.size() == 0) return fatal("dataset " + opt.dataDir + " has no items");
+    std::unique_ptr<Collective> dist;
+    if (denv.distributed()) {
+        auto joined = Collective::join(denv, device, std::chrono::seconds(opt.distTimeout));
+        if (!joined) return fatal(joined.error());
+        dist = std::move(*joined);
+        trainer.rank = denv.rank;
+        trainer.world = denv.world;
+        trainer.dist = dist.get();
+        say("rank " + std::to_string(denv.rank) + " of " + std::to_string(denv.world) + " (" + dist->backend() +
+            ", rendezvous " + denv.masterAddr + ":" + std::to_string(denv.masterPort) + ", " + denv.source +
+            " environment, timeout " + std::to_string(opt.distTimeout) + " s)");
+    }
+    // Setup runs on every rank; a rank that fails tells the others (every rank
+    // passes the same agreement points, in the same order).
+    auto agree = [&](const std::string &localError) -> std::string {
+        if (!dist) return localError;
+        std::vector<int64_t> failed;
+        try {
+            failed = dist->gatherInt(localError.empty() ? 0 : 1);
+        } catch (const std::exception &e) {
+            return (localError.empty() ? std::string() : localError + "; ") + dist->diagnose(e.what());
+        }
+        std::string ranks;
+        for (int r = 0; r < denv.world; ++r)
+            if (failed[size_t(r)] && r != denv.rank) ranks += (ranks.empty() ? "" : ", ") + std::to_string(r);
+        if (!localError.empty()) return localError;
+        if (ranks.empty()) return {};
+        return "rank(s) " + ranks + " failed to set up (see " + (lead ? "its stderr" : "rank 0's log.txt") +
+               "); the job ends on every rank";
+    };
 
-    // From here on SIGINT/SIGTERM pause the run (checked before every step).
-    SignalGuard signals;
-    // Initial weights depend on the seed only (not on what ran before in this process).
-    torch::manual_seed(mixSeed(opt.seed, ~0ull));
-    Status st = trainer.build(data, device, &run);
-    if (!st) return fatal(st.error());
+    std::unique_ptr<TrainData> dataHolder;
+    SignalGuard signals;   // from here on SIGINT/SIGTERM pause the run (checked before every step)
+    std::string setupError;
+    {
+        auto dataR = openTrainData(opt.dataDir);
+        if (!dataR) setupError = dataR.error();
+        else if ((*dataR)->size() == 0) setupError = "dataset " + opt.dataDir + " has no items";
+        else dataHolder = std::move(*dataR);
+    }
+    if (setupError.empty() && lead && opt.resume && denv.world > 1) {
+        // The global batch and each rank's shard depend on the world size.
+        auto prev = RunReader::read(opt.runDir);
+        const int before = prev && prev->run.is_object() ? prev->run.value("world_size", 1) : 1;
+        if (before != denv.world && !RunReader::listCheckpoints(opt.runDir).empty())
+            setupError = "the run was trained with " + std::to_string(before) + " rank(s) and this job has " +
+                         std::to_string(denv.world) + "; a resume needs the same world size (the global batch is "
+                         "--batch x ranks)";
+    }
+    if (setupError.empty()) {
+        // Initial weights depend on the seed only (not on what ran before in this process).
+        torch::manual_seed(mixSeed(opt.seed, ~0ull));
+        Status st = trainer.build(*dataHolder, device, run);
+        if (!st) setupError = st.error();
+    }
+    if (std::string e = agree(setupError); !e.empty()) return fatal(e);
+    const TrainData &data = *dataHolder;
 
-    const size_t per = size_t(trainer.samplesPerStep());
+    const int world = denv.world;
+    const size_t per = size_t(trainer.samplesPerStep());   // this rank's samples per step
+    const size_t gper = per * size_t(world);                 // the global batch
+    const size_t micro = size_t(std::max(1, trainer.microBatches()));
     const size_t items = trainer.epochItems(data);
-    if (per > items)   // an epoch would hold no whole step (and the batch would read past the data)
-        return fatal("one step takes " + std::to_string(per) + " samples (--batch" +
-                     (opt.kind == "diffusion" ? std::string(" x --accum") : std::string()) + ") but the dataset " +
+    if (gper > items)   // an epoch would hold no whole step (and the batch would read past the data)
+        return fatal("one step takes " + std::to_string(gper) + " samples (--batch" +
+                     (opt.kind == "diffusion" ? std::string(" x --accum") : std::string()) +
+                     (world > 1 ? " x " + std::to_string(world) + " ranks" : std::string()) + ") but the dataset " +
                      opt.dataDir + " has " + std::to_string(items) + " items; give a smaller --batch");
-    const long long stepsPerEpoch = std::max<long long>(1, (long long)(items / per));
+    const long long stepsPerEpoch = std::max<long long>(1, (long long)(items / gper));
     long long total = opt.steps > 0 ? opt.steps
                                     : (long long)std::llround((opt.epochs > 0 ? opt.epochs : 1.0) * stepsPerEpoch);
     long long step = 0;
@@ -346,55 +468,65 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                               : opt.kind == "diffusion" ? 5000 : 10 * stepsPerEpoch;
     const long long pvEvery = opt.previewEvery >= 0 ? opt.previewEvery : ckEvery;
 
+    const auto ckpts = RunReader::listCheckpoints(opt.runDir);
     if (opt.resume && !ckpts.empty()) {
-        // The newest checkpoint that loads. One that does not (a file damaged by a disk
-        // error or a crash of the machine) is moved aside to checkpoints/.unusable-STEP,
+        // Rank 0 picks the newest checkpoint that loads. One that does not (a file damaged
+        // by a disk error or a crash of the machine) is moved aside to checkpoints/.unusable-STEP,
         // kept for inspection, and the one before it is tried; if none loads, nothing moves.
-        auto tryLoad = [&](long long from, nlohmann::json *stateOut) -> Status {
-            const stdfs::path dir = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(from);
-            auto text = fs::readFile(dir / kCheckpointMarker);
-            if (!text) return fail(text.error());
-            auto state = nlohmann::json::parse(*text, nullptr, false);
-            if (state.is_discarded()) return fail((dir / kCheckpointMarker).string() + " is not valid JSON");
-            if (Status ls = trainer.load(dir, state); !ls) return fail("resuming from " + dir.string() + ": " + ls.error());
-            auto rng = io::loadTensors(fs::u8string(dir / "rng.safetensors"));
-            if (!rng) return fail(rng.error());
-            if (rng->count("cpu")) {
-                auto gen = at::detail::getDefaultCPUGenerator();
-                gen.set_state(rng->at("cpu"));
-            }
-            *stateOut = std::move(state);
-            return {};
-        };
-        std::vector<std::pair<long long, std::string>> unusable;
+        // The other ranks then load the same one (the run folder must be visible to them).
         long long loaded = -1;
         nlohmann::json state;
-        for (auto it = ckpts.rbegin(); it != ckpts.rend() && loaded < 0; ++it) {
-            if (Status ls = tryLoad(*it, &state); ls) loaded = *it;
-            else unusable.emplace_back(*it, ls.error());
+        std::string loadError;
+        if (lead) {
+            std::vector<std::pair<long long, std::string>> unusable;
+            for (auto it = ckpts.rbegin(); it != ckpts.rend() && loaded < 0; ++it) {
+                if (Status ls = loadCheckpoint(trainer, opt.runDir, *it, &state); ls) loaded = *it;
+                else unusable.emplace_back(*it, ls.error());
+            }
+            if (loaded < 0) {
+                loadError = unusable.front().second;
+                if (unusable.size() > 1)
+                    loadError += " (and the " + std::to_string(unusable.size() - 1) +
+                                 " older checkpoint(s) did not load either)";
+            } else {
+                for (const auto &[bad, why] : unusable) {
+                    const stdfs::path from = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(bad);
+                    const stdfs::path aside = fs::u8path(opt.runDir) / "checkpoints" / (".unusable-" + std::to_string(bad));
+                    stdfs::remove_all(aside, ec);
+                    stdfs::rename(from, aside, ec);
+                    say("warning: checkpoint " + std::to_string(bad) + " does not load (" + why + "); moved to " +
+                        aside.string() + ", resuming from checkpoint " + std::to_string(loaded));
+                    (void)run->appendEvent("checkpoint_unusable",
+                                           {{"step", bad}, {"reason", why}, {"moved_to", aside.string()}});
+                }
+            }
         }
-        if (loaded < 0) {
-            std::string why = unusable.front().second;
-            if (unusable.size() > 1)
-                why += " (and the " + std::to_string(unusable.size() - 1) + " older checkpoint(s) did not load either)";
-            return fatal(why);
+        if (dist) {
+            try {
+                loaded = dist->gatherInt(lead ? loaded : 0)[0];
+            } catch (const std::exception &e) {
+                return fatal(dist->diagnose(e.what()));
+            }
+            if (!lead && loaded >= 0)
+                if (Status ls = loadCheckpoint(trainer, opt.runDir, loaded, &state); !ls)
+                    loadError = ls.error() + " (every rank reads the run folder: it must be on a filesystem they share)";
         }
-        for (const auto &[bad, why] : unusable) {
-            const stdfs::path from = fs::u8path(opt.runDir) / "checkpoints" / std::to_string(bad);
-            const stdfs::path aside = fs::u8path(opt.runDir) / "checkpoints" / (".unusable-" + std::to_string(bad));
-            stdfs::remove_all(aside, ec);
-            stdfs::rename(from, aside, ec);
-            run.log("warning: checkpoint " + std::to_string(bad) + " does not load (" + why + "); moved to " +
-                    aside.string() + ", resuming from checkpoint " + std::to_string(loaded));
-            (void)run.appendEvent("checkpoint_unusable", {{"step", bad}, {"reason", why}, {"moved_to", aside.string()}});
-        }
+        if (std::string e = agree(loadError); !e.empty()) return fatal(e);
         step = state.value("step", loaded);
-        run.log("resumed from checkpoint " + std::to_string(step));
+        say("resumed from checkpoint " + std::to_string(step));
     } else if (opt.resume) {
-        run.log("--resume: no complete checkpoint in " + opt.runDir + "; starting from step 0");
+        say("--resume: no complete checkpoint in " + opt.runDir + "; starting from step 0");
+    }
+    if (dist) {
+        // Same weights everywhere from the first step on: rank 0's, broadcast.
+        try {
+            dist->broadcast(trainer.syncedTensors());
+        } catch (const std::exception &e) {
+            return fatal(dist->diagnose(e.what()));
+        }
     }
 
-    {
+    if (lead) {
         // run.json records how the run was made, once. A resume keeps it as it is and
         // adds only when it resumed and the changes it made (--steps, --device, ...,
         // also in events.jsonl); the recipe itself is the run's own (see runTrain).
@@ -408,9 +540,9 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                 entry["step"] = step;
                 entry["time"] = RunFolder::now();
                 runJson["resume_changes"].push_back(entry);
-                (void)run.appendEvent("resume_changed", entry);
-                run.log("resume: --" + change["flag"].get<std::string>() + " " + change["from"].dump() + " -> " +
-                        change["to"].dump());
+                (void)run->appendEvent("resume_changed", entry);
+                say("resume: --" + change["flag"].get<std::string>() + " " + change["from"].dump() + " -> " +
+                    change["to"].dump());
             }
         } else {
             runJson = {
@@ -418,19 +550,24 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                 {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"flags", opt.flags},
                 {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
                 {"device", devName}, {"threads", device::threads()}, {"nice", niceNow}, {"seed", opt.seed},
-                {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", per},
+                {"steps", total}, {"steps_per_epoch", stepsPerEpoch}, {"samples_per_step", gper},
+                {"world_size", world}, {"batch_per_rank", per}, {"global_batch", gper},
                 {"checkpoint_every", ckEvery}, {"preview_every", pvEvery}, {"log_every", opt.logEvery},
                 {"keep", opt.keep}, {"code_version", MELSTUDIO_VERSION}, {"torch", device::torchVersion()},
                 {"created", RunFolder::now()}};
+            if (dist)
+                runJson["distributed"] = {{"backend", dist->backend()}, {"launcher", denv.source},
+                                          {"master", denv.masterAddr + ":" + std::to_string(denv.masterPort)},
+                                          {"timeout_s", opt.distTimeout}};
         }
-        st = run.writeRunJson(runJson);
-        if (!st) return fatal(st.error());
+        if (Status st = run->writeRunJson(runJson); !st) return fatal(st.error());
+        (void)run->appendEvent("started", {{"step", step}, {"resumed", step > 0}, {"total_steps", total},
+                                           {"device", devName}, {"world_size", world}});
     }
-    (void)run.appendEvent("started", {{"step", step}, {"resumed", step > 0}, {"total_steps", total},
-                                      {"device", devName}});
-    run.log("train " + opt.kind + ": " + std::to_string(data.size()) + " items, " + std::to_string(total) +
-            " steps (" + std::to_string(stepsPerEpoch) + "/epoch, " + std::to_string(per) + " samples/step) on " +
-            devName + ", " + device::threadSummary());
+    say("train " + opt.kind + ": " + std::to_string(data.size()) + " items, " + std::to_string(total) + " steps (" +
+        std::to_string(stepsPerEpoch) + "/epoch, " + std::to_string(gper) + " samples/step" +
+        (world > 1 ? " = " + std::to_string(world) + " ranks x " + std::to_string(per) : std::string()) + ") on " +
+        devName + ", " + device::threadSummary());
 
     trainer.debugNanAtStep = opt.debugNanAtStep;
     long long lastCkpt = ckpts.empty() ? -1 : ckpts.back();
@@ -438,18 +575,23 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     std::vector<size_t> order;
     auto tLog = std::chrono::steady_clock::now();
     long long samplesSinceLog = 0;
+    const size_t B = per / micro;   // rows of one micro-batch on this rank
 
     try {
         while (step < total) {
-            if (int sig = g_stopSignal.load()) {
-                run.log(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " at step " +
-                        std::to_string(step) + "; writing a checkpoint");
+            int sig = g_stopSignal.load();
+            if (dist) {   // a signal to any rank stops every rank at the same step
+                for (double v : dist->gather(double(sig)))
+                    if (v > 0) sig = int(v);
+            }
+            if (sig) {
+                say(std::string("received ") + (sig == SIGINT ? "SIGINT" : "SIGTERM") + " at step " +
+                    std::to_string(step) + (lead ? "; writing a checkpoint" : ""));
                 const double ep = double(step) / double(stepsPerEpoch);
-                if (step != lastCkpt) {
-                    st = writeCheckpoint(run, trainer, opt, step, ep);
-                    if (!st) return fatal(st.error());
+                if (lead && step != lastCkpt) {
+                    if (Status st = writeCheckpoint(*run, trainer, opt, step, ep, nullptr); !st) return fatal(st.error());
                 }
-                (void)run.appendEvent("paused", {{"step", step}, {"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
+                if (run) (void)run->appendEvent("paused", {{"step", step}, {"signal", sig == SIGINT ? "SIGINT" : "SIGTERM"}});
                 return kTrainOk;
             }
             const long long epoch = step / stepsPerEpoch;
@@ -458,289 +600,118 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
                 order = epochOrder(items, opt.seed, epoch);
                 cachedEpoch = epoch;
             }
-            std::vector<size_t> idx(order.begin() + pos * per, order.begin() + (pos + 1) * per);
+            // This rank's rows of the global batch: micro-batch k of one process with the
+            // global batch is rows k*B*world .. +B*world; rank r takes its r-th B of them.
+            std::vector<size_t> idx;
+            idx.reserve(per);
+            const size_t base = size_t(pos) * gper;
+            for (size_t k = 0; k < micro; ++k)
+                for (size_t b = 0; b < B; ++b)
+                    idx.push_back(order[base + k * B * size_t(world) + size_t(denv.rank) * B + b]);
             torch::manual_seed(mixSeed(opt.seed, uint64_t(step)));
             trainer.currentStep = step;
             const double ep = double(step) / double(stepsPerEpoch);
             auto losses = trainer.step(data, idx, step, ep);
             ++step;
             samplesSinceLog += (long long)per;
+            if (dist) dist->publishStep(step);
 
             if (opt.logEvery > 0 && (step % opt.logEvery == 0 || step == total)) {
                 const auto now = std::chrono::steady_clock::now();
                 const double dt = std::chrono::duration<double>(now - tLog).count();
                 tLog = now;
-                const double sps = dt > 0 ? samplesSinceLog / dt : 0.0;
+                double sps = dt > 0 ? samplesSinceLog / dt : 0.0;
                 samplesSinceLog = 0;
-                nlohmann::json row = {{"step", step}, {"epoch", double(step) / double(stepsPerEpoch)},
-                                      {"time", RunFolder::now()}, {"loss", losses}, {"lr", trainer.learningRate()},
-                                      {"samples_per_s", sps}, {"mem_mb", memoryMb(device)}};
-                if (double gpu = 0, gpuPeak = 0; gpuMemoryMb(device, &gpu, &gpuPeak)) {
-                    row["gpu_mem_mb"] = gpu;
-                    row["gpu_peak_mb"] = gpuPeak;
+                std::vector<double> rankSps;
+                if (dist) {   // losses: the mean over ranks; throughput: each rank's, and their sum
+                    std::vector<double> v;
+                    for (const auto &[k, x] : losses) v.push_back(x);
+                    v = dist->sum(v);
+                    size_t i = 0;
+                    for (auto &[k, x] : losses) x = v[i++] / world;
+                    rankSps = dist->gather(sps);
+                    sps = 0;
+                    for (double x : rankSps) sps += x;
                 }
-                st = run.appendMetrics(row);
-                if (!st) return fatal(st.error());
-                char b[96];
-                std::snprintf(b, sizeof b, "step %lld/%lld epoch %.2f ", step, total, double(step) / stepsPerEpoch);
-                run.log(b + fmtLosses(losses) + "  " + std::to_string(int(sps + 0.5)) + " samples/s");
+                if (lead) {
+                    nlohmann::json row = {{"step", step}, {"epoch", double(step) / double(stepsPerEpoch)},
+                                          {"time", RunFolder::now()}, {"loss", losses}, {"lr", trainer.learningRate()},
+                                          {"samples_per_s", sps}, {"mem_mb", memoryMb(device)}};
+                    if (dist) {
+                        row["world_size"] = world;
+                        row["rank_samples_per_s"] = rankSps;
+                    }
+                    if (double gpu = 0, gpuPeak = 0; gpuMemoryMb(device, &gpu, &gpuPeak)) {
+                        row["gpu_mem_mb"] = gpu;
+                        row["gpu_peak_mb"] = gpuPeak;
+                    }
+                    if (Status st = run->appendMetrics(row); !st) return fatal(st.error());
+                    char b[96];
+                    std::snprintf(b, sizeof b, "step %lld/%lld epoch %.2f ", step, total, double(step) / stepsPerEpoch);
+                    say(b + fmtLosses(losses) + "  " + std::to_string(int(sps + 0.5)) + " samples/s" +
+                        (world > 1 ? " (" + std::to_string(world) + " ranks)" : std::string()));
+                }
             }
             if ((step % ckEvery == 0) || step == total) {
-                st = writeCheckpoint(run, trainer, opt, step, double(step) / double(stepsPerEpoch));
-                if (!st) {
-                    run.log("error: " + st.error());
-                    (void)run.appendEvent("failed", {{"reason", st.error()}, {"step", step},
-                                                     {"last_checkpoint", lastCkpt}});
-                    return trainer.weightsFinite() ? kTrainFailed : kTrainNonFinite;
+                nlohmann::json ranks;
+                if (dist) {
+                    // Every rank must hold rank 0's weights: a fingerprint of each, compared.
+                    const auto hashes = dist->gatherInt(int64_t(tensorsHash(trainer.syncedTensors())));
+                    ranks = {{"world_size", world}, {"weights_hash", nlohmann::json::array()}};
+                    std::string differ;
+                    for (int r = 0; r < world; ++r) {
+                        ranks["weights_hash"].push_back(hex(uint64_t(hashes[size_t(r)])));
+                        if (hashes[size_t(r)] != hashes[0]) differ += (differ.empty() ? "" : ", ") + std::to_string(r);
+                    }
+                    if (!differ.empty())
+                        return fatal("the weights of rank(s) " + differ + " differ from rank 0's at step " +
+                                     std::to_string(step) + " (a non-deterministic operation, or ranks built from "
+                                     "different data); no checkpoint written");
+                }
+                if (lead) {
+                    if (Status st = writeCheckpoint(*run, trainer, opt, step, double(step) / double(stepsPerEpoch), ranks);
+                        !st) {
+                        say("error: " + st.error());
+                        (void)run->appendEvent("failed", {{"reason", st.error()}, {"step", step},
+                                                          {"last_checkpoint", lastCkpt}});
+                        return trainer.weightsFinite() ? kTrainFailed : kTrainNonFinite;
+                    }
                 }
                 lastCkpt = step;
                 if (step == opt.debugHangAfterCheckpoint) {
                     // Tests: a process that stops right after this checkpoint, to be killed.
-                    run.log("debug: waiting to be killed after checkpoint " + std::to_string(step));
+                    say("debug: waiting to be killed after checkpoint " + std::to_string(step));
                     for (;;) ::pause();
                 }
             }
-            if (pvEvery > 0 && (step % pvEvery == 0 || step == total)) {
-                auto dir = run.previewDir(step);
+            if (lead && pvEvery > 0 && (step % pvEvery == 0 || step == total)) {
+                auto dir = run->previewDir(step);
                 Status ps = dir ? trainer.preview(data, *dir, step) : Status(fail(dir.error()));
-                if (ps) (void)run.appendEvent("preview", {{"step", step}, {"path", "previews/" + std::to_string(step)}});
-                else run.log("warning: preview failed: " + ps.error());
+                if (ps) (void)run->appendEvent("preview", {{"step", step}, {"path", "previews/" + std::to_string(step)}});
+                else say("warning: preview failed: " + ps.error());
             }
         }
     } catch (const NonFiniteLoss &e) {
         const std::string msg = std::string(e.what()) + "; run stopped, last good checkpoint: " +
                                 (lastCkpt >= 0 ? "checkpoints/" + std::to_string(lastCkpt) : std::string("none"));
-        run.log("error: " + msg);
-        (void)run.appendEvent("failed", {{"reason", msg}, {"step", step + 1}, {"last_checkpoint", lastCkpt}});
+        say("error: " + msg);
+        if (run) (void)run->appendEvent("failed", {{"reason", msg}, {"step", step + 1}, {"last_checkpoint", lastCkpt}});
         return kTrainNonFinite;
     } catch (const std::exception &e) {
         // LibTorch messages carry a C++ backtrace after the first line.
         std::string what = e.what();
         what = what.substr(0, what.find('\n'));
+        if (dist) {
+            // A collective failed: find the rank that died or hangs, and end this one.
+            return fatal("at step " + std::to_string(step + 1) + ": " + dist->diagnose(what) +
+                         "; the job ends on every rank (last good checkpoint: " +
+                         (lastCkpt >= 0 ? "checkpoints/" + std::to_string(lastCkpt) : std::string("none")) + ")");
+        }
         return fatal(std::string("at step ") + std::to_string(step + 1) + ": " + what);
     }
-    (void)run.appendEvent("finished", {{"step", step}});
-    run.log("finished at step " + std::to_string(step));
+    if (run) (void)run->appendEvent("finished", {{"step", step}});
+    say("finished at step " + std::to_string(step));
     return kTrainOk;
-}
-
-// ---------------------------------------------------------------- entry
-
-std::string trainUsage() {
-    return R"(usage: melstudio-cli train vae|diffusion|vocoder --data DATASET_DIR --run RUN_DIR [options]
-       melstudio-cli train vae|diffusion|vocoder --run RUN_DIR --resume [--steps N] [--device D] ...
-
-common:
-  --preset tiny|paper        model sizes (paper; vocoder --arch istft also cpu)
-  --device auto|cpu|cuda     auto = CUDA when present, else CPU with every core
-  --threads N                CPU threads (0 = all cores)
-  --nice N                   lower the job's CPU priority (0-19; the studio starts jobs with 10)
-  --resume                   continue the run from its newest checkpoint that loads (a damaged one
-                             is moved to checkpoints/.unusable-STEP), exactly as it was started:
-                             every recipe flag (--data, --vae, --seed, --lr, --keep, ...) is the
-                             run's own (run.json "flags") and another value is refused. Only
-                             --steps/--epochs, --device, --threads and --nice may change; each
-                             change is recorded in events.jsonl ("resume_changed") and run.json
-  --steps N | --epochs X     length (defaults: vae 100 epochs, diffusion 100000 steps, vocoder 50 epochs;
-                             --preset tiny: 500 steps, a checkpoint every 100)
-  --batch N                  batch size (vae 32, diffusion 16, vocoder 4, vocoder --arch istft 8)
-  --lr X                     learning rate (vae 1e-4, diffusion 1e-4, vocoder 2e-4, istft 5e-4)
-  --checkpoint-every N       steps between checkpoints (vae/vocoder: 10 epochs, diffusion 5000)
-  --preview-every N          steps between previews (default: with each checkpoint)
-  --log-every N              steps between metrics lines (10)
-  --keep N                   keep the newest N checkpoints (3; 0 = all)
-  --seed N                   seed of init, data order, noise and dropout (0)
-  --amp auto|on|off          fp16 autocast + loss scaling on CUDA (auto: vae, diffusion)
-vae:        --kl-start 1e-4 --kl-end 1e-3 --kl-anneal-epochs 20 --kl-reduction mean|sum
-            --weight-decay 0.01 --grad-clip 0 (off)
-diffusion:  --vae RUN_OR_PACKAGE (required) --accum 2 --ema 0.9999 --ema-warmup on|off
-            --cfg-dropout 0.15 --min-count 5 --timesteps 1000 --beta-start 1e-4 --beta-end 0.02
-            --weight-decay 0.01 --grad-clip 0 (off)
-vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-style iSTFT head)
-            --segment 8192 --gamma 0.999 (ExponentialLR per epoch) --beta1 0.8 --beta2 0.99
-            --weight-decay 0.01 --lambda-fm 2 --lambda-mel 45
-            --disc-start 0 (steps of spectral-loss-only generator warm-up before the discriminators join)
-            --segments uniform|energy (energy: half the segments drawn by their energy)
-            --lambda-stft 0 (weight of a multi-resolution spectral convergence loss; 0 = off)
-  istft:    Vocos's recipe: MPD + multi-resolution discriminator, hinge losses; defaults
-            --segment 16384 --segments energy --beta2 0.9 --lambda-fm 1 --lambda-mrd 0.1
-            --lambda-mrstft 45 --mrstft-ffts 512,1024,2048,4096,8192 (SC + log-magnitude L1)
-            --phase absolute|increment (the head predicts each frame's phase, or its advance
-            beyond the bin centre's, summed over frames: a steady tone below the frame rate)
-            --mag-prior none|mel_pinv (the predicted log-magnitude corrects the mel filterbank's
-            pseudo-inverse of the input, FreeV; needs the vocoder's n_fft = the mel's)
-            --phase-prior none|peaks (with --phase absolute and mel_pinv: the head's phase corrects a
-            phase vocoder's, phase-locked around the peaks of the prior magnitude)
-
-A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
-and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
-a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";
-}
-
-namespace {
-
-// Names configure may read that are not recipe flags (or are the length, which a
-// run records as "steps" or "epochs").
-bool notARecipeFlag(const std::string &name) {
-    static const std::set<std::string> names{"run", "resume", "steps", "epochs", "debug-nan-at-step",
-                                             "debug-hang-after-checkpoint"};
-    return names.count(name) != 0;
-}
-
-// The common recipe flags as resolved (the family's come from Trainer::flags).
-nlohmann::json commonFlags(const CommonOptions &c) {
-    nlohmann::json f = {{"data", c.dataDir}, {"preset", c.preset}, {"device", c.device}, {"threads", c.threads},
-                        {"nice", c.nice}, {"batch", c.batch}, {"checkpoint-every", c.checkpointEvery},
-                        {"preview-every", c.previewEvery}, {"log-every", c.logEvery}, {"seed", c.seed},
-                        {"keep", c.keep}, {"amp", c.amp}};
-    if (c.steps > 0) f["steps"] = c.steps;
-    else f["epochs"] = c.epochs;
-    return f;
-}
-
-} // namespace
-
-// The tiny preset's length when none is given (its checkpoints: every fifth of it).
-constexpr long long kTinyDefaultSteps = 500;
-
-int runTrain(const std::string &kind, const cli::Args &given) {
-    std::unique_ptr<Trainer> trainer;
-    CommonOptions c;
-    c.kind = kind;
-    if (kind == "vae") {
-        trainer = kick::makeVaeTrainer();
-        c.epochs = 100;
-    } else if (kind == "diffusion") {
-        trainer = kick::makeDiffusionTrainer();
-        c.steps = 100000;
-    } else if (kind == "vocoder") {
-        trainer = vocoder::makeVocoderTrainer();
-        c.epochs = 50;
-    } else {
-        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion or vocoder)\n", kind.c_str());
-        return kTrainUsage;
-    }
-    c.runDir = given.get("run");
-    c.resume = given.has("resume");
-    // A resume continues the run as it was started: every recipe flag the command line
-    // does not give is the run's own (run.json "flags", with the changes earlier
-    // resumes made); the ones it gives are checked against the run's below.
-    cli::Args a = given;
-    RunRecipe recipe;
-    bool resuming = false;
-    std::set<std::string> fromRun;   // flags added from the run
-    long long newestCheckpoint = -1;
-    if (!c.runDir.empty()) {
-        const auto prev = RunReader::read(c.runDir);
-        const nlohmann::json info = prev && prev->run.is_object() ? prev->run : nlohmann::json::object();
-        const std::string job = info.value("job", std::string());
-        if (!job.empty() && job != kind) {
-            std::fprintf(stderr, "train %s: %s is a %s run (its run.json); choose another --run folder\n", kind.c_str(),
-                         c.runDir.c_str(), job.c_str());
-            return kTrainUsage;
-        }
-        if (c.resume && !info.empty()) {
-            resuming = true;
-            recipe = runRecipe(info);
-            newestCheckpoint = prev->newestCheckpoint();
-            const bool lengthGiven = given.given("steps") || given.given("epochs");
-            for (auto it = recipe.flags.begin(); it != recipe.flags.end(); ++it) {
-                const bool length = it.key() == "steps" || it.key() == "epochs";
-                if (given.given(it.key()) || (length && lengthGiven)) continue;
-                a.set(it.key(), flagText(it.value()));
-                fromRun.insert(it.key());
-            }
-            if (recipe.legacy)
-                std::fprintf(stderr,
-                             "train %s: %s's run.json predates recorded flags; the values it records are used, and "
-                             "every checkpoint is kept unless --keep is given\n",
-                             kind.c_str(), c.runDir.c_str());
-        }
-    }
-    c.dataDir = absolutePath(a.get("data"));
-    c.preset = a.get("preset", "paper");
-    c.device = a.get("device", "auto");
-    // The tiny preset is for a first try and for tests: its default length is minutes on a
-    // CPU, not the paper recipe's (a tiny diffusion run of 100000 steps took hours).
-    if (c.preset == "tiny" && !a.has("steps") && !a.has("epochs")) {
-        c.steps = kTinyDefaultSteps;
-        c.epochs = -1;
-        if (!a.has("checkpoint-every")) a.set("checkpoint-every", std::to_string(kTinyDefaultSteps / 5));
-    }
-    if (a.has("steps")) {
-        c.steps = a.getInt64("steps", c.steps);
-        c.epochs = -1;
-    } else if (a.has("epochs")) {
-        c.epochs = a.getDouble("epochs", c.epochs);
-        c.steps = -1;
-    }
-    c.batch = a.getInt("batch", 0);
-    c.checkpointEvery = a.getInt64("checkpoint-every", 0);
-    c.previewEvery = a.getInt64("preview-every", -1);
-    c.logEvery = a.getInt64("log-every", 10);
-    c.seed = uint64_t(a.getInt64("seed", 0));
-    c.threads = a.getInt("threads", 0);
-    c.nice = a.getInt("nice", 0);
-    if (c.nice < 0 || c.nice > 19) {
-        std::fprintf(stderr, "train: --nice must be 0-19 (a lower priority; raising it needs root)\n");
-        return kTrainUsage;
-    }
-    c.keep = a.getInt("keep", 3);
-    c.debugNanAtStep = a.getInt64("debug-nan-at-step", -1);
-    c.debugHangAfterCheckpoint = a.getInt64("debug-hang-after-checkpoint", -1);
-    c.amp = a.get("amp", "auto");
-    if (c.dataDir.empty() || c.runDir.empty()) {
-        std::fprintf(stderr, "train %s: --data DATASET_DIR and --run RUN_DIR are required\n", kind.c_str());
-        return kTrainUsage;
-    }
-    if (c.amp != "auto" && c.amp != "on" && c.amp != "off") {
-        std::fprintf(stderr, "train: --amp must be auto, on or off\n");
-        return kTrainUsage;
-    }
-    Status st = trainer->configure(a, c);
-    if (!a.error().empty()) {
-        std::fprintf(stderr, "train %s: %s\n", kind.c_str(), a.error().c_str());
-        return kTrainUsage;
-    }
-    if (!st) {
-        std::fprintf(stderr, "train %s: %s\n", kind.c_str(), st.error().c_str());
-        return kTrainUsage;
-    }
-    std::string unknown;
-    for (const auto &u : a.unused())
-        if (!fromRun.count(u.substr(2))) unknown += " " + u;   // a flag this version no longer has is not the user's
-    if (!unknown.empty()) {
-        std::fprintf(stderr, "train %s: unknown option(s):%s (see melstudio-cli train --help)\n", kind.c_str(),
-                     unknown.c_str());
-        return kTrainUsage;
-    }
-
-    c.flags = commonFlags(c);
-    const nlohmann::json familyFlags = trainer->flags();
-    for (auto it = familyFlags.begin(); it != familyFlags.end(); ++it) c.flags[it.key()] = it.value();
-    // Every flag configure reads is recorded, or a resume could not take it from the run.
-    for (const auto &name : a.readNames())
-        if (!c.flags.contains(name) && !notARecipeFlag(name)) {
-            std::fprintf(stderr, "train %s: internal error: --%s is read but not recorded in run.json's flags\n",
-                         kind.c_str(), name.c_str());
-            return kTrainFailed;
-        }
-    if (resuming) {
-        const ResumeCheck check = checkResume(recipe, c.flags, given, newestCheckpoint);
-        if (!check.refusals.empty()) {
-            std::string allowed;
-            for (const auto &f : flagsChangeableOnResume()) allowed += (allowed.empty() ? "--" : ", --") + f;
-            for (const auto &r : check.refusals)
-                std::fprintf(stderr, "train %s: --resume refused: %s\n", kind.c_str(), r.c_str());
-            std::fprintf(stderr,
-                         "train %s: a resume continues %s as it was started; leave those flags out (the run's own "
-                         "values are used) or start a new run. A resume may change only %s.\n",
-                         kind.c_str(), c.runDir.c_str(), allowed.c_str());
-            return kTrainUsage;
-        }
-        c.resumeChanges = check.changes;
-    }
-    return runLoop(*trainer, c, a);
 }
 
 } // namespace ms::jobs

@@ -3,6 +3,7 @@
 // LibTorch, so never include it from Qt code): data access, the step loop with
 // checkpoints / previews / metrics, NaN guard, signals, EMA, AMP, state files.
 
+#include "jobs/Distributed.h"
 #include "jobs/RunFolder.h"
 #include "jobs/TrainData.h"
 #include "torch/Torch.h"
@@ -20,6 +21,8 @@
 namespace ms::cli { class Args; }
 
 namespace ms::jobs {
+
+class Collective;
 
 // Mel rows [B, 1, nMels, frames] for the given indices (CPU float).
 torch::Tensor melBatch(const TrainData &data, const std::vector<size_t> &idx);
@@ -44,6 +47,8 @@ struct CommonOptions {
     long long debugNanAtStep = -1;   // hidden: makes the loss of that step NaN
     long long debugHangAfterCheckpoint = -1;   // hidden: waits for a kill after that checkpoint (tests)
     std::string amp = "auto";        // auto (per recipe, CUDA only) | on | off
+    DistEnv dist;                    // this rank's place in a data-parallel job (one process: world 1)
+    int distTimeout = 300;           // seconds a collective (or the rendezvous) may wait for a peer
     // Every recipe flag as resolved (common and the family's), keyed by flag name:
     // run.json's "flags" when a run starts.
     nlohmann::json flags = nlohmann::json::object();
@@ -145,15 +150,42 @@ public:
     // and a resume passes them back to configure, so they must read back exactly.
     virtual nlohmann::json flags() const = 0;
     virtual std::string component() const = 0;   // "vae", "unet", "vocoder"
+    // Parameters and buffers every rank must hold identically: the trained
+    // modules, their EMA copies, the discriminators (broadcast from rank 0 at the
+    // start, fingerprinted at every checkpoint).
+    virtual std::vector<torch::Tensor> syncedTensors() const = 0;
+    // Micro-batches per optimiser step (gradient accumulation): the loop hands a
+    // step's indices as micro-batch k's rows k*B .. k*B+B-1, B = samplesPerStep()/microBatches().
+    virtual int microBatches() const { return 1; }
 
     // Set by the loop: the NaN-injection step (tests) and the current step.
     long long debugNanAtStep = -1;
     long long currentStep = 0;
+    // Set by the loop in a data-parallel job (world > 1): every rank runs the same
+    // steps on its shard of each global batch.
+    int rank = 0, world = 1;
+    Collective *dist = nullptr;
 
 protected:
-    // Throws NonFiniteLoss when the loss is NaN/Inf (after optional injection).
+    // Throws NonFiniteLoss when the loss is NaN/Inf (after optional injection). In a
+    // data-parallel job it only records it: syncGradients then stops every rank.
     torch::Tensor checkLoss(torch::Tensor loss, const std::string &name) const;
+    // Averages the gradients of params over the ranks (nothing in one process);
+    // throws NonFiniteLoss, on every rank, when any rank's loss was not finite.
+    // Call after backward, before clipping, unscaling and the optimiser step.
+    void syncGradients(const std::vector<torch::Tensor> &params);
+    // Random draws for a global batch: every rank draws the rows of all ranks
+    // (same seed, same generator) and keeps its own, so that N ranks draw what one
+    // process with the global batch would. global(n) is the global row count.
+    int64_t global(int64_t localRows) const { return localRows * world; }
+    torch::Tensor mine(const torch::Tensor &globalRows) const;
+
+private:
+    mutable std::string m_nonFinite;   // the first non-finite loss of this step (data-parallel)
 };
+
+// Parameters and buffers of modules, in order (for Trainer::syncedTensors).
+std::vector<torch::Tensor> tensorsOf(const std::vector<const torch::nn::Module *> &mods);
 
 // The trainers, one folder per family (jobs/kick/, jobs/vocoder/).
 namespace kick {

@@ -8,6 +8,9 @@ target_sources(melstudio_trainer PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/Train.h
   ${CMAKE_CURRENT_LIST_DIR}/Recipe.h ${CMAKE_CURRENT_LIST_DIR}/Recipe.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TrainLoop.h ${CMAKE_CURRENT_LIST_DIR}/TrainLoop.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/TrainEntry.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Distributed.h ${CMAKE_CURRENT_LIST_DIR}/Distributed.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/Collective.h ${CMAKE_CURRENT_LIST_DIR}/Collective.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Tools.cpp
 )
 include(${CMAKE_CURRENT_LIST_DIR}/kick/sources.cmake)

@@ -200,6 +200,7 @@ public:
     }
 
     int samplesPerStep() const override { return m_batch * m_accum; }
+    int microBatches() const override { return m_accum; }
 
     std::map<std::string, double> step(const TrainData &, const std::vector<size_t> &idx, long long,
                                        double) override {
@@ -210,7 +211,8 @@ public:
         for (int k = 0; k < m_accum; ++k) {
             std::vector<int64_t> rowsIdx;
             std::vector<std::vector<int64_t>> rows;
-            auto drop = torch::rand({m_batch});
+            // Every random draw is made for the global batch and this rank keeps its rows.
+            auto drop = mine(torch::rand({global(m_batch)}));
             for (int b = 0; b < m_batch; ++b) {
                 const size_t i = idx[size_t(k * m_batch + b)];
                 rowsIdx.push_back(int64_t(i));
@@ -218,8 +220,10 @@ public:
             }
             auto sel = torch::tensor(rowsIdx, torch::kLong).to(m_device);
             auto x0 = m_latents.index_select(0, sel) * latentScale();
-            auto noise = torch::randn_like(x0);
-            auto t = torch::randint(0, m_diff.timesteps, {m_batch}, torch::kLong).to(m_device);
+            auto nshape = x0.sizes().vec();
+            nshape[0] = global(nshape[0]);
+            auto noise = mine(torch::randn(nshape, x0.options()));
+            auto t = mine(torch::randint(0, m_diff.timesteps, {global(m_batch)}, torch::kLong)).to(m_device);
             auto xt = m_schedule->addNoise(x0, noise, t);
             auto ids = KeywordEncoderImpl::padIds(rows).to(m_device);
             torch::Tensor loss;
@@ -234,6 +238,7 @@ public:
             m_scaler.scale(loss / m_accum).backward();
         }
         auto params = parametersOf({m_unet.get(), m_text.get()});
+        syncGradients(params);
         const bool ok = m_scaler.unscale(params);
         if (ok) {
             if (m_clip > 0) torch::nn::utils::clip_grad_norm_(params, m_clip);
@@ -248,6 +253,9 @@ public:
 
     double learningRate() const override { return m_lr; }
     bool weightsFinite() const override { return moduleFinite(*m_unet) && moduleFinite(*m_text); }
+    std::vector<torch::Tensor> syncedTensors() const override {
+        return tensorsOf({m_unet.get(), m_text.get(), m_emaUnet.get(), m_emaText.get()});
+    }
 
     Status save(const stdfs::path &dir, nlohmann::json &state) const override {
         auto p = [&](const char *n) { return fs::u8string(dir / n); };

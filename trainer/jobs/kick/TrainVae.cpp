@@ -69,9 +69,15 @@ public:
         torch::Tensor mse, l1, kl;
         {
             AutocastScope ac(m_useAmp);
-            auto out = m_vae->forward(x);
-            auto recon = out.recon.to(torch::kFloat);
-            auto mu = out.mu.to(torch::kFloat), logvar = out.logvar.to(torch::kFloat);
+            // KickVAE::forward, with the reparameterisation noise drawn for the global
+            // batch (this rank's rows of it: see Trainer::mine).
+            auto [muH, logvarH] = m_vae->encode(x);
+            auto stdv = torch::exp(0.5 * logvarH);
+            auto gshape = stdv.sizes().vec();
+            gshape[0] = global(gshape[0]);
+            auto eps = mine(torch::randn(gshape, stdv.options()));
+            auto recon = m_vae->decode(muH + eps * stdv).to(torch::kFloat);
+            auto mu = muH.to(torch::kFloat), logvar = logvarH.to(torch::kFloat);
             mse = torch::mse_loss(recon, x);
             l1 = torch::l1_loss(recon, x);
             auto klTerm = 1 + logvar - mu.pow(2) - logvar.exp();
@@ -80,6 +86,7 @@ public:
         m_kw = klWeight(epoch);
         auto loss = checkLoss(mse + l1 + m_kw * kl, "vae");
         m_scaler.scale(loss).backward();
+        syncGradients(m_vae->parameters());
         const bool ok = m_scaler.unscale(m_vae->parameters());
         if (ok) {
             if (m_clip > 0) torch::nn::utils::clip_grad_norm_(m_vae->parameters(), m_clip);
@@ -92,6 +99,7 @@ public:
 
     double learningRate() const override { return m_lr; }
     bool weightsFinite() const override { return moduleFinite(*m_vae); }
+    std::vector<torch::Tensor> syncedTensors() const override { return tensorsOf({m_vae.get()}); }
 
     Status save(const stdfs::path &dir, nlohmann::json &state) const override {
         Status st = io::saveModule(*m_vae, fs::u8string(dir / "vae.safetensors"),

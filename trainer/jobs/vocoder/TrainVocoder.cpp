@@ -185,11 +185,11 @@ public:
     std::vector<int64_t> segmentStarts(const std::vector<size_t> &idx) const {
         std::vector<int64_t> out(idx.size());
         if (m_startCdf.empty()) {
-            auto s = torch::randint(0, m_maxFrame + 1, {int64_t(idx.size())}, torch::kLong);
+            auto s = mine(torch::randint(0, m_maxFrame + 1, {global(int64_t(idx.size()))}, torch::kLong));
             for (size_t b = 0; b < idx.size(); ++b) out[b] = s[int64_t(b)].item<int64_t>();
             return out;
         }
-        auto u = torch::rand({int64_t(idx.size())}, torch::kDouble);
+        auto u = mine(torch::rand({global(int64_t(idx.size()))}, torch::kDouble));
         for (size_t b = 0; b < idx.size(); ++b) out[b] = drawStart(m_startCdf[idx[b]], u[int64_t(b)].item<double>());
         return out;
     }
@@ -245,6 +245,7 @@ public:
     void stepGenerator(const torch::Tensor &lossG, std::map<std::string, double> &out) {
         auto loss = checkLoss(lossG, "generator");
         loss.backward();
+        syncGradients(m_gen->parameters());
         m_optG->step();
         out["g_total"] = loss.item<double>();
     }
@@ -289,6 +290,7 @@ public:
         auto lossD = losses::lsganDiscriminatorLoss(mpdReal, mpdFakeD) + losses::lsganDiscriminatorLoss(msdReal, msdFakeD);
         lossD = checkLoss(lossD, "discriminator");
         lossD.backward();
+        syncGradients(parametersOf({m_mpd.get(), &discriminator2()}));
         m_optD->step();
 
         m_optG->zero_grad();
@@ -316,6 +318,7 @@ public:
         auto dMrd = losses::hingeDiscriminatorLoss(mrdReal, mrdFakeD) / nR;
         auto lossD = checkLoss(dMp + m_lambdaMrd * dMrd, "discriminator");
         lossD.backward();
+        syncGradients(parametersOf({m_mpd.get(), &discriminator2()}));
         m_optD->step();
 
         m_optG->zero_grad();
@@ -339,6 +342,9 @@ public:
     double learningRate() const override { return m_lrNow; }
     bool weightsFinite() const override {
         return moduleFinite(*m_gen) && moduleFinite(*m_mpd) && moduleFinite(discriminator2());
+    }
+    std::vector<torch::Tensor> syncedTensors() const override {
+        return tensorsOf({m_gen.ptr().get(), m_mpd.get(), &discriminator2()});
     }
 
     const char *discriminator2File() const { return m_mrd ? "mrd.safetensors" : "msd.safetensors"; }
