@@ -98,7 +98,7 @@ cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DMELSTUDIO_GUI=OFF \
   -DCMAKE_PREFIX_PATH="$CACHE/root/torch;$CACHE/root/torch/share/cmake" -DCMAKE_CUDA_COMPILER="$NVCC" \
   -DCUDAToolkit_ROOT="$CUDA_HOME" -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$RPATH_LINK" \
   > "$BUILD.configure.log" 2>&1 || { tail -40 "$BUILD.configure.log"; echo "gpu-build: configure failed"; exit 1; }
-grep -E "LibTorch|CUDA allocator" "$BUILD.configure.log" | sed 's/^-- /gpu-build: /'
+grep -E "LibTorch|CUDA allocator|Data-parallel" "$BUILD.configure.log" | sed 's/^-- /gpu-build: /'
 set +e
 cmake --build "$BUILD" -j "$JOBS" -- -k 0 > "$BUILD.log" 2>&1   # -k 0: every error in one pass
 rc=$?

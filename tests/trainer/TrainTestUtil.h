@@ -26,28 +26,7 @@ namespace ms::testing {
 // Writes mels.safetensors, audio.safetensors and index.json for n synthetic
 // kicks (the format of `melstudio-cli preprocess`); returns an error message or "".
 inline std::string makeDataset(const std::string &dir, size_t n, bool withAudio = true, uint64_t seed = 3) {
-    auto data = jobs::syntheticTrainData(n, seed, withAudio);
-    std::filesystem::create_directories(dir);
-    const int64_t m = data->nMels(), f = data->frames(), s = data->audioSamples();
-    std::vector<float> mels(n * m * f), audio(withAudio ? n * s : 0);
-    nlohmann::json items = nlohmann::json::array();
-    for (size_t i = 0; i < n; ++i) {
-        std::copy(data->mel(i), data->mel(i) + m * f, mels.begin() + i * m * f);
-        if (withAudio) std::copy(data->audio(i), data->audio(i) + s, audio.begin() + i * s);
-        items.push_back({{"filename", "kick" + std::to_string(i) + ".wav"}, {"keywords", data->keywords(i)}});
-    }
-    const std::map<std::string, std::string> meta{{"generation", "test"}};
-    io::TensorView mv{"mels", io::DType::F32, {int64_t(n), 1, m, f}, mels.data(), mels.size() * 4};
-    auto st = io::writeSafeTensors(dir + "/mels.safetensors", {mv}, meta);
-    if (!st) return st.error();
-    if (withAudio) {
-        io::TensorView av{"audio", io::DType::F32, {int64_t(n), s}, audio.data(), audio.size() * 4};
-        st = io::writeSafeTensors(dir + "/audio.safetensors", {av}, meta);
-        if (!st) return st.error();
-    }
-    nlohmann::json index = {{"n_mels", m}, {"frames", f}, {"sample_rate", 44100}, {"generation", "test"},
-                            {"items", items}};
-    st = fs::writeFileAtomic(dir + "/index.json", index.dump());
+    const Status st = jobs::writeSyntheticDataset(dir, n, withAudio, seed);
     return st ? std::string() : st.error();
 }
 

@@ -293,6 +293,42 @@ private slots:
                                                     QByteArray::number(snap->newestCheckpoint())));
     }
 
+    // torchrun's agent holds MASTER_PORT with its own store (TORCHELASTIC_USE_AGENT_STORE):
+    // the ranks meet at MASTER_PORT + 1, under the restart attempt's key prefix.
+    void besideTorchrunsAgentStoreTheRanksUseThePortAfterIt() {
+        const int agent = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in a{};
+        a.sin_family = AF_INET;
+        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        socklen_t len = sizeof a;
+        QVERIFY(::bind(agent, reinterpret_cast<sockaddr *>(&a), sizeof a) == 0 && ::listen(agent, 4) == 0 &&
+                ::getsockname(agent, reinterpret_cast<sockaddr *>(&a), &len) == 0);
+        const int port = ntohs(a.sin_port);   // taken, as torchrun's agent takes it
+        const std::string run = dir("agent");
+        std::vector<std::unique_ptr<QProcess>> ranks;
+        for (int r = 0; r < 2; ++r) {
+            auto p = std::make_unique<QProcess>();
+            auto env = QProcessEnvironment::systemEnvironment();
+            env.insert(QStringLiteral("RANK"), QString::number(r));
+            env.insert(QStringLiteral("LOCAL_RANK"), QString::number(r));
+            env.insert(QStringLiteral("WORLD_SIZE"), QStringLiteral("2"));
+            env.insert(QStringLiteral("LOCAL_WORLD_SIZE"), QStringLiteral("2"));
+            env.insert(QStringLiteral("MASTER_ADDR"), QStringLiteral("127.0.0.1"));
+            env.insert(QStringLiteral("MASTER_PORT"), QString::number(port));
+            env.insert(QStringLiteral("TORCHELASTIC_USE_AGENT_STORE"), QStringLiteral("True"));
+            env.insert(QStringLiteral("TORCHELASTIC_RESTART_COUNT"), QStringLiteral("1"));
+            p->setProcessEnvironment(env);
+            p->start(m_cli, qargs("vae", vaeArgs(run, 2, {"--steps", "2", "--dist-timeout", "20"})));
+            ranks.push_back(std::move(p));
+        }
+        for (auto &p : ranks) QVERIFY(p->waitForFinished(60000));
+        ::close(agent);
+        QCOMPARE(ranks[0]->exitCode(), 0);
+        QCOMPARE(ranks[1]->exitCode(), 0);
+        auto snap = jobs::RunReader::read(run);
+        QCOMPARE(snap->run["distributed"]["master"].get<std::string>(), "127.0.0.1:" + std::to_string(port + 1));
+    }
+
     void resumeWithAnotherWorldSizeAndBadEnvironmentsAreRefused() {
         const std::string run = dir("vae2");   // trained on 2 ranks above
         std::string err;

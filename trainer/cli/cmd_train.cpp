@@ -7,7 +7,15 @@
 
 namespace {
 
-int run(const std::vector<std::string> &argv) {
+int run(const std::vector<std::string> &given) {
+    // --run-dir is --run: torchrun's argument parser refuses "--run" anywhere on its
+    // command line, the training program's arguments included (an ambiguous prefix
+    // of its --run-path), so under torchrun the run folder is given as --run-dir.
+    std::vector<std::string> argv = given;
+    for (auto &a : argv) {
+        if (a == "--run-dir") a = "--run";
+        else if (a.rfind("--run-dir=", 0) == 0) a = "--run=" + a.substr(10);
+    }
     ms::cli::Args args(argv, {"resume"});
     if (args.positionals().size() != 1) {
         std::fprintf(stderr, "%s\n", ms::jobs::trainUsage().c_str());

@@ -1,9 +1,10 @@
-// Data-parallel collectives on c10d (see Collective.h). Keys in the TCPStore:
-//   melstudio/joined/<rank>  "host pid world" when the rank has reached the store
-//   melstudio/go             "ok", or "abort: <reason>" from rank 0
-//   melstudio/hb/<rank>      "<heartbeat count> <finished step>", every 0.5 s (own client, own thread)
-//   melstudio/ended/<rank>   set by a rank that has diagnosed a failure
-// and the process group's own keys under melstudio/pg/.
+// Data-parallel collectives on c10d (see Collective.h). Keys in the TCPStore, under
+// DistEnv::storePrefix ("melstudio", or "melstudio/attempt-N" under torchrun):
+//   joined/<rank>  "host pid world" when the rank has reached the store
+//   go             "ok", or "abort: <reason>" from rank 0
+//   hb/<rank>      "<heartbeat count> <finished step>", every 0.5 s (own client, own thread)
+//   ended/<rank>   set by a rank that has diagnosed a failure
+// and the process group's own keys under pg/.
 #include "jobs/Collective.h"
 
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
@@ -46,24 +47,27 @@ std::string hostName() {
     return b;
 }
 
-std::string joinedKey(int r) { return "melstudio/joined/" + std::to_string(r); }
-std::string hbKey(int r) { return "melstudio/hb/" + std::to_string(r); }
-std::string endedKey(int r) { return "melstudio/ended/" + std::to_string(r); }
+std::string joinedKey(int r) { return "joined/" + std::to_string(r); }
+std::string hbKey(int r) { return "hb/" + std::to_string(r); }
+std::string endedKey(int r) { return "ended/" + std::to_string(r); }
 
-c10::intrusive_ptr<c10d::TCPStore> connectStore(const DistEnv &env, bool server, Ms timeout) {
+// A client (or, for rank 0 without torchrun's agent store, the server) of the
+// store at MASTER_ADDR:MASTER_PORT, seen through the job's key prefix.
+c10::intrusive_ptr<c10d::Store> connectStore(const DistEnv &env, bool server, Ms timeout) {
     c10d::TCPStoreOptions o;
     o.port = uint16_t(env.masterPort);
     o.isServer = server;
     o.waitWorkers = false;
     o.timeout = timeout;
-    return c10::make_intrusive<c10d::TCPStore>(env.masterAddr, o);
+    auto tcp = c10::make_intrusive<c10d::TCPStore>(env.masterAddr, o);
+    return c10::make_intrusive<c10d::PrefixStore>(env.storePrefix, tcp);
 }
 
 } // namespace
 
 struct Collective::Impl {
-    c10::intrusive_ptr<c10d::TCPStore> store;      // the main thread's client (rank 0: also the server)
-    c10::intrusive_ptr<c10d::TCPStore> hbStore;    // the heartbeat thread's own client
+    c10::intrusive_ptr<c10d::Store> store;      // the main thread's client (rank 0: also the server)
+    c10::intrusive_ptr<c10d::Store> hbStore;    // the heartbeat thread's own client
     c10::intrusive_ptr<Group> group;
     torch::Device device{torch::kCPU};             // where small tensors for the group live
     std::map<int, std::string> who;                // rank -> "host pid"
@@ -136,15 +140,15 @@ Result<std::unique_ptr<Collective>> Collective::join(const DistEnv &env, torch::
                          std::to_string(env.world) + ", rendezvous " + where + ")";
             else if (!mismatch.empty())
                 reason = "the ranks disagree on the world size:" + mismatch + " rank 0 has " + std::to_string(env.world);
-            im.store->set("melstudio/go", bytes(reason.empty() ? "ok" : "abort: " + reason));
+            im.store->set("go", bytes(reason.empty() ? "ok" : "abort: " + reason));
             if (!reason.empty()) {
                 std::this_thread::sleep_for(Ms(1500));   // let the ranks that came read why
                 c->m_broken = true;
                 return fail(reason);
             }
         } else {
-            im.store->wait({"melstudio/go"}, Ms(timeout));
-            const std::string go = text(im.store->get("melstudio/go"));
+            im.store->wait({"go"}, Ms(timeout));
+            const std::string go = text(im.store->get("go"));
             if (go != "ok") {
                 c->m_broken = true;
                 return fail("rank 0 ended the rendezvous: " + go.substr(std::min<size_t>(go.size(), 7)));
@@ -160,7 +164,7 @@ Result<std::unique_ptr<Collective>> Collective::join(const DistEnv &env, torch::
                     firstLine(e.what()) + " (rank 0 ended, or not every rank joined within " + secs + ")");
     }
 
-    auto prefix = c10::make_intrusive<c10d::PrefixStore>("melstudio/pg", im.store);
+    auto prefix = c10::make_intrusive<c10d::PrefixStore>("pg", im.store);
     try {
         if (device.is_cuda()) {
 #if defined(MELSTUDIO_HAVE_NCCL)

@@ -61,6 +61,8 @@ Result<DistEnv> distEnvFromEnvironment() {
     e.rank = int(rank);
     e.world = int(world);
     e.localRank = local >= 0 ? int(local) : int(rank);
+    if (const long long lw = envInt("LOCAL_WORLD_SIZE", &err); lw > 0) e.localWorld = int(lw);
+    if (!err.empty()) return fail(err);
     if (e.world == 1) {
         e.source = "single";
         return e;
@@ -75,6 +77,15 @@ Result<DistEnv> distEnvFromEnvironment() {
     e.masterAddr = addr;
     if (port > 65535) return fail("MASTER_PORT=" + std::to_string(port) + " is not a port");
     if (port > 0) e.masterPort = int(port);
+    if (const char *agent = std::getenv("TORCHELASTIC_USE_AGENT_STORE"); agent && std::string(agent) == "True") {
+        e.agentStore = true;
+        e.masterPort += 1;
+    }
+    const long long own = envInt("MELSTUDIO_STORE_PORT", &err);
+    if (!err.empty()) return fail(err);
+    if (own > 0 && own <= 65535) e.masterPort = int(own);
+    if (const char *attempt = std::getenv("TORCHELASTIC_RESTART_COUNT"); attempt && *attempt)
+        e.storePrefix = std::string("melstudio/attempt-") + attempt;
     return e;
 }
 

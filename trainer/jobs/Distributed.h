@@ -20,9 +20,20 @@ namespace ms::jobs {
 // Where this process sits in a data-parallel job.
 struct DistEnv {
     int rank = 0, world = 1, localRank = 0;
+    int localWorld = 1;   // ranks on this machine (LOCAL_WORLD_SIZE; 1 when not set)
     std::string masterAddr = "127.0.0.1";
     int masterPort = 29500;
     std::string source = "single";   // "single", "torchrun" (RANK/WORLD_SIZE), "slurm" (SLURM_PROCID/SLURM_NTASKS)
+    // torchrun's agent already hosts its TCPStore at MASTER_ADDR:MASTER_PORT
+    // (TORCHELASTIC_USE_AGENT_STORE=True). Its wire protocol is that of the Python
+    // torch that runs torchrun, which need not be this LibTorch's (a 1.13 client
+    // times out against a 2.x agent), so melstudio's rank 0 then hosts its own store
+    // at MASTER_PORT + 1 (MELSTUDIO_STORE_PORT overrides the port): agentStore
+    // records that this happened.
+    bool agentStore = false;
+    // Prefix of this job's keys in the store (torchrun: one per restart attempt,
+    // TORCHELASTIC_RESTART_COUNT, so a restarted job does not read stale keys).
+    std::string storePrefix = "melstudio";
     bool distributed() const { return world > 1; }
 };
 

@@ -1,7 +1,10 @@
 #include "jobs/TrainData.h"
 
 #include "data/Dataset.h"
+#include "io/SafeTensors.h"
 #include "util/Fs.h"
+
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -87,6 +90,31 @@ Result<std::unique_ptr<TrainData>> openTrainData(const std::string &dir) {
 
 std::unique_ptr<TrainData> syntheticTrainData(size_t n, uint64_t seed, bool withAudio) {
     return std::make_unique<SyntheticData>(n, seed, withAudio);
+}
+
+Status writeSyntheticDataset(const std::string &dir, size_t n, bool withAudio, uint64_t seed) {
+    auto data = syntheticTrainData(n, seed, withAudio);
+    std::error_code ec;
+    std::filesystem::create_directories(fs::u8path(dir), ec);
+    if (ec) return fail("cannot create " + dir + ": " + ec.message());
+    const int64_t m = data->nMels(), f = data->frames(), s = data->audioSamples();
+    std::vector<float> mels(n * size_t(m * f)), audio(withAudio ? n * size_t(s) : 0);
+    nlohmann::json items = nlohmann::json::array();
+    for (size_t i = 0; i < n; ++i) {
+        std::copy(data->mel(i), data->mel(i) + m * f, mels.begin() + ptrdiff_t(i * size_t(m * f)));
+        if (withAudio) std::copy(data->audio(i), data->audio(i) + s, audio.begin() + ptrdiff_t(i * size_t(s)));
+        items.push_back({{"filename", "kick" + std::to_string(i) + ".wav"}, {"keywords", data->keywords(i)}});
+    }
+    const std::map<std::string, std::string> meta{{"generation", "synthetic"}};
+    io::TensorView mv{"mels", io::DType::F32, {int64_t(n), 1, m, f}, mels.data(), mels.size() * 4};
+    if (Status st = io::writeSafeTensors(dir + "/mels.safetensors", {mv}, meta); !st) return st;
+    if (withAudio) {
+        io::TensorView av{"audio", io::DType::F32, {int64_t(n), s}, audio.data(), audio.size() * 4};
+        if (Status st = io::writeSafeTensors(dir + "/audio.safetensors", {av}, meta); !st) return st;
+    }
+    nlohmann::json index = {{"n_mels", m}, {"frames", f}, {"sample_rate", 44100}, {"generation", "synthetic"},
+                            {"items", items}};
+    return fs::writeFileAtomic(dir + "/index.json", index.dump());
 }
 
 std::vector<float> energyStartCdf(const float *audio, int64_t samples, int hop, int segment, int64_t maxStart) {

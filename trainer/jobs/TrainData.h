@@ -30,6 +30,9 @@ public:
 Result<std::unique_ptr<TrainData>> openTrainData(const std::string &dir);
 // Random mels/audio/keywords of the document's shapes (benchmarks, tests).
 std::unique_ptr<TrainData> syntheticTrainData(size_t n, uint64_t seed = 1, bool withAudio = true);
+// Writes such a set as a dataset folder (mels.safetensors, audio.safetensors,
+// index.json: what `melstudio-cli preprocess` writes), for tests and bench-dist.
+Status writeSyntheticDataset(const std::string &dir, size_t n, bool withAudio = true, uint64_t seed = 1);
 
 // Segment starts weighted by energy (train vocoder --segments energy): the
 // cumulative distribution over starts f = 0..maxStart (in hops) of

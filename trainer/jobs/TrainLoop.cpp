@@ -383,7 +383,14 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
         if (niceNow < 0) say("warning: --nice " + std::to_string(opt.nice) + ": " + why);
         else say("cpu priority: nice " + std::to_string(niceNow));
     }
-    device::configureThreads(opt.threads);
+    int threads = opt.threads;
+    if (threads <= 0 && denv.distributed()) {
+        // Ranks on one machine share its cores: OMP_NUM_THREADS where the launcher sets
+        // it (torchrun sets 1 for several local ranks), else cores / local ranks.
+        const char *omp = std::getenv("OMP_NUM_THREADS");
+        threads = omp && std::atoi(omp) > 0 ? std::atoi(omp) : std::max(1, device::usableCores() / denv.localWorld);
+    }
+    device::configureThreads(threads);
     std::string devErr;
     std::string devName = device::resolve(opt.device, &devErr);
     if (!devErr.empty()) say("warning: " + devErr);
