@@ -293,6 +293,23 @@ private slots:
                                                     QByteArray::number(snap->newestCheckpoint())));
     }
 
+    // A NaN on one rank stops every rank at the same step (the flag rides in the
+    // gradient all-reduce), naming the rank; no checkpoint is written from it.
+    void aNanOnOneRankStopsEveryRank() {
+        const std::string run = dir("nan");
+        const int port = freePort();
+        auto a = vaeArgs(run, 2, {"--steps", "20", "--checkpoint-every", "2", "--debug-nan-at-step", "5",
+                                  "--debug-nan-rank", "1"});
+        auto r0 = rank(0, 2, port, "vae", a), r1 = rank(1, 2, port, "vae", a);
+        QVERIFY(r0->waitForFinished(60000) && r1->waitForFinished(60000));
+        QCOMPARE(r0->exitCode(), 3);
+        QCOMPARE(r1->exitCode(), 3);
+        auto snap = jobs::RunReader::read(run);
+        const std::string reason = snap->events.back()["reason"].get<std::string>();
+        QVERIFY2(reason.find("at step 5 on rank(s) 1") != std::string::npos, reason.c_str());
+        QCOMPARE(snap->newestCheckpoint(), 4LL);
+    }
+
     // torchrun's agent holds MASTER_PORT with its own store (TORCHELASTIC_USE_AGENT_STORE):
     // the ranks meet at MASTER_PORT + 1, under the restart attempt's key prefix.
     void besideTorchrunsAgentStoreTheRanksUseThePortAfterIt() {

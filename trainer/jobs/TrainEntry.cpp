@@ -79,7 +79,7 @@ namespace {
 // Names configure may read that are not recipe flags (or are the length, which a
 // run records as "steps" or "epochs").
 bool notARecipeFlag(const std::string &name) {
-    static const std::set<std::string> names{"run", "resume", "steps", "epochs", "debug-nan-at-step",
+    static const std::set<std::string> names{"run", "resume", "steps", "epochs", "debug-nan-at-step", "debug-nan-rank",
                                              "debug-hang-after-checkpoint", "nproc", "dist-timeout"};
     return names.count(name) != 0;
 }
@@ -215,6 +215,7 @@ int runTrain(const std::string &kind, const cli::Args &given) {
     }
     c.keep = a.getInt("keep", 3);
     c.debugNanAtStep = a.getInt64("debug-nan-at-step", -1);
+    c.debugNanRank = a.getInt("debug-nan-rank", -1);
     c.debugHangAfterCheckpoint = a.getInt64("debug-hang-after-checkpoint", -1);
     c.amp = a.get("amp", "auto");
     (void)a.has("nproc");   // read by the launcher (maybeLaunch); a rank runs without it

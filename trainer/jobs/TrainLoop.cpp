@@ -576,7 +576,7 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
         (world > 1 ? " = " + std::to_string(world) + " ranks x " + std::to_string(per) : std::string()) + ") on " +
         devName + ", " + device::threadSummary());
 
-    trainer.debugNanAtStep = opt.debugNanAtStep;
+    trainer.debugNanAtStep = opt.debugNanRank < 0 || opt.debugNanRank == denv.rank ? opt.debugNanAtStep : -1;
     long long lastCkpt = ckpts.empty() ? -1 : ckpts.back();
     long long cachedEpoch = -1;
     std::vector<size_t> order;

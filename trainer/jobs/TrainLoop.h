@@ -45,6 +45,7 @@ struct CommonOptions {
     int nice = 0;                    // CPU priority: 0 (normal) .. 19 (lowest)
     int keep = 3;
     long long debugNanAtStep = -1;   // hidden: makes the loss of that step NaN
+    int debugNanRank = -1;           // hidden: ... on that rank only (-1: every rank)
     long long debugHangAfterCheckpoint = -1;   // hidden: waits for a kill after that checkpoint (tests)
     std::string amp = "auto";        // auto (per recipe, CUDA only) | on | off
     DistEnv dist;                    // this rank's place in a data-parallel job (one process: world 1)
