@@ -2,3 +2,4 @@
 include(${CMAKE_CURRENT_LIST_DIR}/vocoder/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/kick/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/sr/sources.cmake OPTIONAL)
+include(${CMAKE_CURRENT_LIST_DIR}/wavevae/sources.cmake)

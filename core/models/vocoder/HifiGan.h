@@ -9,6 +9,7 @@
 // (conv_pre, ups.N, resblocks.N.convs1.M, conv_post, discriminators.N.convs.M).
 
 #include "losses/Adversarial.h"
+#include "nn/NormConv.h"
 #include "models/vocoder/Generator.h"
 #include "torch/Torch.h"
 
@@ -16,41 +17,12 @@
 
 namespace ms::models::vocoder {
 
-enum class NormKind { Weight, Spectral, None };   // None: a plain `weight`
-enum class ConvKind { Conv1d, ConvTranspose1d, Conv2d };
-
-struct NormConvOptions {
-    ConvKind kind = ConvKind::Conv1d;
-    int in = 1, out = 1;
-    std::vector<int64_t> kernel{1}, stride{1}, padding{0}, dilation{1};
-    int groups = 1;
-    NormKind norm = NormKind::Weight;
-};
-
-// A convolution whose weight is reparameterised by weight or spectral norm.
-class NormConvImpl : public torch::nn::Module {
-public:
-    explicit NormConvImpl(const NormConvOptions &o);
-    torch::Tensor forward(const torch::Tensor &x);
-    // The effective weight (g * v / ||v|| or W / sigma).
-    torch::Tensor effectiveWeight();
-    // Freezes the effective weight for inference (forward stops re-normalising);
-    // the parameters stay as they are.
-    void fold();
-    void unfold() {
-        m_folded = m_foldedBias = torch::Tensor();
-        m_subpixelStride = 0;
-    }
-    bool folded() const { return m_folded.defined(); }
-
-    torch::Tensor weight_g, weight_v, weight_orig, weight_u, weight, bias;
-
-private:
-    NormConvOptions m_o;
-    torch::Tensor m_folded, m_foldedBias;
-    int64_t m_subpixelStride = 0, m_subpixelPadding = 0;   // folded transposed conv in sub-pixel form
-};
-TORCH_MODULE(NormConv);
+// NormConv lives in core/nn (shared with the waveform VAE).
+using nn::ConvKind;
+using nn::NormConv;
+using nn::NormConvImpl;
+using nn::NormConvOptions;
+using nn::NormKind;
 
 class ResBlock1Impl : public torch::nn::Module {
 public:

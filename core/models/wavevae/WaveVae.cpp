@@ -1,0 +1,150 @@
+// The Snake waveform VAE (one torch translation unit; see WaveVae.h).
+#include "models/wavevae/WaveVae.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+namespace ms::models::wavevae {
+
+namespace {
+
+nn::NormConv conv(int in, int out, int kernel, int stride, int padding, int dilation, bool weightNorm,
+                  bool transposed = false, bool bias = true) {
+    nn::NormConvOptions o;
+    o.kind = transposed ? nn::ConvKind::ConvTranspose1d : nn::ConvKind::Conv1d;
+    o.in = in;
+    o.out = out;
+    o.kernel = {kernel};
+    o.stride = {stride};
+    o.padding = {padding};
+    o.dilation = {dilation};
+    o.norm = weightNorm ? nn::NormKind::Weight : nn::NormKind::None;
+    o.bias = bias;
+    return nn::NormConv(o);
+}
+
+} // namespace
+
+SnakeImpl::SnakeImpl(int channels) {
+    alpha = register_parameter("alpha", torch::zeros({channels}));
+    beta = register_parameter("beta", torch::zeros({channels}));
+}
+
+torch::Tensor SnakeImpl::forward(const torch::Tensor &x) {
+    auto a = alpha.exp().view({1, -1, 1});
+    auto b = beta.exp().view({1, -1, 1});
+    return x + (1.0 / (b + 1e-9)) * torch::sin(x * a).pow(2);
+}
+
+ResidualUnitImpl::ResidualUnitImpl(int c, int d, bool wn) {
+    layers = register_module("layers", torch::nn::Sequential(Snake(c), conv(c, c, 7, 1, 3 * d, d, wn), Snake(c),
+                                                             conv(c, c, 1, 1, 0, 1, wn)));
+}
+
+torch::Tensor ResidualUnitImpl::forward(const torch::Tensor &x) { return x + layers->forward(x); }
+
+WaveBlockImpl::WaveBlockImpl(torch::nn::Sequential seq) { layers = register_module("layers", seq); }
+
+torch::Tensor WaveBlockImpl::forward(const torch::Tensor &x) { return layers->forward(x); }
+
+WaveEncoderImpl::WaveEncoderImpl(const WaveVaeConfig &cfg) {
+    torch::nn::Sequential s;
+    const bool wn = cfg.weightNorm;
+    s->push_back(conv(cfg.audioChannels, cfg.channels[0], 7, 1, 3, 1, wn));
+    for (size_t i = 0; i < cfg.strides.size(); ++i) {
+        const int ci = cfg.channels[i], co = cfg.channels[i + 1], st = cfg.strides[i];
+        torch::nn::Sequential block;
+        for (int d : cfg.dilations) block->push_back(ResidualUnit(ci, d, wn));
+        block->push_back(Snake(ci));
+        block->push_back(conv(ci, co, 2 * st, st, (st + 1) / 2, 1, wn));
+        s->push_back(WaveBlock(block));
+    }
+    s->push_back(Snake(cfg.channels.back()));
+    s->push_back(conv(cfg.channels.back(), 2 * cfg.latentDim, 3, 1, 1, 1, wn));
+    layers = register_module("layers", s);
+}
+
+torch::Tensor WaveEncoderImpl::forward(const torch::Tensor &x) { return layers->forward(x); }
+
+WaveDecoderImpl::WaveDecoderImpl(const WaveVaeConfig &cfg) {
+    torch::nn::Sequential s;
+    const bool wn = cfg.weightNorm;
+    s->push_back(conv(cfg.latentDim, cfg.channels.back(), 7, 1, 3, 1, wn));
+    for (size_t k = cfg.strides.size(); k-- > 0;) {
+        const int ci = cfg.channels[k + 1], co = cfg.channels[k], st = cfg.strides[k];
+        torch::nn::Sequential block;
+        block->push_back(Snake(ci));
+        block->push_back(conv(ci, co, 2 * st, st, (st + 1) / 2, 1, wn, /*transposed=*/true));
+        for (int d : cfg.dilations) block->push_back(ResidualUnit(co, d, wn));
+        s->push_back(WaveBlock(block));
+    }
+    s->push_back(Snake(cfg.channels[0]));
+    s->push_back(conv(cfg.channels[0], cfg.audioChannels, 7, 1, 3, 1, wn, false, /*bias=*/false));
+    layers = register_module("layers", s);
+}
+
+torch::Tensor WaveDecoderImpl::forward(const torch::Tensor &z) { return layers->forward(z); }
+
+WaveVaeImpl::WaveVaeImpl(const WaveVaeConfig &cfg) : m_cfg(cfg) {
+    encoder = register_module("encoder", WaveEncoder(cfg));
+    decoder = register_module("decoder", WaveDecoder(cfg));
+}
+
+std::pair<torch::Tensor, torch::Tensor> WaveVaeImpl::encode(const torch::Tensor &audio) {
+    auto h = encoder->forward(audio);
+    auto parts = h.chunk(2, 1);
+    return {parts[0], parts[1]};
+}
+
+torch::Tensor WaveVaeImpl::decode(const torch::Tensor &z) { return decoder->forward(z); }
+
+WaveVaeOutput WaveVaeImpl::forward(const torch::Tensor &audio, const torch::Tensor &eps) {
+    auto [mu, logvar] = encode(audio);
+    auto z = eps.defined() ? mu + eps * torch::exp(0.5 * logvar) : mu;
+    return {decode(z), mu, logvar};
+}
+
+namespace {
+
+// Runs `fn` over windows of `chunk` frames (with `overlap` frames of context each
+// side, clipped to [0, total)) and concatenates each window's centre along dim 1.
+// `scale`: output samples per frame (1 for latents, hop for audio).
+torch::Tensor chunked(int64_t total, int64_t chunk, int64_t overlap, int64_t scale,
+                      const std::function<torch::Tensor(int64_t from, int64_t to)> &fn,
+                      const std::function<void(double)> &progress) {
+    if (chunk <= 0 || overlap < 0) throw std::invalid_argument("chunk must be positive and overlap non-negative");
+    std::vector<torch::Tensor> parts;
+    for (int64_t s = 0; s < total; s += chunk) {
+        const int64_t n = std::min(chunk, total - s);
+        const int64_t from = std::max<int64_t>(0, s - overlap), to = std::min(total, s + n + overlap);
+        auto out = fn(from, to);
+        parts.push_back(out.narrow(1, (s - from) * scale, n * scale).contiguous());
+        if (progress) progress(double(s + n) / double(total));
+    }
+    return parts.empty() ? torch::Tensor() : torch::cat(parts, 1);
+}
+
+} // namespace
+
+torch::Tensor encodeChunked(WaveVaeImpl &vae, const torch::Tensor &audio, int64_t chunkFrames, int64_t overlapFrames,
+                            const std::function<void(double)> &progress) {
+    torch::NoGradGuard ng;
+    const int64_t hop = vae.config().hop();
+    const int64_t L = audio.size(1);
+    const int64_t T = (L + hop - 1) / hop;
+    auto padded = torch::nn::functional::pad(audio, torch::nn::functional::PadFuncOptions({0, T * hop - L}));
+    return chunked(T, chunkFrames, overlapFrames, 1, [&](int64_t from, int64_t to) {
+        return vae.encode(padded.narrow(1, from * hop, (to - from) * hop).unsqueeze(0)).first.squeeze(0);
+    }, progress);
+}
+
+torch::Tensor decodeChunked(WaveVaeImpl &vae, const torch::Tensor &latent, int64_t chunkFrames, int64_t overlapFrames,
+                            const std::function<void(double)> &progress) {
+    torch::NoGradGuard ng;
+    const int64_t hop = vae.config().hop();
+    return chunked(latent.size(1), chunkFrames, overlapFrames, hop, [&](int64_t from, int64_t to) {
+        return vae.decode(latent.narrow(1, from, to - from).unsqueeze(0)).squeeze(0);
+    }, progress);
+}
+
+} // namespace ms::models::wavevae
