@@ -17,7 +17,8 @@ namespace ms::jobs {
 
 std::string trainUsage() {
     return R"(usage: melstudio-cli train vae|diffusion|vocoder --data DATASET_DIR --run RUN_DIR [options]
-       melstudio-cli train vae|diffusion|vocoder --run RUN_DIR --resume [--steps N] [--device D] ...
+       melstudio-cli train wavevae --data AUDIO_FOLDER --run RUN_DIR [options]
+       melstudio-cli train KIND --run RUN_DIR --resume [--steps N] [--device D] ...
 
 common:
   --preset tiny|paper        model sizes (paper; vocoder --arch istft also cpu)
@@ -69,6 +70,12 @@ vocoder:    --arch hifigan|istft (hifigan: HiFi-GAN, document 004; istft: Vocos-
             --phase-prior none|peaks (with --phase absolute and mel_pinv: the head's phase corrects a
             phase vocoder's, phase-locked around the peaks of the prior magnitude)
 
+wavevae:    the Snake waveform VAE (document 002) on random stereo crops of every audio file under
+            --data (44.1 kHz, mono doubled); --preset paper|cpu|tiny; 100000 steps by default
+            --segment 65536 (samples per crop, a multiple of the hop 2048) --max-minutes 60 (audio read)
+            --lr 1.5e-4 --beta1 0.8 --beta2 0.99 --weight-decay 1e-3 (Stable Audio's autoencoder)
+            --lambda-sum-diff 1 (MR-STFT of (L+R)/2 and (L-R)/2, averaged) --lambda-channels 0.5 (of L, R)
+            --lambda-kl 1e-4 --mrstft-ffts 2048,1024,512,256,128,64,32 (SC + log-magnitude L1, hop FFT/4)
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
 a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";
@@ -144,8 +151,11 @@ int runTrain(const std::string &kind, const cli::Args &given) {
     } else if (kind == "vocoder") {
         trainer = vocoder::makeVocoderTrainer();
         c.epochs = 50;
+    } else if (kind == "wavevae") {
+        trainer = wavevae::makeWaveVaeTrainer();
+        c.steps = 100000;
     } else {
-        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion or vocoder)\n", kind.c_str());
+        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion, vocoder or wavevae)\n", kind.c_str());
         return kTrainUsage;
     }
     c.runDir = given.get("run");

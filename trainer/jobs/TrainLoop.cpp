@@ -433,7 +433,7 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
     SignalGuard signals;   // from here on SIGINT/SIGTERM pause the run (checked before every step)
     std::string setupError;
     {
-        auto dataR = openTrainData(opt.dataDir);
+        auto dataR = trainer.openData(opt.dataDir);
         if (!dataR) setupError = dataR.error();
         else if ((*dataR)->size() == 0) setupError = "dataset " + opt.dataDir + " has no items";
         else dataHolder = std::move(*dataR);
@@ -553,7 +553,7 @@ int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args) {
             }
         } else {
             runJson = {
-                {"family", "kick-ldm"}, {"component", trainer.component()}, {"job", opt.kind},
+                {"family", trainer.family()}, {"component", trainer.component()}, {"job", opt.kind},
                 {"preset", opt.preset}, {"recipe", trainer.recipe()}, {"flags", opt.flags},
                 {"dataset", {{"dir", opt.dataDir}, {"items", data.size()}, {"describe", data.describe()}}},
                 {"device", devName}, {"threads", device::threads()}, {"nice", niceNow}, {"seed", opt.seed},

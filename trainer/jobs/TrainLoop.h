@@ -128,6 +128,9 @@ public:
     virtual ~Trainer() = default;
     // Reads recipe flags (defaults = design document 004); errors name the flag.
     virtual Status configure(const cli::Args &args, CommonOptions &common) = 0;
+    // The training data in --data (after configure): a preprocessed mel dataset by
+    // default; the wave VAE reads a folder of audio files.
+    virtual Result<std::unique_ptr<TrainData>> openData(const std::string &dir) const { return openTrainData(dir); }
     // Builds models and optimisers on the device for this data (and run folder).
     virtual Status build(const TrainData &data, torch::Device device, RunFolder *run) = 0;
     // Samples consumed by one optimiser step (batch * accumulation).
@@ -150,7 +153,8 @@ public:
     // "--" (defaults included): every flag configure reads. run.json records them
     // and a resume passes them back to configure, so they must read back exactly.
     virtual nlohmann::json flags() const = 0;
-    virtual std::string component() const = 0;   // "vae", "unet", "vocoder"
+    virtual std::string component() const = 0;   // "vae", "unet", "vocoder", "wavevae"
+    virtual std::string family() const { return "kick-ldm"; }   // run.json "family"
     // Parameters and buffers every rank must hold identically: the trained
     // modules, their EMA copies, the discriminators (broadcast from rank 0 at the
     // start, fingerprinted at every checkpoint).
@@ -196,6 +200,9 @@ std::unique_ptr<Trainer> makeDiffusionTrainer();
 namespace vocoder {
 std::unique_ptr<Trainer> makeVocoderTrainer();
 } // namespace vocoder
+namespace wavevae {
+std::unique_ptr<Trainer> makeWaveVaeTrainer();
+} // namespace wavevae
 
 // Runs the loop for a configured trainer; returns a TrainExit code.
 int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args);

@@ -15,4 +15,5 @@ target_sources(melstudio_trainer PRIVATE
 )
 include(${CMAKE_CURRENT_LIST_DIR}/kick/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/vocoder/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/wavevae/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/sr/sources.cmake OPTIONAL)

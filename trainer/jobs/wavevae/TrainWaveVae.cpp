@@ -1,0 +1,329 @@
+// melstudio-cli train wavevae: the Snake waveform VAE (design document 002) on
+// random stereo crops of an audio folder. Losses as Stable Audio's autoencoder
+// recipe: multi-resolution STFT (spectral convergence + log-magnitude L1) of the
+// sum and difference signals (x1, averaged) and of each channel (x0.5 each), plus
+// KL x1e-4 ((mu^2 + var - log var - 1) summed over latent channels, mean over
+// batch and frames). No adversarial phase yet.
+#include "jobs/TrainLoop.h"
+
+#include "audio/AudioFile.h"
+#include "audio/Resample.h"
+#include "cli/Args.h"
+#include "dsp/LogMelTorch.h"
+#include "io/TensorIO.h"
+#include "losses/Spectral.h"
+#include "models/wavevae/WaveVae.h"
+#include "util/Fs.h"
+
+#include <algorithm>
+#include <cmath>
+#include <sstream>
+
+namespace ms::jobs::wavevae {
+
+using namespace ms::models::wavevae;
+
+namespace {
+
+// Every audio file under a folder (sorted, recursive), decoded, resampled to
+// the model's rate, as stereo int16 (mono doubled; more channels: the first
+// two), up to a total length. Unreadable files are named and skipped.
+class AudioFolderData : public TrainData {
+public:
+    static Result<std::unique_ptr<AudioFolderData>> open(const std::string &dir, int rate, double maxMinutes,
+                                                         std::vector<std::string> *warnings) {
+        std::error_code ec;
+        if (!stdfs::is_directory(fs::u8path(dir), ec)) return fail(dir + " is not a folder of audio files");
+        std::vector<stdfs::path> files;
+        for (auto it = stdfs::recursive_directory_iterator(fs::u8path(dir), ec); !ec && it != stdfs::recursive_directory_iterator();
+             it.increment(ec)) {
+            if (!it->is_regular_file(ec)) continue;
+            std::string ext = it->path().extension().string();
+            std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+            if (ext == ".wav" || ext == ".flac" || ext == ".ogg" || ext == ".aiff" || ext == ".aif" || ext == ".mp3")
+                files.push_back(it->path());
+        }
+        std::sort(files.begin(), files.end());
+        auto out = std::unique_ptr<AudioFolderData>(new AudioFolderData());
+        out->m_dir = dir;
+        const int64_t limit = maxMinutes > 0 ? int64_t(maxMinutes * 60.0 * rate) : INT64_MAX;
+        for (const auto &f : files) {
+            if (out->m_total >= limit) break;
+            auto buf = audio::readAudio(fs::u8string(f));
+            if (!buf) {
+                warnings->push_back("skipped " + fs::u8string(f) + ": " + buf.error());
+                continue;
+            }
+            audio::AudioBuffer b = std::move(*buf);
+            if (b.sampleRate != rate) {
+                auto r = audio::resample(b, rate);
+                if (!r) {
+                    warnings->push_back("skipped " + fs::u8string(f) + ": " + r.error());
+                    continue;
+                }
+                b = std::move(*r);
+            }
+            if (b.empty()) {
+                warnings->push_back("skipped " + fs::u8string(f) + ": no samples");
+                continue;
+            }
+            const int64_t n = std::min<int64_t>(int64_t(b.frames()), limit - out->m_total);
+            std::vector<int16_t> s(size_t(2 * n));
+            for (int c = 0; c < 2; ++c) {
+                const auto &src = b.channels[size_t(std::min(c, b.channelCount() - 1))];
+                for (int64_t i = 0; i < n; ++i)
+                    s[size_t(c * n + i)] = int16_t(std::lrint(std::clamp(src[size_t(i)], -1.0f, 1.0f) * 32767.0f));
+            }
+            out->m_files.push_back({fs::u8string(f), n, out->m_total, std::move(s)});
+            out->m_total += n;
+        }
+        if (out->m_files.empty()) return fail("no readable audio files in " + dir);
+        return out;
+    }
+
+    size_t size() const override { return m_files.size(); }
+    const float *mel(size_t) const override { return nullptr; }
+    const float *audio(size_t) const override { return nullptr; }
+    const std::vector<std::string> &keywords(size_t) const override { return m_none; }
+    int nMels() const override { return 0; }
+    int frames() const override { return 0; }
+    int audioSamples() const override { return 0; }
+    std::string describe() const override {
+        std::ostringstream s;
+        s << m_dir << ": " << m_files.size() << " files, " << double(m_total) / 44100.0 / 60.0 << " min (at 44.1 kHz)";
+        return s.str();
+    }
+    int64_t totalSamples() const { return m_total; }
+
+    // [2, n] float of the stream from global position `at` (clamped into the file
+    // that holds it; zeros past a file shorter than n).
+    torch::Tensor crop(int64_t at, int64_t n) const {
+        at = std::clamp<int64_t>(at, 0, m_total - 1);
+        auto it = std::upper_bound(m_files.begin(), m_files.end(), at,
+                                   [](int64_t v, const File &f) { return v < f.offset; });
+        const File &f = *(it - 1);
+        int64_t start = at - f.offset;
+        start = std::max<int64_t>(0, std::min(start, f.samples - n));
+        const int64_t len = std::min(n, f.samples - start);
+        auto out = torch::zeros({2, n});
+        auto acc = out.accessor<float, 2>();
+        for (int c = 0; c < 2; ++c)
+            for (int64_t i = 0; i < len; ++i) acc[c][i] = float(f.data[size_t(c * f.samples + start + i)]) / 32767.0f;
+        return out;
+    }
+
+private:
+    struct File {
+        std::string path;
+        int64_t samples, offset;
+        std::vector<int16_t> data;   // [2][samples]
+    };
+    std::string m_dir;
+    std::vector<File> m_files;
+    int64_t m_total = 0;
+    std::vector<std::string> m_none;
+};
+
+std::vector<int> parseInts(const std::string &text) {
+    std::vector<int> out;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) out.push_back(std::stoi(item));
+    return out;
+}
+
+class WaveVaeTrainer : public Trainer {
+public:
+    Status configure(const cli::Args &a, CommonOptions &c) override {
+        m_preset = c.preset;
+        try {
+            m_cfg = WaveVaeConfig::preset(c.preset);
+        } catch (const std::exception &e) {
+            return fail(std::string("--preset: ") + e.what());
+        }
+        m_batch = c.batch > 0 ? c.batch : 4;
+        c.batch = m_batch;
+        m_segment = a.getInt("segment", c.preset == "tiny" ? 4096 : 65536);
+        m_lr = a.getDouble("lr", 1.5e-4);
+        m_beta1 = a.getDouble("beta1", 0.8);
+        m_beta2 = a.getDouble("beta2", 0.99);
+        m_wd = a.getDouble("weight-decay", 1e-3);
+        m_klWeight = a.getDouble("lambda-kl", 1e-4);
+        m_lambdaSumDiff = a.getDouble("lambda-sum-diff", 1.0);
+        m_lambdaChannels = a.getDouble("lambda-channels", 0.5);
+        m_fftsText = a.get("mrstft-ffts", c.preset == "tiny" ? "512,256,128,64,32" : "2048,1024,512,256,128,64,32");
+        m_maxMinutes = a.getDouble("max-minutes", 60.0);
+        try {
+            m_ffts = parseInts(m_fftsText);
+        } catch (const std::exception &) {
+            return fail("--mrstft-ffts: '" + m_fftsText + "' is not a comma-separated list of FFT sizes");
+        }
+        if (m_ffts.empty()) return fail("--mrstft-ffts: no FFT sizes");
+        const int hop = m_cfg.hop();
+        if (m_segment < hop || m_segment % hop != 0)
+            return fail("--segment must be a positive multiple of the model's hop (" + std::to_string(hop) + " samples)");
+        for (int f : m_ffts)
+            if (f / 2 >= m_segment) return fail("--mrstft-ffts: " + std::to_string(f) + " is too large for --segment");
+        return {};
+    }
+
+    Result<std::unique_ptr<TrainData>> openData(const std::string &dir) const override {
+        std::vector<std::string> warnings;
+        auto d = AudioFolderData::open(dir, m_cfg.sampleRate, m_maxMinutes, &warnings);
+        if (!d) return fail(d.error());
+        for (const auto &w : warnings) std::fprintf(stderr, "train wavevae: %s\n", w.c_str());
+        return std::unique_ptr<TrainData>(std::move(*d));
+    }
+
+    Status build(const TrainData &data, torch::Device device, RunFolder *) override {
+        m_device = device;
+        m_data = dynamic_cast<const AudioFolderData *>(&data);
+        if (!m_data) return fail("train wavevae needs a folder of audio files");
+        m_vae = WaveVae(m_cfg);
+        m_vae->to(device);
+        m_opt = std::make_unique<torch::optim::AdamW>(
+                m_vae->parameters(),
+                torch::optim::AdamWOptions(m_lr).betas({m_beta1, m_beta2}).weight_decay(m_wd));
+        m_mrstft = std::make_unique<losses::MultiResolutionStftLoss>(m_ffts, device);
+        m_mel = std::make_unique<dsp::LogMelTransform>(dsp::MelConfig{}, device);
+        return {};
+    }
+
+    int samplesPerStep() const override { return m_batch; }
+    size_t epochItems(const TrainData &) const override {
+        return size_t(std::max<int64_t>(1, m_data->totalSamples() / m_segment));
+    }
+
+    torch::Tensor stft(const torch::Tensor &g, const torch::Tensor &y, std::map<std::string, double> &out,
+                       const std::string &name) {
+        auto t = (*m_mrstft)(g, y);
+        auto v = t.sc + t.logMag;
+        out[name] = v.item<double>();
+        return v;
+    }
+
+    std::map<std::string, double> step(const TrainData &, const std::vector<size_t> &idx, long long,
+                                       double) override {
+        m_vae->train();
+        // Item i is the stretch [i, i+1) x segment of the files laid end to end; the
+        // crop starts at a random point of it (drawn for the global batch).
+        const int64_t B = int64_t(idx.size());
+        auto u = mine(torch::rand({global(B)}, torch::kDouble));
+        std::vector<torch::Tensor> crops;
+        for (int64_t b = 0; b < B; ++b) {
+            const int64_t at = int64_t(idx[size_t(b)]) * m_segment + int64_t(u[b].item<double>() * m_segment);
+            crops.push_back(m_data->crop(at, m_segment));
+        }
+        auto y = torch::stack(crops).to(m_device);
+        const int64_t frames = m_cfg.framesFor(m_segment);
+        auto eps = mine(torch::randn({global(B), m_cfg.latentDim, frames})).to(m_device);
+        m_opt->zero_grad();
+        auto outp = m_vae->forward(y, eps);
+        auto g = outp.recon;
+        std::map<std::string, double> out;
+        auto yl = y.select(1, 0), yr = y.select(1, 1), gl = g.select(1, 0), gr = g.select(1, 1);
+        auto sumDiff = 0.5 * (stft(0.5 * (gl + gr), 0.5 * (yl + yr), out, "stft_sum") +
+                              stft(0.5 * (gl - gr), 0.5 * (yl - yr), out, "stft_diff"));
+        auto channels = stft(gl, yl, out, "stft_left") + stft(gr, yr, out, "stft_right");
+        auto var = outp.logvar.exp();
+        auto kl = (outp.mu.pow(2) + var - outp.logvar - 1).sum(1).mean();
+        out["kl"] = kl.item<double>();
+        auto loss = checkLoss(m_lambdaSumDiff * sumDiff + m_lambdaChannels * channels + m_klWeight * kl, "wavevae");
+        out["total"] = loss.item<double>();
+        loss.backward();
+        syncGradients(m_vae->parameters());
+        m_opt->step();
+        return out;
+    }
+
+    double learningRate() const override { return m_lr; }
+    bool weightsFinite() const override { return moduleFinite(*m_vae); }
+    std::vector<torch::Tensor> syncedTensors() const override { return tensorsOf({m_vae.get()}); }
+
+    Status save(const stdfs::path &dir, nlohmann::json &state) const override {
+        Status st = io::saveModule(*m_vae, fs::u8string(dir / "wavevae.safetensors"), {{"config", m_cfg.toJson().dump()}});
+        if (!st) return st;
+        st = saveOptimizer(*m_opt, fs::u8string(dir / "optimizer.pt"));
+        if (!st) return st;
+        state["config"] = {{"wavevae", m_cfg.toJson()}};
+        return {};
+    }
+
+    Status load(const stdfs::path &dir, const nlohmann::json &) override {
+        Status st = io::loadModule(*m_vae, fs::u8string(dir / "wavevae.safetensors"));
+        if (!st) return st;
+        return loadOptimizer(*m_opt, fs::u8string(dir / "optimizer.pt"), m_device);
+    }
+
+    // The loudest of the first 16 stretches, before and after: stereo WAVs, the
+    // mid signal's log-mels (the Train page's panels) and the latent [latent, frames].
+    Status preview(const TrainData &, const stdfs::path &dir, long long) override {
+        torch::NoGradGuard ng;
+        m_vae->eval();
+        const int64_t n = std::min<int64_t>(int64_t(m_cfg.sampleRate) * 4 / m_cfg.hop() * m_cfg.hop(),
+                                            m_data->totalSamples() / m_cfg.hop() * m_cfg.hop());
+        torch::Tensor best;
+        double bestE = -1;
+        for (int64_t k = 0; k < 16; ++k) {
+            const int64_t at = k * n;
+            if (at >= m_data->totalSamples()) break;
+            auto c = m_data->crop(at, n);
+            const double e = c.pow(2).mean().item<double>();
+            if (e > bestE) bestE = e, best = c;
+        }
+        auto [mu, logvar] = m_vae->encode(best.unsqueeze(0).to(m_device));
+        auto out = m_vae->decode(mu).squeeze(0).to(torch::kCPU);
+        m_vae->train();
+        auto toBuffer = [&](const torch::Tensor &t) {
+            audio::AudioBuffer b;
+            b.sampleRate = m_cfg.sampleRate;
+            for (int c = 0; c < 2; ++c) {
+                auto ch = t[c].clamp(-1, 1).contiguous();
+                b.channels.emplace_back(ch.data_ptr<float>(), ch.data_ptr<float>() + ch.numel());
+            }
+            return b;
+        };
+        Status st = audio::writeAudio(fs::u8string(dir / "target.wav"), toBuffer(best));
+        if (st) st = audio::writeAudio(fs::u8string(dir / "output.wav"), toBuffer(out));
+        if (st) st = saveMel(fs::u8string(dir / "target_mel.safetensors"), (*m_mel)(best.mean(0).to(m_device)));
+        if (st) st = saveMel(fs::u8string(dir / "output_mel.safetensors"), (*m_mel)(out.mean(0).to(m_device)));
+        if (st) st = io::saveTensors(fs::u8string(dir / "latent.safetensors"), {{"latent", mu.squeeze(0).to(torch::kCPU).contiguous()}});
+        return st;
+    }
+
+    nlohmann::json recipe() const override {
+        return {{"batch", m_batch}, {"segment", m_segment}, {"lr", m_lr}, {"optimizer", "AdamW"},
+                {"betas", {m_beta1, m_beta2}}, {"weight_decay", m_wd}, {"lambda_kl", m_klWeight},
+                {"lambda_sum_diff", m_lambdaSumDiff}, {"lambda_channels", m_lambdaChannels},
+                {"mrstft_ffts", m_ffts}, {"max_minutes", m_maxMinutes}, {"adversarial", false},
+                {"model", {{"wavevae", m_cfg.toJson()}}}};
+    }
+    nlohmann::json flags() const override {
+        return {{"segment", m_segment}, {"lr", m_lr}, {"beta1", m_beta1}, {"beta2", m_beta2},
+                {"weight-decay", m_wd}, {"lambda-kl", m_klWeight}, {"lambda-sum-diff", m_lambdaSumDiff},
+                {"lambda-channels", m_lambdaChannels}, {"mrstft-ffts", m_fftsText}, {"max-minutes", m_maxMinutes}};
+    }
+    std::string component() const override { return "wavevae"; }
+    std::string family() const override { return "wavevae"; }
+
+private:
+    std::string m_preset;
+    WaveVaeConfig m_cfg;
+    int m_batch = 4, m_segment = 65536;
+    double m_lr = 1.5e-4, m_beta1 = 0.8, m_beta2 = 0.99, m_wd = 1e-3, m_klWeight = 1e-4;
+    double m_lambdaSumDiff = 1.0, m_lambdaChannels = 0.5, m_maxMinutes = 60.0;
+    std::string m_fftsText;
+    std::vector<int> m_ffts;
+    torch::Device m_device = torch::kCPU;
+    const AudioFolderData *m_data = nullptr;
+    WaveVae m_vae{nullptr};
+    std::unique_ptr<torch::optim::AdamW> m_opt;
+    std::unique_ptr<losses::MultiResolutionStftLoss> m_mrstft;
+    std::unique_ptr<dsp::LogMelTransform> m_mel;
+};
+
+} // namespace
+
+std::unique_ptr<Trainer> makeWaveVaeTrainer() { return std::make_unique<WaveVaeTrainer>(); }
+
+} // namespace ms::jobs::wavevae
