@@ -151,12 +151,22 @@ private slots:
         QCOMPARE(y->channelCount(), 2);
         QCOMPARE(int64_t(y->frames()), int64_t(std::llround(n * 48000.0 / 44100)));
         auto l48 = *ms::audio::resample(l, 44100, 48000), r48 = *ms::audio::resample(r, 44100, 48000);
-        const double cl = corr(y->channels[0], l48), cr = corr(y->channels[1], r48), cx = corr(y->channels[0], r48);
-        qInfo("stereo: cutoff %.0f Hz; corr(out L, in L) %.4f, corr(out R, in R) %.4f, corr(out L, in R) %.4f; "
-              "RMS in %.4f / out %.4f", res->cutoffHz, cl, cr, cx, rms(l48), rms(y->channels[0]));
-        QVERIFY(cl > 0.95 && cr > 0.95);   // low band copied from each channel's own input
+        // The low band (below the detected cutoff) is the input's own; above it the
+        // random model makes up a different band on every run (its level varies), so
+        // the copy is checked on the band below the cutoff, the image on the whole.
+        const double band = 0.8 * res->cutoffHz;
+        auto lowOf = [&](const std::vector<float> &x) { return audioSrLowpass(x, band, 48000); };
+        const double cl = corr(lowOf(y->channels[0]), lowOf(l48)), cr = corr(lowOf(y->channels[1]), lowOf(r48));
+        const double cx = corr(y->channels[0], r48);
+        qInfo("stereo: cutoff %.0f Hz; below %.0f Hz corr(out L, in L) %.4f, corr(out R, in R) %.4f; corr(out L, in R) "
+              "%.4f; RMS in %.4f / out %.4f", res->cutoffHz, band, cl, cr, cx, rms(l48), rms(y->channels[0]));
+        QVERIFY(cl > 0.98 && cr > 0.98);   // low band copied from each channel's own input
         QVERIFY(std::fabs(cx) < 0.5);      // the image is kept: no channel mixing
-        QVERIFY(std::fabs(rms(y->channels[0]) / rms(l48) - 1.0) < 0.25);
+        const double lowRatio = rms(lowOf(y->channels[0])) / rms(lowOf(l48));
+        qInfo("stereo: RMS below %.0f Hz out/in %.4f", band, lowRatio);
+        // Its level too. (With a random model the level varies from run to run at the
+        // same seed: 0.83-0.94 below the cutoff in four runs; the cause is not found.)
+        QVERIFY(std::fabs(lowRatio - 1.0) < 0.25);
 
         // Quiet input: raised before the model, returned at its own level.
         std::vector<float> quiet(l);
@@ -172,7 +182,8 @@ private slots:
             QVERIFY(!q->notes.empty() && q->notes[0].find("quiet input") != std::string::npos);
             QVERIFY(q->modelGain > 100 && q->modelGain <= 1000);
             auto qy = ms::audio::readAudio(qout.toStdString());
-            const double ratio = rms(qy->channels[0]) / rms(*ms::audio::resample(quiet, 44100, 48000));
+            // Below the cutoff (the random model's band above it varies from run to run).
+            const double ratio = rms(lowOf(qy->channels[0])) / rms(lowOf(*ms::audio::resample(quiet, 44100, 48000)));
             qInfo("quiet input (%s): model gain %.0fx, output/input RMS %.3f; note: %s",
                   mode == LevelMode::Normalize ? "normalize" : "quiet-only", q->modelGain, ratio, q->notes[0].c_str());
             QVERIFY(std::fabs(ratio - 1.0) < 0.25);
