@@ -1,6 +1,9 @@
 // The Snake waveform VAE (one torch translation unit; see WaveVae.h).
 #include "models/wavevae/WaveVae.h"
 
+#include "io/Json.h"
+#include "io/TensorIO.h"
+
 #include <algorithm>
 #include <stdexcept>
 
@@ -102,6 +105,38 @@ WaveVaeOutput WaveVaeImpl::forward(const torch::Tensor &audio, const torch::Tens
     auto [mu, logvar] = encode(audio);
     auto z = eps.defined() ? mu + eps * torch::exp(0.5 * logvar) : mu;
     return {decode(z), mu, logvar};
+}
+
+Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description) {
+    nlohmann::json cfgJson;
+    if (auto model = io::readJsonFile(dir + "/model.json"); model) {
+        if (io::jsonValueOr<std::string>(*model, "family", "") != "wavevae")
+            return fail(dir + "/model.json: not a wave VAE model (family is not \"wavevae\")");
+        if (!model->contains("components") || !(*model)["components"].contains("wavevae"))
+            return fail(dir + "/model.json has no components.wavevae");
+        cfgJson = (*model)["components"]["wavevae"];
+    } else if (auto state = io::readJsonFile(dir + "/state.json"); state) {
+        if (!state->contains("config") || !(*state)["config"].contains("wavevae"))
+            return fail(dir + "/state.json: not a wave VAE checkpoint (no config.wavevae)");
+        cfgJson = (*state)["config"]["wavevae"];
+    } else {
+        return fail(dir + " holds neither model.json nor a checkpoint's state.json");
+    }
+    WaveVaeConfig cfg;
+    try {
+        cfg = WaveVaeConfig::fromJson(cfgJson);
+    } catch (const std::exception &e) {
+        return fail(dir + ": " + e.what());
+    }
+    WaveVae vae(cfg);
+    if (Status st = io::loadModule(*vae, dir + "/wavevae.safetensors"); !st) return fail(st.error());
+    vae->eval();
+    if (description) {
+        int64_t n = 0;
+        for (const auto &p : vae->parameters()) n += p.numel();
+        *description = dir + " (" + std::to_string(n) + " parameters)";
+    }
+    return vae;
 }
 
 namespace {

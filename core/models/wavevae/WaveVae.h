@@ -8,6 +8,9 @@
 #include "models/wavevae/Config.h"
 #include "nn/NormConv.h"
 #include "torch/Torch.h"
+#include "util/Result.h"
+
+#include <string>
 
 #include <functional>
 #include <utility>
@@ -89,6 +92,12 @@ private:
     WaveVaeConfig m_cfg;
 };
 TORCH_MODULE(WaveVae);
+
+// A trained wave VAE from a folder: a model package (model.json with family
+// "wavevae" and components.wavevae, wavevae.safetensors) or a training
+// checkpoint (state.json with config.wavevae, wavevae.safetensors). Errors name
+// the file and what is wrong. `description` gets "PATH (N parameters)".
+Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description = nullptr);
 
 // Encodes audio of any length [ch, L] in windows of `chunkFrames` latent frames
 // with `overlapFrames` of context on each side (kept from the audio, zero past

@@ -1,0 +1,211 @@
+// melstudio-cli encode / decode: audio <-> the wave VAE's latent (design document 002).
+#include "audio/AudioFile.h"
+#include "audio/Resample.h"
+#include "cli/Args.h"
+#include "cli/Command.h"
+#include "device/Device.h"
+#include "io/SafeTensors.h"
+#include "io/TensorIO.h"
+#include "jobs/RunFolder.h"
+#include "models/wavevae/WaveVae.h"
+#include "util/Fs.h"
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+
+namespace {
+
+using namespace ms;
+using namespace ms::models::wavevae;
+namespace stdfs = std::filesystem;
+
+const char *kEncodeUsage =
+    "usage: melstudio-cli encode IN... --out DIR --model M [--chunk 256] [--overlap 16] [--threads N]\n\n"
+    "Encodes audio files of any length into the wave VAE's latent (the mean, 64 channels at 44100 / 2048 =\n"
+    "21.5 frames/s for the document's model) and writes DIR/<name>.latent.safetensors: the tensor \"latent\"\n"
+    "[channels, frames] (float32) with metadata sample_rate, hop, samples (the length to decode back to),\n"
+    "source, model. Python: safetensors.torch.load_file(path)[\"latent\"].\n"
+    "Inputs are resampled to the model's rate; mono is doubled to stereo. Long files are encoded in windows\n"
+    "of --chunk frames with --overlap frames of context on each side (the same latent as in one piece).\n"
+    "  --model M   a wave VAE package (model.json + wavevae.safetensors), a `train wavevae` run folder\n"
+    "              (its newest checkpoint) or one of its checkpoints.\n"
+    "A bad file is reported and the batch goes on; the exit status is 1 when any file failed.";
+
+const char *kDecodeUsage =
+    "usage: melstudio-cli decode LATENT... --out DIR --model M [--chunk 256] [--overlap 16] [--threads N]\n\n"
+    "Decodes latent files written by `encode` into DIR/<name>.wav (stereo, the model's rate, 16-bit,\n"
+    "cut to the encoded file's length). A bad file is reported and the batch goes on.";
+
+// The folder to load: a run folder's newest complete checkpoint, or the folder itself.
+Result<std::string> modelDir(const std::string &m) {
+    if (m.empty()) return fail("--model is required (no wave VAE model is installed yet): a package, a run or a checkpoint");
+    const auto ck = jobs::RunReader::listCheckpoints(m);
+    if (!ck.empty()) return m + "/checkpoints/" + std::to_string(ck.back());
+    return m;
+}
+
+struct Common {
+    std::string outDir;
+    int64_t chunk = 256, overlap = 16;
+    WaveVae vae{nullptr};
+    std::string description;
+};
+
+Result<Common> setup(const cli::Args &a, const char *usage) {
+    Common c;
+    c.outDir = a.get("out");
+    c.chunk = a.getInt64("chunk", 256);
+    c.overlap = a.getInt64("overlap", 16);
+    device::configureThreads(a.getInt("threads", 0));
+    const std::string model = a.get("model");
+    if (!a.error().empty()) return fail(a.error());
+    if (!a.unused().empty()) return fail("unknown option " + a.unused().front() + "\n" + usage);
+    if (a.positionals().empty() || c.outDir.empty()) return fail(std::string("IN... and --out DIR are required\n") + usage);
+    if (c.chunk <= 0 || c.overlap < 0) return fail("--chunk must be positive and --overlap not negative");
+    auto dir = modelDir(model);
+    if (!dir) return fail(dir.error());
+    auto vae = loadWaveVae(*dir, &c.description);
+    if (!vae) return fail(vae.error());
+    c.vae = *vae;
+    std::error_code ec;
+    stdfs::create_directories(fs::u8path(c.outDir), ec);
+    if (ec) return fail("cannot create " + c.outDir + ": " + ec.message());
+    return c;
+}
+
+std::string stem(const std::string &path) {
+    std::string s = fs::u8path(path).filename().string();
+    for (const char *ext : {".latent.safetensors", ".safetensors"})
+        if (s.size() > std::strlen(ext) && s.compare(s.size() - std::strlen(ext), std::strlen(ext), ext) == 0)
+            return s.substr(0, s.size() - std::strlen(ext));
+    return fs::u8path(path).stem().string();
+}
+
+int encode(const std::vector<std::string> &argv) {
+    cli::Args a(argv);
+    auto c = setup(a, kEncodeUsage);
+    if (!c) {
+        std::fprintf(stderr, "encode: %s\n", c.error().c_str());
+        return 2;
+    }
+    const auto &cfg = c->vae->config();
+    std::printf("model: %s; %d channels x %.2f frames/s = %.1f kb/s at float16\n", c->description.c_str(),
+                cfg.latentDim, cfg.frameRate(), cfg.latentDim * cfg.frameRate() * 16 / 1000.0);
+    int failed = 0;
+    for (const auto &in : a.positionals()) {
+        auto buf = audio::readAudio(in);
+        if (!buf) {   // the reader's message names the file
+            std::fprintf(stderr, "encode: %s\n", buf.error().c_str());
+            ++failed;
+            continue;
+        }
+        audio::AudioBuffer b = std::move(*buf);
+        if (b.channelCount() > 2) {
+            std::fprintf(stderr, "encode: %s: %d channels; the wave VAE takes mono or stereo\n", in.c_str(),
+                         b.channelCount());
+            ++failed;
+            continue;
+        }
+        if (b.sampleRate != cfg.sampleRate) {
+            auto r = audio::resample(b, cfg.sampleRate);
+            if (!r) {
+                std::fprintf(stderr, "encode: %s: %s\n", in.c_str(), r.error().c_str());
+                ++failed;
+                continue;
+            }
+            b = std::move(*r);
+        }
+        const int64_t L = int64_t(b.frames());
+        if (L == 0) {
+            std::fprintf(stderr, "encode: %s: no samples\n", in.c_str());
+            ++failed;
+            continue;
+        }
+        auto x = torch::empty({2, L});
+        bool finite = true;
+        for (int ch = 0; ch < 2; ++ch) {
+            const auto &src = b.channels[size_t(std::min(ch, b.channelCount() - 1))];
+            for (int64_t i = 0; i < L; ++i) {
+                if (!std::isfinite(src[size_t(i)])) finite = false;
+                x[ch][i] = src[size_t(i)];
+            }
+        }
+        if (!finite) {
+            std::fprintf(stderr, "encode: %s: the audio holds NaN or infinite samples\n", in.c_str());
+            ++failed;
+            continue;
+        }
+        auto lat = encodeChunked(*c->vae, x, c->chunk, c->overlap).contiguous();
+        const std::string out = c->outDir + "/" + stem(in) + ".latent.safetensors";
+        io::TensorView v{"latent", io::DType::F32, {lat.size(0), lat.size(1)}, lat.data_ptr<float>(),
+                         size_t(lat.numel()) * 4};
+        const std::map<std::string, std::string> meta{{"sample_rate", std::to_string(cfg.sampleRate)},
+                                                      {"hop", std::to_string(cfg.hop())},
+                                                      {"samples", std::to_string(L)},
+                                                      {"source", fs::u8path(in).filename().string()},
+                                                      {"model", c->description},
+                                                      {"config", cfg.toJson().dump()}};
+        const std::string tmp = out + ".tmp";
+        Status st = io::writeSafeTensors(tmp, {v}, meta);
+        std::error_code ec;
+        if (st) stdfs::rename(fs::u8path(tmp), fs::u8path(out), ec);
+        if (!st || ec) {
+            std::fprintf(stderr, "encode: %s: %s\n", out.c_str(), st ? ec.message().c_str() : st.error().c_str());
+            stdfs::remove(fs::u8path(tmp), ec);
+            ++failed;
+            continue;
+        }
+        std::printf("%s -> %s: [%lld, %lld] (%.2f s)\n", in.c_str(), out.c_str(), (long long)lat.size(0),
+                    (long long)lat.size(1), double(L) / cfg.sampleRate);
+    }
+    return failed ? 1 : 0;
+}
+
+int decode(const std::vector<std::string> &argv) {
+    cli::Args a(argv);
+    auto c = setup(a, kDecodeUsage);
+    if (!c) {
+        std::fprintf(stderr, "decode: %s\n", c.error().c_str());
+        return 2;
+    }
+    const auto &cfg = c->vae->config();
+    int failed = 0;
+    for (const auto &in : a.positionals()) {
+        auto f = io::SafeTensorsFile::open(in);
+        auto t = f ? io::loadTensors(in) : Result<std::map<std::string, torch::Tensor>>(fail(f.error()));
+        if (!t || !t->count("latent")) {
+            std::fprintf(stderr, "decode: %s: %s\n", in.c_str(), t ? "no tensor \"latent\"" : t.error().c_str());
+            ++failed;
+            continue;
+        }
+        auto lat = t->at("latent").to(torch::kFloat);
+        if (lat.dim() != 2 || lat.size(0) != cfg.latentDim) {
+            std::fprintf(stderr, "decode: %s: latent of shape [%s] does not fit the model's %d channels\n",
+                         in.c_str(), c10::str(lat.sizes()).c_str(), cfg.latentDim);
+            ++failed;
+            continue;
+        }
+        int64_t samples = lat.size(1) * cfg.hop();
+        if (auto it = (*f)->metadata().find("samples"); it != (*f)->metadata().end())
+            samples = std::min<int64_t>(samples, std::atoll(it->second.c_str()));
+        auto y = decodeChunked(*c->vae, lat, c->chunk, c->overlap).narrow(1, 0, samples).clamp(-1, 1).contiguous();
+        audio::AudioBuffer b;
+        b.sampleRate = cfg.sampleRate;
+        for (int ch = 0; ch < y.size(0); ++ch) b.channels.emplace_back(y[ch].data_ptr<float>(), y[ch].data_ptr<float>() + samples);
+        const std::string out = c->outDir + "/" + stem(in) + ".wav";
+        if (Status st = audio::writeAudio(out, b); !st) {
+            std::fprintf(stderr, "decode: %s: %s\n", out.c_str(), st.error().c_str());
+            ++failed;
+            continue;
+        }
+        std::printf("%s -> %s (%.2f s)\n", in.c_str(), out.c_str(), double(samples) / cfg.sampleRate);
+    }
+    return failed ? 1 : 0;
+}
+
+cli::Registrar regEncode({"encode", "audio -> the wave VAE's latent (safetensors), any length", kEncodeUsage, encode});
+cli::Registrar regDecode({"decode", "the wave VAE's latent -> audio", kDecodeUsage, decode});
+
+} // namespace
