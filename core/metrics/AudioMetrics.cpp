@@ -62,4 +62,42 @@ double logSpectralDistance(const std::vector<float> &estimate, const std::vector
     return (pe - pr).pow(2).mean(0).sqrt().mean().item<double>();
 }
 
+double siSdr(const std::vector<float> &estimate, const std::vector<float> &reference) {
+    const size_t n = std::min(estimate.size(), reference.size());
+    if (n == 0) return 0.0;
+    double me = 0, mr = 0;
+    for (size_t i = 0; i < n; ++i) me += estimate[i], mr += reference[i];
+    me /= double(n), mr /= double(n);
+    double er = 0, rr = 0;
+    for (size_t i = 0; i < n; ++i) {
+        er += (estimate[i] - me) * (reference[i] - mr);
+        rr += (reference[i] - mr) * (reference[i] - mr);
+    }
+    if (rr <= 0) return 0.0;
+    const double a = er / rr;
+    double target = 0, noise = 0;
+    for (size_t i = 0; i < n; ++i) {
+        const double t = a * (reference[i] - mr), e = (estimate[i] - me) - t;
+        target += t * t;
+        noise += e * e;
+    }
+    return 10.0 * std::log10(std::max(target, 1e-20) / std::max(noise, 1e-20));
+}
+
+double multiResolutionStftDistance(const std::vector<float> &estimate, const std::vector<float> &reference) {
+    const size_t n = std::min(estimate.size(), reference.size());
+    if (n == 0) return 0.0;
+    torch::NoGradGuard ng;
+    auto e = common(estimate, n), r = common(reference, n);
+    const int ffts[] = {2048, 1024, 512, 256, 128, 64, 32};
+    double total = 0;
+    for (int f : ffts) {
+        auto me = magnitude(e, f, f / 4), mr = magnitude(r, f, f / 4);
+        const double sc = ((mr - me).norm() / (mr.norm() + me.norm() + 1e-12)).item<double>();
+        const double lm = (mr.clamp_min(1e-5).log() - me.clamp_min(1e-5).log()).abs().mean().item<double>();
+        total += sc + lm;
+    }
+    return total / 7.0;
+}
+
 } // namespace ms::metrics

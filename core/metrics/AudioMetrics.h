@@ -23,4 +23,15 @@ double dacMelDistance(const std::vector<float> &estimate, const std::vector<floa
 double logSpectralDistance(const std::vector<float> &estimate, const std::vector<float> &reference,
                            bool gainMatch = true, int fromBin = 0);
 
+// Scale-invariant SDR in dB (Le Roux et al. 2019), both signals made zero-mean:
+// the estimate's projection onto the reference against the rest. Higher is better
+// (the one exception here). Common length.
+double siSdr(const std::vector<float> &estimate, const std::vector<float> &reference);
+
+// Multi-resolution STFT distance as the wave VAE trains on it (Stable Audio's
+// autoencoder recipe): mean over FFT sizes 2048, 1024, ..., 32 (hop FFT/4,
+// Hann, centred) of spectral convergence || |R| - |E| ||_F / (||R||_F + ||E||_F)
+// plus mean |log |R| - log |E||| (magnitudes floored at 1e-5). Common length.
+double multiResolutionStftDistance(const std::vector<float> &estimate, const std::vector<float> &reference);
+
 } // namespace ms::metrics

@@ -53,6 +53,33 @@ private slots:
         QVERIFY(full > 1.0);
         QVERIFY(high > full);
     }
+
+    // SI-SDR: scale-invariant, 20 dB for noise 10x below the signal's amplitude.
+    void siSdr() {
+        const auto x = noise(48000, 7), n = noise(48000, 9);
+        QVERIFY(ms::metrics::siSdr(x, x) > 100);
+        auto y = x, louder = x;
+        for (size_t i = 0; i < y.size(); ++i) y[i] += 0.1f * n[i];
+        for (auto &v : louder) v *= 3.0f;
+        const double s = ms::metrics::siSdr(y, x);
+        qInfo("noise at -20 dB: SI-SDR %.2f dB", s);
+        QVERIFY(std::fabs(s - 20.0) < 0.5);
+        QVERIFY(ms::metrics::siSdr(louder, x) > 100);
+    }
+
+    // The MR-STFT distance: zero for the same signal, 7 x log 2 / 7 = log 2 (plus
+    // SC 1/3) for half the level, more for a low-passed copy.
+    void multiResolutionStftDistance() {
+        const auto x = noise(48000, 13);
+        QCOMPARE(ms::metrics::multiResolutionStftDistance(x, x), 0.0);
+        auto half = x;
+        for (auto &v : half) v *= 0.5f;
+        const double h = ms::metrics::multiResolutionStftDistance(half, x);
+        qInfo("half level: %.4f (log 2 + 1/3 = %.4f)", h, std::log(2.0) + 1.0 / 3.0);
+        QVERIFY(std::fabs(h - (std::log(2.0) + 1.0 / 3.0)) < 0.01);
+        const auto low = ms::dsp::sosFiltFilt(ms::dsp::lowpassSos(ms::dsp::IirType::Butterworth, 8, 4000, 48000), x);
+        QVERIFY(ms::metrics::multiResolutionStftDistance(low, x) > h);
+    }
 };
 
 QTEST_GUILESS_MAIN(TestAudioMetrics)
