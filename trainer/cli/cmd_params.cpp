@@ -3,13 +3,18 @@
 #include "cli/Command.h"
 #include "cli/sr/ParamsSr.h"
 #include "models/kick/Tools.h"
+#include "models/wavevae/WaveVae.h"
+
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 
 namespace {
 
 const char *kUsage =
-    "usage: melstudio-cli params [--family kick|sr] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
+    "usage: melstudio-cli params [--family kick|sr|wavevae] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
+    "--family wavevae (presets paper, cpu, tiny): the Snake waveform VAE's encoder and decoder beside Stable\n"
+    "Audio Open's autoencoder (Oobleck, ~156 M), with the reason for the difference.\n"
     "--family sr (presets audiosr, tiny): the super-resolution model's parts beside design document 000's\n"
     "figures, with the reason for each difference; --no-global leaves document 000's global parts out.\n"
     "--keys (any family): every parameter and buffer, one {\"name\": ..., \"shape\": [...]} per line, to\n"
@@ -36,8 +41,53 @@ int run(const std::vector<std::string> &argv) {
         }
         return ms::cli::sr::printParams(src, js, keys, !noGlobal);
     }
+    if (family == "wavevae") {
+        namespace mw = ms::models::wavevae;
+        const std::string preset = a.get("preset", "paper");
+        const bool js = a.has("json");
+        if (!a.unused().empty()) {
+            std::fprintf(stderr, "params: unknown option %s\n%s\n", a.unused()[0].c_str(), kUsage);
+            return 2;
+        }
+        mw::WaveVaeConfig cfg;
+        try {
+            cfg = mw::WaveVaeConfig::preset(preset);
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "params: %s\n", e.what());
+            return 2;
+        }
+        mw::WaveVae vae(cfg);
+        auto count = [](const torch::nn::Module &m) {
+            int64_t n = 0;
+            for (const auto &p : m.parameters()) n += p.numel();
+            return n;
+        };
+        if (keys) {
+            for (const auto &kv : vae->named_parameters())
+                std::printf("%s\n", nlohmann::json{{"name", kv.key()}, {"shape", kv.value().sizes().vec()}}.dump().c_str());
+            return 0;
+        }
+        const int64_t e = count(*vae->encoder), d = count(*vae->decoder);
+        if (js) {
+            for (auto [m, n] : {std::pair<const char *, int64_t>{"wavevae.encoder", e}, {"wavevae.decoder", d},
+                                {"wavevae", e + d}})
+                std::printf("%s\n", nlohmann::json{{"module", m}, {"params", n}}.dump().c_str());
+            return 0;
+        }
+        std::printf("wavevae preset %s: %d channels in, widths", preset.c_str(), cfg.audioChannels);
+        for (int c : cfg.channels) std::printf(" %d", c);
+        std::printf(", hop %d (%.2f frames/s), latent %d\n", cfg.hop(), cfg.frameRate(), cfg.latentDim);
+        std::printf("  encoder %14lld\n  decoder %14lld\n  total   %14lld\n", (long long)e, (long long)d,
+                    (long long)(e + d));
+        if (preset == "paper")
+            std::printf("Stable Audio Open's autoencoder (Oobleck): ~156 M (encoder 77,989,888, decoder 78,122,626).\n"
+                        "The document's table makes each block twice as wide at its input (128 -> 256 in the first\n"
+                        "block where Oobleck stays at 128) and keeps 2048 -> 2048 in the last (Oobleck: 1024 -> 2048);\n"
+                        "a residual unit costs ~8 C^2, so the widths account for the ~3x.\n");
+        return 0;
+    }
     if (family != "kick") {
-        std::fprintf(stderr, "params: unknown family '%s' (kick, sr)\n", family.c_str());
+        std::fprintf(stderr, "params: unknown family '%s' (kick, sr, wavevae)\n", family.c_str());
         return 2;
     }
     const std::string model = a.get("model"), preset = a.get("preset", "paper");
