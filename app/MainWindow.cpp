@@ -3,6 +3,7 @@
 #include "AboutDialog.h"
 #include "Screenshots.h"
 #include "pages/ComparePage.h"
+#include "pages/wavevae/LatentPage.h"
 #include "pages/DatasetPage.h"
 #include "pages/ModelsPage.h"
 #include "pages/TrainPage.h"
@@ -64,8 +65,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_train = new TrainPage;
     m_models = new ModelsPage;
     m_dataset = new DatasetPage;
-    const char *icons[] = {"generate", "compare", "train", "models", "dataset"};
-    QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset};
+    m_latent = new LatentPage;
+    const char *icons[] = {"generate", "compare", "train", "models", "dataset", "compare"};
+    QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset, m_latent};
     for (int i = 0; i < PageCount; ++i) {
         m_stack->addWidget(pages[i]);
         new QListWidgetItem(QIcon(QStringLiteral(":/icons/%1.png").arg(QLatin1String(icons[i]))), QString(), m_pageList);
@@ -123,7 +125,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     for (QObject *p : {static_cast<QObject *>(m_generate), static_cast<QObject *>(m_compare),
                        static_cast<QObject *>(m_train), static_cast<QObject *>(m_models),
-                       static_cast<QObject *>(m_dataset)})
+                       static_cast<QObject *>(m_dataset), static_cast<QObject *>(m_latent)})
         connect(p, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
     connect(m_train, &TrainPage::useForGeneration, this, [this](const QString &dir) {
         m_generate->setModelDir(dir);
@@ -220,6 +222,7 @@ void MainWindow::togglePlay()
     case Compare: m_compare->togglePlay(); break;
     case Train: m_train->togglePlay(); break;
     case Dataset: m_dataset->togglePlay(); break;
+    case Latent: m_latent->togglePlay(true); break;
     default: break;
     }
 }
@@ -270,7 +273,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::retranslateUi()
 {
     setWindowTitle(tr("melstudio"));
-    const QString names[] = {tr("Generate"), tr("Compare"), tr("Train"), tr("Models"), tr("Dataset")};
+    const QString names[] = {tr("Generate"), tr("Compare"), tr("Train"), tr("Models"), tr("Dataset"), tr("Latent")};
     for (int i = 0; i < PageCount; ++i) m_pageList->item(i)->setText(names[i]);
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open audio…"));

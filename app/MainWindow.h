@@ -18,6 +18,7 @@ class ComparePage;
 class TrainPage;
 class ModelsPage;
 class DatasetPage;
+class LatentPage;
 
 // Creates the application and runs the studio (options: --screenshots DIR,
 // --lang en|zh_CN, --model DIR).
@@ -28,7 +29,7 @@ class MainWindow : public QMainWindow {
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum Page { Generate, Compare, Train, Models, Dataset, PageCount };
+    enum Page { Generate, Compare, Train, Models, Dataset, Latent, PageCount };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -66,6 +67,7 @@ private:
     TrainPage *m_train;
     ModelsPage *m_models;
     DatasetPage *m_dataset;
+    LatentPage *m_latent;
     QTranslator *m_translator = nullptr;
     QTranslator *m_qtTranslator = nullptr;   // Qt's own strings (qtbase_<lang>.qm)
     QString m_language = QStringLiteral("en");

@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 has %2 channels; the wave VAE takes mono or stereo</source>
+        <translation>%1 has %2 channels; the wave VAE takes mono or stereo</translation>
+    </message>
+    <message>
+        <source>%1 holds no samples</source>
+        <translation>%1 holds no samples</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::AboutDialog</name>
     <message>
         <source>About melstudio</source>
@@ -600,6 +611,137 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
 </context>
 <context>
+    <name>ms::app::LatentPage</name>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>Export decoded audio</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV files (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>Written to %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Cannot export: %1</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>Cannot load the model: %1</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>Opening %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>Cannot open: %1</translation>
+    </message>
+    <message>
+        <source>input: %1</source>
+        <translation>input: %1</translation>
+    </message>
+    <message>
+        <source>Encode and decode to see the result</source>
+        <translation>Encode and decode to see the result</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1: %2 s</translation>
+    </message>
+    <message>
+        <source>Encoding…</source>
+        <translation>Encoding…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Encoding failed: %1</source>
+        <translation>Encoding failed: %1</translation>
+    </message>
+    <message>
+        <source>%1 encoded and decoded</source>
+        <translation>%1 encoded and decoded</translation>
+    </message>
+    <message>
+        <source>nothing decoded yet</source>
+        <translation>nothing decoded yet</translation>
+    </message>
+    <message>
+        <source>Open audio</source>
+        <translation>Open audio</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>A wave VAE package, run or checkpoint</source>
+        <translation>A wave VAE package, run or checkpoint</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Model…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>Open audio…</translation>
+    </message>
+    <message>
+        <source>Encode + decode</source>
+        <translation>Encode + decode</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>Play input</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>Play decoded</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>Export decoded…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>Model: %1</translation>
+    </message>
+    <message>
+        <source>No wave VAE model: choose a package or a `train wavevae` run with Model…</source>
+        <translation>No wave VAE model: choose a package or a `train wavevae` run with Model…</translation>
+    </message>
+    <message>
+        <source>Open or drop an audio file</source>
+        <translation>Open or drop an audio file</translation>
+    </message>
+    <message>
+        <source>Latent: %1 channels x %2 frames (%3 frames/s, %4 kb/s at float16), channel 0 at the top</source>
+        <translation>Latent: %1 channels x %2 frames (%3 frames/s, %4 kb/s at float16), channel 0 at the top</translation>
+    </message>
+    <message>
+        <source>decoded: SI-SDR %1 dB, mel distance %2 (mid signal)</source>
+        <translation>decoded: SI-SDR %1 dB, mel distance %2 (mid signal)</translation>
+    </message>
+    <message>
+        <source>Latent</source>
+        <translation>Latent</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::MainWindow</name>
     <message>
         <source>The translation for %1 could not be loaded.</source>
@@ -693,6 +835,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>A training job started earlier is still running (%1): the Train page shows it.</source>
         <translation>A training job started earlier is still running (%1): the Train page shows it.</translation>
+    </message>
+    <message>
+        <source>Latent</source>
+        <translation>Latent</translation>
     </message>
 </context>
 <context>

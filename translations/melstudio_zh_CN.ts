@@ -2,6 +2,17 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>QObject</name>
+    <message>
+        <source>%1 has %2 channels; the wave VAE takes mono or stereo</source>
+        <translation>%1 有 %2 个声道；波形 VAE 只接受单声道或立体声</translation>
+    </message>
+    <message>
+        <source>%1 holds no samples</source>
+        <translation>%1 不含采样</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::AboutDialog</name>
     <message>
         <source>About melstudio</source>
@@ -594,6 +605,137 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
     </message>
 </context>
 <context>
+    <name>ms::app::LatentPage</name>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>导出解码后的音频</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV 文件 (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>无法打开：%1</translation>
+    </message>
+    <message>
+        <source>input: %1</source>
+        <translation>输入：%1</translation>
+    </message>
+    <message>
+        <source>Encode and decode to see the result</source>
+        <translation>编码并解码后可查看结果</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1：%2 秒</translation>
+    </message>
+    <message>
+        <source>Encoding…</source>
+        <translation>正在编码…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Encoding failed: %1</source>
+        <translation>编码失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 encoded and decoded</source>
+        <translation>%1 已编码并解码</translation>
+    </message>
+    <message>
+        <source>nothing decoded yet</source>
+        <translation>尚无解码结果</translation>
+    </message>
+    <message>
+        <source>Open audio</source>
+        <translation>打开音频</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>音频文件 (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>A wave VAE package, run or checkpoint</source>
+        <translation>波形 VAE 模型包、训练运行或检查点</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>打开音频…</translation>
+    </message>
+    <message>
+        <source>Encode + decode</source>
+        <translation>编码 + 解码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>播放输入</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>播放解码结果</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>导出解码结果…</translation>
+    </message>
+    <message>
+        <source>Model: %1</source>
+        <translation>模型：%1</translation>
+    </message>
+    <message>
+        <source>No wave VAE model: choose a package or a `train wavevae` run with Model…</source>
+        <translation>没有波形 VAE 模型：请用“模型…”选择模型包或 `train wavevae` 训练运行</translation>
+    </message>
+    <message>
+        <source>Open or drop an audio file</source>
+        <translation>打开或拖入音频文件</translation>
+    </message>
+    <message>
+        <source>Latent: %1 channels x %2 frames (%3 frames/s, %4 kb/s at float16), channel 0 at the top</source>
+        <translation>潜变量：%1 个通道 x %2 帧（每秒 %3 帧，float16 下 %4 kb/s），通道 0 在最上方</translation>
+    </message>
+    <message>
+        <source>decoded: SI-SDR %1 dB, mel distance %2 (mid signal)</source>
+        <translation>解码结果：SI-SDR %1 dB，梅尔距离 %2（中置信号）</translation>
+    </message>
+    <message>
+        <source>Latent</source>
+        <translation>潜变量</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::MainWindow</name>
     <message>
         <source>The translation for %1 could not be loaded.</source>
@@ -684,6 +826,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>A training job started earlier is still running (%1): the Train page shows it.</source>
         <translation>之前启动的训练任务仍在运行（%1）：可在“训练”页查看。</translation>
+    </message>
+    <message>
+        <source>Latent</source>
+        <translation>潜变量</translation>
     </message>
 </context>
 <context>
