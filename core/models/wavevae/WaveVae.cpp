@@ -108,6 +108,16 @@ WaveVaeOutput WaveVaeImpl::forward(const torch::Tensor &audio, const torch::Tens
 }
 
 Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description) {
+    if (dir.rfind("random:", 0) == 0) {   // benchmarks: untrained weights of a preset
+        try {
+            WaveVae vae(WaveVaeConfig::preset(dir.substr(7)));
+            vae->eval();
+            if (description) *description = "random weights (" + dir.substr(7) + " preset)";
+            return vae;
+        } catch (const std::exception &e) {
+            return fail(std::string(e.what()));
+        }
+    }
     nlohmann::json cfgJson;
     if (auto model = io::readJsonFile(dir + "/model.json"); model) {
         if (io::jsonValueOr<std::string>(*model, "family", "") != "wavevae")

@@ -97,6 +97,7 @@ TORCH_MODULE(WaveVae);
 // "wavevae" and components.wavevae, wavevae.safetensors) or a training
 // checkpoint (state.json with config.wavevae, wavevae.safetensors). Errors name
 // the file and what is wrong. `description` gets "PATH (N parameters)".
+// "random:PRESET" builds untrained weights of a preset (benchmarks).
 Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description = nullptr);
 
 // Encodes audio of any length [ch, L] in windows of `chunkFrames` latent frames

@@ -30,7 +30,7 @@ const char *kEncodeUsage =
     "Inputs are resampled to the model's rate; mono is doubled to stereo. Long files are encoded in windows\n"
     "of --chunk frames with --overlap frames of context on each side (the same latent as in one piece).\n"
     "  --model M   a wave VAE package (model.json + wavevae.safetensors), a `train wavevae` run folder\n"
-    "              (its newest checkpoint) or one of its checkpoints.\n"
+    "              (its newest checkpoint) or one of its checkpoints; random:paper|cpu|tiny for speed.\n"
     "A bad file is reported and the batch goes on; the exit status is 1 when any file failed.";
 
 const char *kDecodeUsage =
