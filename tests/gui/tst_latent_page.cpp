@@ -112,6 +112,18 @@ private slots:
         QVERIFY2(page.statusText().contains(QLatin1String("Cancelled")), qPrintable(page.statusText()));
         QVERIFY(!page.isBusy());
         QVERIFY(page.decoded() == nullptr);
+
+        // Closing the page mid-encode: the worker stops at its next window and the
+        // page goes without a crash (the worker never touches its widgets).
+        auto *other = new LatentPage;
+        QSignalSpy m2(other, &LatentPage::modelLoaded), f2(other, &LatentPage::fileLoaded);
+        other->setModelDir(m_model);
+        QTRY_COMPARE_WITH_TIMEOUT(m2.count(), 1, 10000);
+        other->loadFile(m_dir.filePath(QStringLiteral("long.wav")));
+        QTRY_COMPARE_WITH_TIMEOUT(f2.count(), 1, 20000);
+        other->encodeDecode();
+        QTest::qWait(50);
+        delete other;
     }
 
     void badInputAndBadModelAreNamed()

@@ -18,9 +18,9 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QMimeData>
-#include <QPointer>
 #include <QProgressBar>
 #include <QPushButton>
+#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -94,6 +94,9 @@ LatentPage::LatentPage(QWidget *parent) : QWidget(parent)
     m_progress = new QProgressBar;
     m_progress->setRange(0, 1000);
     m_progress->setTextVisible(false);
+    m_poll = new QTimer(this);
+    m_poll->setInterval(100);
+    connect(m_poll, &QTimer::timeout, this, [this] { m_progress->setValue(m_done->load()); });
     m_modelLabel = new QLabel;
     m_statusLabel = new QLabel;
     m_statusLabel->setWordWrap(true);
@@ -213,24 +216,25 @@ void LatentPage::encodeDecode()
     if (!m_vae || !m_input || m_busy) return;
     m_busy = true;
     m_cancel->store(false);
+    m_done->store(0);
     m_progress->setValue(0);
+    m_poll->start();
     updateButtons();
     setStatus(tr("Encoding…"));
     auto vae = m_vae;
     auto input = m_input;
     auto cancel = m_cancel;
-    QPointer<QProgressBar> bar = m_progress;
-    runInBackground(this, [vae, input, cancel, bar]() {
+    auto done = m_done;
+    runInBackground(this, [vae, input, cancel, done]() {
         EncodeResult out;
         try {
             const int64_t L = int64_t(input->channels[0].size());
             auto x = torch::empty({2, L});
             for (int c = 0; c < 2; ++c) std::copy(input->channels[size_t(c)].begin(), input->channels[size_t(c)].end(), x[c].data_ptr<float>());
-            auto report = [cancel, bar](double from, double span) {
-                return [cancel, bar, from, span](double p) {
+            auto report = [cancel, done](double from, double span) {
+                return [cancel, done, from, span](double p) {
                     if (cancel->load()) throw Aborted{};
-                    const int v = int(1000 * (from + span * p));
-                    QMetaObject::invokeMethod(bar, [bar, v] { if (bar) bar->setValue(v); }, Qt::QueuedConnection);
+                    done->store(int(1000 * (from + span * p)));
                 };
             };
             auto lat = mw::encodeChunked(*vae, x, 256, 16, report(0.0, 0.5));
@@ -259,6 +263,7 @@ void LatentPage::encodeDecode()
         return out;
     }, [this](EncodeResult r) {
         m_busy = false;
+        m_poll->stop();
         updateButtons();
         if (!r.error.isEmpty()) {
             setStatus(r.error == QLatin1String("cancelled") ? tr("Cancelled") : tr("Encoding failed: %1").arg(r.error));

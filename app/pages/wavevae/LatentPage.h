@@ -91,6 +91,10 @@ private:
     double m_siSdr = 0, m_melDistance = 0;
     bool m_busy = false;
     std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
+    // The worker writes its progress here (0..1000) and the page's timer reads it: the
+    // worker never calls into widgets, which may be gone when the page closes mid-encode.
+    std::shared_ptr<std::atomic<int>> m_done = std::make_shared<std::atomic<int>>(0);
+    class QTimer *m_poll = nullptr;
     int m_ticket = 0;
     bool m_playingDecoded = false;
     QString m_status;
