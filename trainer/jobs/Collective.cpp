@@ -361,8 +361,8 @@ std::string Collective::diagnose(const std::string &what) {
         }
     } catch (const std::exception &) {
         msg = "rank 0 (" + im.who[0] + "), which hosts the rendezvous at " + where +
-              ", has ended (killed, crashed, or its job failed: see its log); rank " + std::to_string(m_env.rank) +
-              " saw: " + cause;
+              ", does not answer (killed, crashed, hung, or its job failed: see its log); rank " +
+              std::to_string(m_env.rank) + " saw: " + cause;
     }
     return msg;
 }
