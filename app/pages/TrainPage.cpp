@@ -632,9 +632,14 @@ void TrainPage::refresh()
     // A preview folder appears before its files are complete: reload it when they change.
     if (++m_previewTicks % 5 == 0 && !m_previewDir.isEmpty() && previewSignature(m_previewDir) != m_previewSig)
         updatePreview(m_previewDir);
-    const QString last = m_watcher->lastEvent();
+    QString last = m_watcher->lastEvent();
     if (m_job.pid > 0 && !isChildRunning()) {
         m_job = RunJob();
+        // The job may have written its last event after the watcher's latest read and
+        // then exited before this check: read the run folder once more before judging
+        // (under load this showed a finished run as "stopped unexpectedly").
+        m_watcher->poll();
+        last = m_watcher->lastEvent();
         // Only an event the job wrote itself tells how it ended (a refused command line
         // writes none, and the run may still end with an older "paused").
         if (m_watcher->events().size() <= m_eventsAtStart) showFailure(true);
