@@ -95,4 +95,20 @@ torch::Tensor NormConvImpl::forward(const torch::Tensor &x) {
     return {};
 }
 
+NormConv normConv1d(int in, int out, int kernel, int stride, int padding, int dilation, int groups, NormKind norm,
+                    bool transposed, bool bias) {
+    NormConvOptions o;
+    o.kind = transposed ? ConvKind::ConvTranspose1d : ConvKind::Conv1d;
+    o.in = in;
+    o.out = out;
+    o.kernel = {kernel};
+    o.stride = {stride};
+    o.padding = {padding};
+    o.dilation = {dilation};
+    o.groups = groups;
+    o.norm = norm;
+    o.bias = bias;
+    return NormConv(o);
+}
+
 } // namespace ms::nn

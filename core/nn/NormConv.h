@@ -49,4 +49,8 @@ private:
 };
 TORCH_MODULE(NormConv);
 
+// A one-dimensional NormConv (ConvTranspose1d when `transposed`), the options spelled out.
+NormConv normConv1d(int in, int out, int kernel, int stride = 1, int padding = 0, int dilation = 1, int groups = 1,
+                    NormKind norm = NormKind::Weight, bool transposed = false, bool bias = true);
+
 } // namespace ms::nn

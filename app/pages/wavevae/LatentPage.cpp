@@ -48,26 +48,24 @@ QString resolveModelDir(const QString &dir)
     return best >= 0 ? ck.filePath(QString::number(best)) : dir;
 }
 
+std::vector<float> midOf(const LatentPage::Clip &c)
+{
+    std::vector<float> m(c.channels[0].size());
+    for (size_t i = 0; i < m.size(); ++i) m[i] = 0.5f * (c.channels[0][i] + c.channels[1][i]);
+    return m;
+}
+
 std::shared_ptr<LatentPage::Clip> makeClip(const QString &name, int rate, std::vector<std::vector<float>> ch)
 {
     auto c = std::make_shared<LatentPage::Clip>();
     c->name = name;
     c->rate = rate;
     c->channels = std::move(ch);
-    std::vector<float> mid(c->channels[0].size());
-    for (size_t i = 0; i < mid.size(); ++i) mid[i] = 0.5f * (c->channels[0][i] + c->channels[1][i]);
     ms::dsp::MelConfig cfg;
     cfg.sampleRate = rate;
-    c->mel = ms::dsp::logMel(mid, cfg);
+    c->mel = ms::dsp::logMel(midOf(*c), cfg);
     c->image = SpectrogramView::render(c->mel, SpectrogramView::Palette::Heat);
     return c;
-}
-
-std::vector<float> midOf(const LatentPage::Clip &c)
-{
-    std::vector<float> m(c.channels[0].size());
-    for (size_t i = 0; i < m.size(); ++i) m[i] = 0.5f * (c.channels[0][i] + c.channels[1][i]);
-    return m;
 }
 
 struct EncodeResult {

@@ -17,22 +17,7 @@ torch::Tensor lrelu(const torch::Tensor &x) { return F::leaky_relu(x, F::LeakyRe
 
 } // namespace
 
-namespace {
-NormConv conv1d(int in, int out, int k, int stride = 1, int pad = 0, int dil = 1, int groups = 1,
-                NormKind norm = NormKind::Weight) {
-    NormConvOptions o;
-    o.kind = ConvKind::Conv1d;
-    o.in = in;
-    o.out = out;
-    o.kernel = {k};
-    o.stride = {stride};
-    o.padding = {pad};
-    o.dilation = {dil};
-    o.groups = groups;
-    o.norm = norm;
-    return NormConv(o);
-}
-} // namespace
+using nn::normConv1d;
 
 // ---- Generator --------------------------------------------------------------
 
@@ -40,8 +25,8 @@ ResBlock1Impl::ResBlock1Impl(int c, int k, const std::vector<int> &dilations, No
     convs1 = register_module("convs1", torch::nn::ModuleList());
     convs2 = register_module("convs2", torch::nn::ModuleList());
     for (int d : dilations) {
-        convs1->push_back(conv1d(c, c, k, 1, (k * d - d) / 2, d, 1, norm));
-        convs2->push_back(conv1d(c, c, k, 1, (k - 1) / 2, 1, 1, norm));
+        convs1->push_back(normConv1d(c, c, k, 1, (k * d - d) / 2, d, 1, norm));
+        convs2->push_back(normConv1d(c, c, k, 1, (k - 1) / 2, 1, 1, norm));
     }
 }
 
@@ -59,7 +44,7 @@ HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : Generator
         cfg.resblockKernels.size() != cfg.resblockDilations.size())
         throw std::invalid_argument("HifiGanGenerator: upsample or resblock lists differ in length");
     const NormKind norm = cfg.weightNorm ? NormKind::Weight : NormKind::None;
-    conv_pre = register_module("conv_pre", conv1d(cfg.nMels, cfg.initialChannels, 7, 1, 3, 1, 1, norm));
+    conv_pre = register_module("conv_pre", normConv1d(cfg.nMels, cfg.initialChannels, 7, 1, 3, 1, 1, norm));
     ups = register_module("ups", torch::nn::ModuleList());
     resblocks = register_module("resblocks", torch::nn::ModuleList());
     int ch = cfg.initialChannels;
@@ -82,7 +67,7 @@ HifiGanGeneratorImpl::HifiGanGeneratorImpl(const VocoderConfig &cfg) : Generator
         for (size_t j = 0; j < cfg.resblockKernels.size(); ++j)
             resblocks->push_back(ResBlock1(ch, cfg.resblockKernels[j], cfg.resblockDilations[j], norm));
     }
-    conv_post = register_module("conv_post", conv1d(ch, 1, 7, 1, 3, 1, 1, norm));
+    conv_post = register_module("conv_post", normConv1d(ch, 1, 7, 1, 3, 1, 1, norm));
 }
 
 torch::Tensor HifiGanGeneratorImpl::forward(const torch::Tensor &mel) {
@@ -162,10 +147,10 @@ ScaleDiscriminatorImpl::ScaleDiscriminatorImpl(const std::vector<int> &ch, const
     convs = register_module("convs", torch::nn::ModuleList());
     int in = 1;
     for (int i = 0; i < 6; ++i) {
-        convs->push_back(conv1d(in, ch[size_t(i)], kernel[i], stride[i], (kernel[i] - 1) / 2, 1, groups[size_t(i)], norm));
+        convs->push_back(normConv1d(in, ch[size_t(i)], kernel[i], stride[i], (kernel[i] - 1) / 2, 1, groups[size_t(i)], norm));
         in = ch[size_t(i)];
     }
-    conv_post = register_module("conv_post", conv1d(in, 1, 3, 1, 1, 1, 1, norm));
+    conv_post = register_module("conv_post", normConv1d(in, 1, 3, 1, 1, 1, 1, norm));
 }
 
 torch::Tensor ScaleDiscriminatorImpl::forward(torch::Tensor x, std::vector<torch::Tensor> &features) {

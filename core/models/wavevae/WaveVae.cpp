@@ -13,17 +13,8 @@ namespace {
 
 nn::NormConv conv(int in, int out, int kernel, int stride, int padding, int dilation, bool weightNorm,
                   bool transposed = false, bool bias = true) {
-    nn::NormConvOptions o;
-    o.kind = transposed ? nn::ConvKind::ConvTranspose1d : nn::ConvKind::Conv1d;
-    o.in = in;
-    o.out = out;
-    o.kernel = {kernel};
-    o.stride = {stride};
-    o.padding = {padding};
-    o.dilation = {dilation};
-    o.norm = weightNorm ? nn::NormKind::Weight : nn::NormKind::None;
-    o.bias = bias;
-    return nn::NormConv(o);
+    return nn::normConv1d(in, out, kernel, stride, padding, dilation, 1,
+                          weightNorm ? nn::NormKind::Weight : nn::NormKind::None, transposed, bias);
 }
 
 } // namespace
