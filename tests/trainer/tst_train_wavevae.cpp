@@ -1,6 +1,7 @@
 // train wavevae (tiny preset, CPU) on a folder of stereo WAVs: the loss falls,
 // previews (audio, mels, latent) appear, resume is bit-exact, unreadable and odd
-// files are named or converted, an empty folder is refused.
+// files are named or converted, an empty folder is refused; the adversarial
+// phase resumes bit-exactly; export makes the package encode uses by default.
 #include "TrainTestUtil.h"
 
 #include "audio/AudioFile.h"
@@ -134,6 +135,63 @@ private slots:
         QCOMPARE(train("wavevae", {"--run", split, "--resume", "--steps", "6"}), 0);
         QCOMPARE(testing::tensorBytes(straight + "/checkpoints/6/wavevae.safetensors"),
                  testing::tensorBytes(split + "/checkpoints/6/wavevae.safetensors"));
+    }
+
+    // The optional adversarial phase (discriminators per channel on windows of
+    // --disc-segment samples) starts at --disc-start, and a resume across it is
+    // bit-exact for the VAE, the discriminators and their optimizer.
+    void adversarialPhaseResumesBitExact() {
+        const std::vector<std::string> adv{"--disc-start", "2", "--disc-segment", "2048", "--discriminators", "mpd,mrd",
+                                           "--checkpoint-every", "3"};
+        const std::string straight = dir("adv-straight"), split = dir("adv-split");
+        QCOMPARE(train("wavevae", testing::plus(testing::plus(common(straight), adv), {"--steps", "6"})), 0);
+        QCOMPARE(train("wavevae", testing::plus(testing::plus(common(split), adv), {"--steps", "3"})), 0);
+        QCOMPARE(train("wavevae", {"--run", split, "--resume", "--steps", "6"}), 0);
+        for (const char *f : {"wavevae.safetensors", "mrd.safetensors", "mpd.safetensors"})
+            QVERIFY2(testing::tensorBytes(straight + "/checkpoints/6/" + f) == testing::tensorBytes(split + "/checkpoints/6/" + f), f);
+        const auto total = testing::losses(straight, "total"), gAdv = testing::losses(straight, "g_adv");
+        QCOMPARE(int(total.size()), 6);
+        QVERIFY2(!gAdv.empty() && gAdv.size() < total.size(), "the phase starts after step 1");
+        QVERIFY(!testing::losses(straight, "d_total").empty() && !testing::losses(straight, "g_fm").empty());
+        auto snap = jobs::RunReader::read(straight);
+        QCOMPARE(snap->run["recipe"]["adversarial"]["from_step"].get<long long>(), 2LL);
+        QCOMPARE(snap->run["recipe"]["adversarial"]["lambda_fm"].get<double>(), 5.0);
+    }
+
+    // export --family wavevae: a float16 package that loads, is used by encode when
+    // it is the installed default, and starts another run (--init-from).
+    void exportedPackageIsTheDefault() {
+        const QString cli = qEnvironmentVariable("MELSTUDIO_CLI");
+        if (cli.isEmpty()) QSKIP("MELSTUDIO_CLI is not set (run through ctest)");
+        const std::string models = dir("models"), pkg = models + "/wavevae-default";
+        QProcess e;
+        e.start(cli, {QStringLiteral("export"), QStringLiteral("--family"), QStringLiteral("wavevae"), QStringLiteral("--run"),
+                      QString::fromStdString(dir("falls")), QStringLiteral("--out"), QString::fromStdString(pkg),
+                      QStringLiteral("--half")});
+        QVERIFY(e.waitForFinished(60000));
+        QVERIFY2(e.exitCode() == 0, e.readAllStandardError().constData());
+        auto f = io::SafeTensorsFile::open(pkg + "/wavevae.safetensors");
+        QVERIFY(f.ok());
+        for (const auto &name : (*f)->names()) QVERIFY2((*f)->find(name)->dtype == io::DType::F16, name.c_str());
+        QProcess p;
+        auto env = QProcessEnvironment::systemEnvironment();
+        env.insert(QStringLiteral("MELSTUDIO_MODEL_DIR"), QString::fromStdString(models));
+        p.setProcessEnvironment(env);
+        p.start(cli, {QStringLiteral("encode"), QString::fromStdString(m_data + "/a.wav"), QStringLiteral("--out"),
+                      QString::fromStdString(dir("default-latents"))});
+        QVERIFY(p.waitForFinished(60000));
+        const QByteArray out = p.readAllStandardOutput();
+        QVERIFY2(p.exitCode() == 0 && out.contains("wavevae-default"), (out + p.readAllStandardError()).constData());
+        QVERIFY(std::filesystem::exists(dir("default-latents") + "/a.latent.safetensors"));
+
+        // A run started from the package begins where the trained run ended.
+        const std::string warm = dir("warm"), cold = dir("cold");
+        QCOMPARE(train("wavevae", testing::plus(common(warm), {"--steps", "1", "--init-from", pkg})), 0);
+        QCOMPARE(train("wavevae", testing::plus(common(cold), {"--steps", "1"})), 0);
+        const double w = testing::losses(warm, "total").at(0), c = testing::losses(cold, "total").at(0);
+        qInfo("first-step loss from the package %.3f, from scratch %.3f", w, c);
+        QVERIFY(w < 0.9 * c);
+        QCOMPARE(train("wavevae", testing::plus(common(dir("warm-bad")), {"--steps", "1", "--init-from", dir("nothing")})), 1);
     }
 
     void badInputIsNamed() {

@@ -5,6 +5,7 @@
 #include "SpectrogramView.h"
 #include "audio/AudioFile.h"
 #include "audio/Resample.h"
+#include "io/ModelDirs.h"
 #include "metrics/AudioMetrics.h"
 #include "models/wavevae/WaveVae.h"
 
@@ -34,19 +35,6 @@ using ms::widgets::SpectrogramView;
 namespace {
 
 struct Aborted {};
-
-// A run folder's newest complete checkpoint (checkpoints/<step>/state.json), or the folder itself.
-QString resolveModelDir(const QString &dir)
-{
-    QDir ck(dir + QStringLiteral("/checkpoints"));
-    long long best = -1;
-    for (const QString &e : ck.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
-        bool ok = false;
-        const long long step = e.toLongLong(&ok);
-        if (ok && step > best && QFileInfo::exists(ck.filePath(e + QStringLiteral("/state.json")))) best = step;
-    }
-    return best >= 0 ? ck.filePath(QString::number(best)) : dir;
-}
 
 std::vector<float> midOf(const LatentPage::Clip &c)
 {
@@ -137,6 +125,9 @@ LatentPage::LatentPage(QWidget *parent) : QWidget(parent)
     connect(m_player, &ms::widgets::Player::playingChanged, this, [this] { retranslateUi(); });
     retranslateUi();
     updateButtons();
+    // The bundled default model, when one is installed (Model… chooses another).
+    if (const std::string def = io::defaultModelDir("wavevae-default"); !def.empty())
+        setModelDir(QString::fromStdString(def));
 }
 
 LatentPage::~LatentPage()
@@ -147,7 +138,7 @@ LatentPage::~LatentPage()
 
 void LatentPage::setModelDir(const QString &dir)
 {
-    const QString resolved = resolveModelDir(dir);
+    const QString resolved = QString::fromStdString(io::newestCheckpointDir(dir.toStdString()));
     const int ticket = ++m_ticket;
     runInBackground(this, [resolved] {
         std::string description;

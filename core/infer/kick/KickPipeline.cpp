@@ -1,9 +1,12 @@
 // KickPipeline: the kick latent diffusion inference path (design document 004).
 #include "infer/kick/KickPipeline.h"
 
+#include "io/ModelDirs.h"
+
 #include "audio/Edit.h"
 #include "device/Device.h"
 #include "dsp/LogMelTorch.h"
+#include "io/ModelDirs.h"
 #include "models/kick/Diffusion.h"
 #include "models/kick/FrozenKick.h"
 #include "models/kick/Package.h"
@@ -406,29 +409,12 @@ Result<std::vector<float>> KickPipeline::synthesizeMel(const std::vector<float> 
 }
 
 std::string defaultKickModelDir() {
-    auto isPackage = [](const stdfs::path &p) {
-        std::error_code ec;
-        return stdfs::exists(p / "model.json", ec);
-    };
+    // $MELSTUDIO_MODEL_DIR may also name the kick package itself.
     if (const char *env = std::getenv("MELSTUDIO_MODEL_DIR"); env && *env) {
-        // The variable may name the package itself or a folder of packages.
-        auto p = ms::fs::u8path(env);
-        if (isPackage(p)) return ms::fs::u8string(p);
-        if (isPackage(p / "kick-default")) return ms::fs::u8string(p / "kick-default");
+        std::error_code ec;
+        if (stdfs::exists(ms::fs::u8path(env) / "model.json", ec)) return env;
     }
-    std::error_code ec;
-    auto exe = stdfs::read_symlink("/proc/self/exe", ec);
-    if (!ec) {
-        auto p = exe.parent_path().parent_path() / "share" / "melstudio" / "models" / "kick-default";
-        if (isPackage(p)) return ms::fs::u8string(p.lexically_normal());
-    }
-#ifdef MELSTUDIO_SOURCE_DIR
-    {
-        auto p = ms::fs::u8path(MELSTUDIO_SOURCE_DIR) / "resources" / "models" / "kick-default";
-        if (isPackage(p)) return ms::fs::u8string(p);
-    }
-#endif
-    return {};
+    return io::defaultModelDir("kick-default");
 }
 
 } // namespace ms::infer::kick

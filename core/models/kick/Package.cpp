@@ -1,6 +1,7 @@
 #include "models/kick/Package.h"
 
 #include "io/Json.h"
+#include "io/ModelDirs.h"
 #include "io/TensorIO.h"
 #include "models/kick/Tools.h"
 #include "models/vocoder/ResolutionDiscriminator.h"
@@ -184,55 +185,29 @@ Result<KickPackage> loadKickPackage(const std::string &dir, torch::Device device
 Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold, bool half) {
     const std::string err = pkg.config.validate();
     if (!err.empty()) return fail(dir + ": refusing to save an inconsistent configuration: " + err);
-    const auto target = ms::fs::u8path(dir);
-    std::error_code ec;
-    if (target.has_parent_path()) stdfs::create_directories(target.parent_path(), ec);
-    const auto tmp = ms::fs::tempSibling(target);
-    stdfs::remove_all(tmp, ec);
-    if (!stdfs::create_directories(tmp, ec))
-        return fail(ms::fs::u8string(tmp) + ": cannot create the temporary package folder: " + ec.message());
-    auto cleanup = [&] { std::error_code e; stdfs::remove_all(tmp, e); };
-    const std::map<std::string, std::string> meta{{"format", "pt"}, {"family", "kick-ldm"}};
-    auto store = [&](io::NamedTensors state, const char *name) {
-        if (half)
-            for (auto &kv : state)
-                if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
-        return io::saveTensors(ms::fs::u8string(tmp / name), state, meta);
-    };
-    auto save = [&](const torch::nn::Module &m, const char *name) { return store(io::stateDict(m), name); };
-    Status st = save(*pkg.vae, "vae.safetensors");
-    if (st) st = save(*pkg.unet, "unet.safetensors");
-    if (st) st = save(*pkg.text, "text.safetensors");
-    if (st && pkg.vocoder) {
-        if (fold && !pkg.vocoder->config().istft()) st = store(foldedVocoderState(*pkg.vocoder.ptr()), "vocoder.safetensors");
-        else st = save(*pkg.vocoder, "vocoder.safetensors");
-    }
-    KickModelConfig cfg = pkg.config;
-    if (!pkg.vocoder) cfg.vocoder.reset();
-    if (st) st = ms::fs::writeFileAtomic(tmp / "model.json", kickModelJson(cfg, fold ? "folded" : "kept").dump(2) + "\n");
-    if (st) st = ms::fs::writeFileAtomic(tmp / "CARD.md", pkg.card.empty() ? defaultCard(cfg) : pkg.card);
-    if (!st) {
-        cleanup();
-        return fail(dir + ": cannot write the package: " + st.error());
-    }
-    // Swap into place: old package aside, new one in, old one removed.
-    stdfs::path old;
-    if (stdfs::exists(target)) {
-        old = ms::fs::tempSibling(target);
-        stdfs::rename(target, old, ec);
-        if (ec) {
-            cleanup();
-            return fail(dir + ": cannot replace the existing package: " + ec.message());
+    return io::replaceFolder(dir, [&](const stdfs::path &tmp) {
+        const std::map<std::string, std::string> meta{{"format", "pt"}, {"family", "kick-ldm"}};
+        auto store = [&](io::NamedTensors state, const char *name) {
+            if (half)
+                for (auto &kv : state)
+                    if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+            return io::saveTensors(ms::fs::u8string(tmp / name), state, meta);
+        };
+        auto save = [&](const torch::nn::Module &m, const char *name) { return store(io::stateDict(m), name); };
+        Status st = save(*pkg.vae, "vae.safetensors");
+        if (st) st = save(*pkg.unet, "unet.safetensors");
+        if (st) st = save(*pkg.text, "text.safetensors");
+        if (st && pkg.vocoder) {
+            if (fold && !pkg.vocoder->config().istft())
+                st = store(foldedVocoderState(*pkg.vocoder.ptr()), "vocoder.safetensors");
+            else st = save(*pkg.vocoder, "vocoder.safetensors");
         }
-    }
-    stdfs::rename(tmp, target, ec);
-    if (ec) {
-        if (!old.empty()) stdfs::rename(old, target, ec);
-        cleanup();
-        return fail(dir + ": cannot move the new package into place: " + ec.message());
-    }
-    if (!old.empty()) stdfs::remove_all(old, ec);
-    return {};
+        KickModelConfig cfg = pkg.config;
+        if (!pkg.vocoder) cfg.vocoder.reset();
+        if (st) st = ms::fs::writeFileAtomic(tmp / "model.json", kickModelJson(cfg, fold ? "folded" : "kept").dump(2) + "\n");
+        if (st) st = ms::fs::writeFileAtomic(tmp / "CARD.md", pkg.card.empty() ? defaultCard(cfg) : pkg.card);
+        return st;
+    });
 }
 
 namespace {

@@ -2,7 +2,9 @@
 #include "models/wavevae/WaveVae.h"
 
 #include "io/Json.h"
+#include "io/ModelDirs.h"
 #include "io/TensorIO.h"
+#include "util/Fs.h"
 
 #include <algorithm>
 #include <stdexcept>
@@ -138,6 +140,33 @@ Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description) {
         *description = dir + " (" + std::to_string(n) + " parameters)";
     }
     return vae;
+}
+
+Status saveWaveVaePackage(const WaveVaeImpl &vae, const std::string &dir, bool half, const nlohmann::json &extra,
+                          const std::string &card) {
+    return io::replaceFolder(dir, [&](const std::filesystem::path &tmp) {
+        auto state = io::stateDict(vae);
+        int64_t n = 0;
+        for (const auto &p : vae.parameters()) n += p.numel();
+        if (half)
+            for (auto &kv : state)
+                if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+        const auto &cfg = vae.config();
+        Status st = io::saveTensors(fs::u8string(tmp / "wavevae.safetensors"), state,
+                                    {{"format", "pt"}, {"family", "wavevae"}});
+        nlohmann::json model = extra.is_object() ? extra : nlohmann::json::object();
+        model["family"] = "wavevae";
+        model["format_version"] = 1;
+        model["components"] = {{"wavevae", cfg.toJson()}};
+        model["sample_rate"] = cfg.sampleRate;
+        model["hop"] = cfg.hop();
+        model["latent_dim"] = cfg.latentDim;
+        model["parameters"] = n;
+        model["dtype"] = half ? "float16" : "float32";
+        if (st) st = fs::writeFileAtomic(tmp / "model.json", model.dump(2) + "\n");
+        if (st && !card.empty()) st = fs::writeFileAtomic(tmp / "CARD.md", card);
+        return st;
+    });
 }
 
 namespace {

@@ -100,6 +100,13 @@ TORCH_MODULE(WaveVae);
 // "random:PRESET" builds untrained weights of a preset (benchmarks).
 Result<WaveVae> loadWaveVae(const std::string &dir, std::string *description = nullptr);
 
+// Writes a wave VAE package folder whole or not at all: model.json (family
+// "wavevae", components.wavevae, sample_rate, hop, latent_dim, parameters, and
+// the keys of `extra`), wavevae.safetensors (float16 with `half`; loaded back
+// as float32) and, when `card` is not empty, CARD.md.
+Status saveWaveVaePackage(const WaveVaeImpl &vae, const std::string &dir, bool half, const nlohmann::json &extra,
+                          const std::string &card);
+
 // Encodes audio of any length [ch, L] in windows of `chunkFrames` latent frames
 // with `overlapFrames` of context on each side (kept from the audio, zero past
 // its ends), keeping each window's centre: the mean latent [latent, ceil(L/hop)].

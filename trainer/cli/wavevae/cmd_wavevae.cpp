@@ -6,8 +6,10 @@
 #include "device/Device.h"
 #include "io/SafeTensors.h"
 #include "io/TensorIO.h"
-#include "jobs/RunFolder.h"
+#include "io/Json.h"
+#include "io/ModelDirs.h"
 #include "models/wavevae/WaveVae.h"
+#include "cli/wavevae/Export.h"
 #include "util/Fs.h"
 
 #include <cmath>
@@ -22,28 +24,34 @@ using namespace ms::models::wavevae;
 namespace stdfs = std::filesystem;
 
 const char *kEncodeUsage =
-    "usage: melstudio-cli encode IN... --out DIR --model M [--chunk 256] [--overlap 16] [--threads N]\n\n"
+    "usage: melstudio-cli encode IN... --out DIR [--model M] [--chunk 256] [--overlap 16] [--threads N]\n\n"
     "Encodes audio files of any length into the wave VAE's latent (the mean, 64 channels at 44100 / 2048 =\n"
     "21.5 frames/s for the document's model) and writes DIR/<name>.latent.safetensors: the tensor \"latent\"\n"
     "[channels, frames] (float32) with metadata sample_rate, hop, samples (the length to decode back to),\n"
     "source, model. Python: safetensors.torch.load_file(path)[\"latent\"].\n"
     "Inputs are resampled to the model's rate; mono is doubled to stereo. Long files are encoded in windows\n"
     "of --chunk frames with --overlap frames of context on each side (the same latent as in one piece).\n"
-    "  --model M   a wave VAE package (model.json + wavevae.safetensors), a `train wavevae` run folder\n"
+    "  --model M   the bundled wavevae-default when not given; a wave VAE package (model.json +\n"
+    "              wavevae.safetensors), a `train wavevae` run folder\n"
     "              (its newest checkpoint) or one of its checkpoints; random:paper|cpu|tiny for speed.\n"
     "A bad file is reported and the batch goes on; the exit status is 1 when any file failed.";
 
 const char *kDecodeUsage =
-    "usage: melstudio-cli decode LATENT... --out DIR --model M [--chunk 256] [--overlap 16] [--threads N]\n\n"
+    "usage: melstudio-cli decode LATENT... --out DIR [--model M] [--chunk 256] [--overlap 16] [--threads N]\n\n"
     "Decodes latent files written by `encode` into DIR/<name>.wav (stereo, the model's rate, 16-bit,\n"
     "cut to the encoded file's length). A bad file is reported and the batch goes on.";
 
-// The folder to load: a run folder's newest complete checkpoint, or the folder itself.
+// The folder to load: the bundled default when none is named, a run folder's
+// newest complete checkpoint, or the folder itself.
 Result<std::string> modelDir(const std::string &m) {
-    if (m.empty()) return fail("--model is required (no wave VAE model is installed yet): a package, a run or a checkpoint");
-    const auto ck = jobs::RunReader::listCheckpoints(m);
-    if (!ck.empty()) return m + "/checkpoints/" + std::to_string(ck.back());
-    return m;
+    if (m.empty()) {
+        const std::string def = io::defaultModelDir("wavevae-default");
+        if (def.empty())
+            return fail("no wave VAE model is installed (wavevae-default); name one with --model: a package, a run or "
+                        "a checkpoint");
+        return def;
+    }
+    return io::newestCheckpointDir(m);
 }
 
 struct Common {
@@ -204,6 +212,62 @@ int decode(const std::vector<std::string> &argv) {
     }
     return failed ? 1 : 0;
 }
+
+} // namespace
+
+namespace ms::cli::wavevae {
+
+const char *kExportUsage =
+    "usage: melstudio-cli export --family wavevae --run RUN --out PACKAGE_DIR [--half] [--card CARD.md]\n\n"
+    "Writes a wave VAE package (model.json, wavevae.safetensors[, CARD.md]) from a `train wavevae` run's\n"
+    "newest complete checkpoint (RUN may also be one checkpoint folder, RUN/checkpoints/STEP). The folder\n"
+    "is written under a temporary name and swapped into place. --half stores float16 weights (half the\n"
+    "size; computed in float32 after loading). `encode`, `decode` and the studio's Latent page use\n"
+    "resources/models/wavevae-default when no model is named.";
+
+int exportPackage(const std::vector<std::string> &argv) {
+    cli::Args a(argv, {"half"});
+    const std::string run = a.get("run"), out = a.get("out"), cardPath = a.get("card");
+    a.get("family");
+    const bool half = a.has("half");
+    if (!a.error().empty() || !a.unused().empty() || !a.positionals().empty() || run.empty() || out.empty()) {
+        std::fprintf(stderr, "export: %s\n%s\n",
+                     !a.error().empty() ? a.error().c_str()
+                     : !a.unused().empty() ? ("unknown option " + a.unused()[0]).c_str()
+                     : !a.positionals().empty() ? ("unexpected argument " + a.positionals()[0]).c_str()
+                                                : "--run and --out are required",
+                     kExportUsage);
+        return 2;
+    }
+    const std::string dir = io::newestCheckpointDir(run);
+    std::string description;
+    auto vae = loadWaveVae(dir, &description);
+    if (!vae) {
+        std::fprintf(stderr, "export: %s\n", vae.error().c_str());
+        return 1;
+    }
+    std::string card;
+    if (!cardPath.empty()) {
+        auto text = fs::readFile(fs::u8path(cardPath));
+        if (!text) {
+            std::fprintf(stderr, "export: --card %s: %s\n", cardPath.c_str(), text.error().c_str());
+            return 1;
+        }
+        card = *text;
+    }
+    nlohmann::json extra = {{"name", fs::u8string(fs::u8path(out).filename())}, {"source", {{"checkpoint", dir}}}};
+    if (auto state = io::readJsonFile(dir + "/state.json"); state && state->contains("step")) extra["source"]["step"] = (*state)["step"];
+    if (Status st = saveWaveVaePackage(**vae, out, half, extra, card); !st) {
+        std::fprintf(stderr, "export: %s\n", st.error().c_str());
+        return 1;
+    }
+    std::printf("wrote %s from %s%s\n", out.c_str(), description.c_str(), half ? " (float16)" : "");
+    return 0;
+}
+
+} // namespace ms::cli::wavevae
+
+namespace {
 
 cli::Registrar regEncode({"encode", "audio -> the wave VAE's latent (safetensors), any length", kEncodeUsage, encode});
 cli::Registrar regDecode({"decode", "the wave VAE's latent -> audio", kDecodeUsage, decode});
