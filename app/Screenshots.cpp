@@ -77,7 +77,8 @@ bool renderScreenshots(MainWindow &window, const QString &dir)
     QDir().mkpath(dir);
     window.resize(1280, 820);
     window.show();
-    const char *names[] = {"generate", "compare", "train", "models", "dataset"};
+    const char *names[] = {"generate", "compare", "train", "models", "dataset", "latent"};
+    static_assert(sizeof(names) / sizeof(names[0]) == MainWindow::PageCount, "a file name per page");
     bool ok = true;
     // Demo content (synthetic, labelled as such by its file names) so the views have something to draw.
     QTemporaryDir demo;

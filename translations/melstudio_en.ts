@@ -1075,22 +1075,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>smoothing</translation>
     </message>
     <message>
-        <source>Target mel</source>
-        <translation>Target mel</translation>
-    </message>
-    <message>
-        <source>Model output</source>
-        <translation>Model output</translation>
-    </message>
-    <message>
-        <source>Stop (Space)</source>
-        <translation>Stop (Space)</translation>
-    </message>
-    <message>
-        <source>Play preview (Space)</source>
-        <translation>Play preview (Space)</translation>
-    </message>
-    <message>
         <source>No run is open. Start a job or open a run folder.</source>
         <translation>No run is open. Start a job or open a run folder.</translation>
     </message>
@@ -1262,22 +1246,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>A training job is running in %1 (pid %2, started %3). Watching it; Stop asks it to write a checkpoint and exit.</translation>
     </message>
     <message>
-        <source>target: %1</source>
-        <translation>target: %1</translation>
-    </message>
-    <message>
-        <source>output: %1</source>
-        <translation>output: %1</translation>
-    </message>
-    <message>
-        <source>Preview at step %1: target (left) and model output (right)</source>
-        <translation>Preview at step %1: target (left) and model output (right)</translation>
-    </message>
-    <message>
-        <source>Preview: target (left) and model output (right)</source>
-        <translation>Preview: target (left) and model output (right)</translation>
-    </message>
-    <message>
         <source>%1 — VAE run, %2 preset, step %3</source>
         <translation>%1 — VAE run, %2 preset, step %3</translation>
     </message>
@@ -1316,6 +1284,45 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
         <translation> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TrainPreview</name>
+    <message>
+        <source>Preview at step %1: target (left) and model output (right)</source>
+        <translation>Preview at step %1: target (left) and model output (right)</translation>
+    </message>
+    <message>
+        <source>Preview: target (left) and model output (right)</source>
+        <translation>Preview: target (left) and model output (right)</translation>
+    </message>
+    <message>
+        <source>Target mel</source>
+        <translation>Target mel</translation>
+    </message>
+    <message>
+        <source>Model output</source>
+        <translation>Model output</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>Stop (Space)</translation>
+    </message>
+    <message>
+        <source>Play preview (Space)</source>
+        <translation>Play preview (Space)</translation>
+    </message>
+    <message>
+        <source>Latent of the target: %1 channels × %2 frames (channel 0 at the top; blue negative, red positive)</source>
+        <translation>Latent of the target: %1 channels × %2 frames (channel 0 at the top; blue negative, red positive)</translation>
+    </message>
+    <message>
+        <source>target: %1</source>
+        <translation>target: %1</translation>
+    </message>
+    <message>
+        <source>output: %1</source>
+        <translation>output: %1</translation>
     </message>
 </context>
 <context>

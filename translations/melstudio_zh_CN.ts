@@ -1066,22 +1066,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>平滑</translation>
     </message>
     <message>
-        <source>Target mel</source>
-        <translation>目标梅尔</translation>
-    </message>
-    <message>
-        <source>Model output</source>
-        <translation>模型输出</translation>
-    </message>
-    <message>
-        <source>Stop (Space)</source>
-        <translation>停止（空格）</translation>
-    </message>
-    <message>
-        <source>Play preview (Space)</source>
-        <translation>播放预览（空格）</translation>
-    </message>
-    <message>
         <source>No run is open. Start a job or open a run folder.</source>
         <translation>没有打开的运行。请开始任务或打开运行文件夹。</translation>
     </message>
@@ -1252,22 +1236,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>%1 中有训练任务在运行（pid %2，开始于 %3）。正在查看；“停止”会让它写入检查点后退出。</translation>
     </message>
     <message>
-        <source>target: %1</source>
-        <translation>目标：%1</translation>
-    </message>
-    <message>
-        <source>output: %1</source>
-        <translation>输出：%1</translation>
-    </message>
-    <message>
-        <source>Preview at step %1: target (left) and model output (right)</source>
-        <translation>第 %1 步的预览：目标（左）与模型输出（右）</translation>
-    </message>
-    <message>
-        <source>Preview: target (left) and model output (right)</source>
-        <translation>预览：目标（左）与模型输出（右）</translation>
-    </message>
-    <message>
         <source>%1 — VAE run, %2 preset, step %3</source>
         <translation>%1 — VAE 运行，%2 预设，第 %3 步</translation>
     </message>
@@ -1306,6 +1274,45 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
         <translation> &amp;nbsp; &lt;b&gt;进程数&lt;/b&gt; %1（每个进程 样本/秒：%2）</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TrainPreview</name>
+    <message>
+        <source>Preview at step %1: target (left) and model output (right)</source>
+        <translation>第 %1 步的预览：目标（左）与模型输出（右）</translation>
+    </message>
+    <message>
+        <source>Preview: target (left) and model output (right)</source>
+        <translation>预览：目标（左）与模型输出（右）</translation>
+    </message>
+    <message>
+        <source>Target mel</source>
+        <translation>目标梅尔</translation>
+    </message>
+    <message>
+        <source>Model output</source>
+        <translation>模型输出</translation>
+    </message>
+    <message>
+        <source>Stop (Space)</source>
+        <translation>停止（空格）</translation>
+    </message>
+    <message>
+        <source>Play preview (Space)</source>
+        <translation>播放预览（空格）</translation>
+    </message>
+    <message>
+        <source>Latent of the target: %1 channels × %2 frames (channel 0 at the top; blue negative, red positive)</source>
+        <translation>目标的潜变量：%1 个通道 × %2 帧（通道 0 在最上方；蓝色为负，红色为正）</translation>
+    </message>
+    <message>
+        <source>target: %1</source>
+        <translation>目标：%1</translation>
+    </message>
+    <message>
+        <source>output: %1</source>
+        <translation>输出：%1</translation>
     </message>
 </context>
 <context>

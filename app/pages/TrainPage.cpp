@@ -10,6 +10,7 @@
 #include "Player.h"
 #include "RunWatcher.h"
 #include "SpectrogramView.h"
+#include "pages/TrainPreview.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -57,7 +58,6 @@ bool isLossName(const QString &name)
 TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
 {
     m_watcher = new ms::widgets::RunWatcher(this);
-    m_player = new ms::widgets::Player(this);
     auto *layout = new QHBoxLayout(this);
     auto *split = new QSplitter;
     layout->addWidget(split);
@@ -161,16 +161,8 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_plot = new ms::widgets::LossPlot;
     dv->addWidget(m_plot, 1);
     rv->addWidget(m_dashBox, 3);
-    m_previewBox = new QGroupBox;
-    auto *pv = new QGridLayout(m_previewBox);
-    m_target = new ms::widgets::SpectrogramView;
-    m_output = new ms::widgets::SpectrogramView;
-    m_playButton = new QPushButton(QIcon(QStringLiteral(":/icons/play.png")), QString());
-    m_playButton->setEnabled(false);   // until a preview with audio is shown
-    pv->addWidget(m_target, 0, 0);
-    pv->addWidget(m_output, 0, 1);
-    pv->addWidget(m_playButton, 1, 1, Qt::AlignRight);
-    rv->addWidget(m_previewBox, 2);
+    m_preview = new TrainPreview;
+    rv->addWidget(m_preview, 2);
     m_log = new QPlainTextEdit;
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(400);
@@ -184,13 +176,12 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_timer->setInterval(100);
     connect(m_timer, &QTimer::timeout, this, &TrainPage::refresh);
     m_timer->start();
-    connect(m_watcher, &ms::widgets::RunWatcher::previewChanged, this, &TrainPage::updatePreview);
+    connect(m_watcher, &ms::widgets::RunWatcher::previewChanged, m_preview, &TrainPreview::show);
     connect(m_logY, &QCheckBox::toggled, m_plot, &ms::widgets::LossPlot::setLogY);
     connect(m_smoothing, &QSlider::valueChanged, this, [this](int v) { m_plot->setSmoothing(v / 100.0); });
     connect(m_startButton, &QPushButton::clicked, this, [this] { start(false); });
     connect(m_resumeButton, &QPushButton::clicked, this, [this] { start(true); });
     connect(m_stopButton, &QPushButton::clicked, this, &TrainPage::stop);
-    connect(m_playButton, &QPushButton::clicked, this, &TrainPage::togglePlay);
     connect(m_useButton, &QPushButton::clicked, this, &TrainPage::packageCheckpoint);
     connect(m_exportButton, &QPushButton::clicked, this, &TrainPage::exportWithDialog);
     connect(m_browseData, &QPushButton::clicked, this, [this] {
@@ -272,10 +263,7 @@ void TrainPage::retranslateUi()
     m_dashBox->setTitle(tr("Dashboard"));
     m_logY->setText(tr("log y"));
     m_smoothingLabel->setText(tr("smoothing"));
-    updatePreviewCaption();
-    m_target->setPlaceholder(tr("Target mel"));
-    m_output->setPlaceholder(tr("Model output"));
-    m_playButton->setText(m_player->isPlaying() ? tr("Stop (Space)") : tr("Play preview (Space)"));
+    m_preview->retranslateUi();
     if (m_watcher->runDir().isEmpty()) {
         m_state->setText(tr("No run is open. Start a job or open a run folder."));
         m_stats->setText(tr("Waiting for metrics…"));
@@ -306,7 +294,9 @@ void TrainPage::setJob(const QString &model, const QString &dataset, const QStri
     m_steps->setValue(steps);
 }
 
-QString TrainPage::previewCaption() const { return m_previewBox->title(); }
+QString TrainPage::previewCaption() const { return m_preview->title(); }
+ms::widgets::SpectrogramView *TrainPage::previewView(int side) const { return m_preview->view(side); }
+void TrainPage::togglePlay() { m_preview->togglePlay(); }
 
 QString TrainPage::statsText() const { return m_stats->text(); }
 
@@ -531,11 +521,7 @@ void TrainPage::openRun(const QString &dir)
     }
     m_checkpoints->clear();
     m_shownCheckpoints.clear();
-    m_target->clear();
-    m_output->clear();
-    m_previewDir.clear();
-    m_previewStep = -1;
-    updatePreviewCaption();
+    m_preview->clear();
     m_watcher->setRunDir(dir);
     m_state->setText(tr("Watching %1").arg(QDir::toNativeSeparators(dir)));
     // A job still running in this folder (started by this studio or an earlier one) is
@@ -630,8 +616,7 @@ void TrainPage::refresh()
         else if (m_checkpoints->count()) m_checkpoints->setCurrentRow(m_checkpoints->count() - 1);
     }
     // A preview folder appears before its files are complete: reload it when they change.
-    if (++m_previewTicks % 5 == 0 && !m_previewDir.isEmpty() && previewSignature(m_previewDir) != m_previewSig)
-        updatePreview(m_previewDir);
+    if (++m_previewTicks % 5 == 0) m_preview->poll();
     QString last = m_watcher->lastEvent();
     if (m_job.pid > 0 && !isChildRunning()) {
         m_job = RunJob();
@@ -695,88 +680,6 @@ void TrainPage::showFailure(bool noEventWritten)
                                       : tr("The training job failed: %1").arg(reason));
     m_log->setPlainText(lines.mid(std::max<qsizetype>(0, lines.size() - 12)).join(QLatin1Char('\n')));
     m_log->show();
-}
-
-QString TrainPage::previewSignature(const QString &dir)
-{
-    QString sig;
-    if (dir.isEmpty()) return sig;
-    for (const QFileInfo &fi : QDir(dir).entryInfoList(QDir::Files, QDir::Name))
-        sig += QStringLiteral("%1:%2:%3;").arg(fi.fileName()).arg(fi.size()).arg(fi.lastModified().toMSecsSinceEpoch());
-    return sig;
-}
-
-void TrainPage::updatePreview(const QString &dir)
-{
-    m_previewDir = dir;
-    m_previewSig = previewSignature(dir);
-    m_target->clear();
-    m_output->clear();
-    m_previewAudio.clear();
-    m_playButton->setEnabled(false);
-    m_previewStep = dir.isEmpty() ? -1 : QFileInfo(dir).fileName().toLongLong();
-    updatePreviewCaption();
-    if (dir.isEmpty()) return;
-    QDir d(dir);
-    // One mel per file: the file's name says what it is (target_mel, output_mel, ...).
-    std::vector<ms::dsp::MelImage> mels;
-    QStringList names;
-    for (const QString &f : d.entryList({QStringLiteral("*.safetensors")}, QDir::Files, QDir::Name)) {
-        auto file = ms::io::SafeTensorsFile::open(d.filePath(f).toStdString());
-        if (!file) continue;
-        for (const std::string &n : (*file)->names()) {
-            const auto *t = (*file)->find(n);
-            if (!t || t->dtype != ms::io::DType::F32 || t->shape.size() < 2) continue;
-            ms::dsp::MelImage m;
-            m.nMels = int(t->shape[t->shape.size() - 2]);
-            m.frames = int(t->shape.back());
-            m.data.assign(static_cast<const float *>(t->data), static_cast<const float *>(t->data) + size_t(m.nMels) * m.frames);
-            names << QFileInfo(f).completeBaseName() + QLatin1Char('/') + QString::fromStdString(n);
-            mels.push_back(std::move(m));
-            break;
-        }
-    }
-    auto pick = [&](const QStringList &keys, int exclude) -> int {
-        for (int i = 0; i < names.size(); ++i)
-            for (const QString &k : keys)
-                if (i != exclude && names[i].contains(k, Qt::CaseInsensitive)) return i;
-        return -1;
-    };
-    const int ti = pick({QStringLiteral("target")}, -1);
-    const int oi = pick({QStringLiteral("output"), QStringLiteral("recon"), QStringLiteral("gen")}, ti);
-    ms::dsp::MelConfig cfg;
-    if (ti >= 0) {
-        m_target->setMel(mels[size_t(ti)], cfg);
-        m_target->setTitle(tr("target: %1").arg(names[ti].section(QLatin1Char('/'), 0, 0)));
-    }
-    if (oi >= 0) {
-        m_output->setMel(mels[size_t(oi)], cfg);
-        m_output->setTitle(tr("output: %1").arg(names[oi].section(QLatin1Char('/'), 0, 0)));
-    }
-    const QStringList wavs = d.entryList({QStringLiteral("*.wav")}, QDir::Files, QDir::Name);
-    for (const QString &w : wavs) {
-        if (wavs.size() > 1 && w.contains(QStringLiteral("target"), Qt::CaseInsensitive)) continue;
-        auto buf = ms::audio::readAudio(d.filePath(w).toStdString());
-        if (buf) {
-            m_previewAudio = ms::audio::mixToMono(*buf);
-            m_previewRate = buf->sampleRate;
-            break;
-        }
-    }
-    m_playButton->setEnabled(!m_previewAudio.empty() && ms::widgets::Player::hasOutputDevice());
-}
-
-void TrainPage::updatePreviewCaption()
-{
-    m_previewBox->setTitle(m_previewStep >= 0 ? tr("Preview at step %1: target (left) and model output (right)").arg(m_previewStep)
-                                              : tr("Preview: target (left) and model output (right)"));
-}
-
-void TrainPage::togglePlay()
-{
-    if (m_player->isPlaying()) m_player->stop();
-    else if (!m_previewAudio.empty()) m_player->play(m_previewAudio, m_previewRate);
-    retranslateUi();
 }
 
 } // namespace ms::app

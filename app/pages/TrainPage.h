@@ -25,6 +25,8 @@ namespace ms::widgets { class LossPlot; class RunWatcher; class SpectrogramView;
 
 namespace ms::app {
 
+class TrainPreview;
+
 class TrainPage : public QWidget {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TrainPage)
@@ -76,7 +78,8 @@ public:
     // The preview's caption and its two panels, left (target) and right (output) (for tests).
     QString previewCaption() const;
     QString statsText() const;   // the line under the curves (step, lr, samples/s, ranks, memory)
-    ms::widgets::SpectrogramView *previewView(int side) const { return side == 0 ? m_target : m_output; }
+    ms::widgets::SpectrogramView *previewView(int side) const;
+    TrainPreview *preview() const { return m_preview; }
     // The checkpoint list as shown (for tests).
     QStringList checkpointItems() const;
     // The status line and the log lines shown when a job fails (for tests).
@@ -104,10 +107,6 @@ protected:
 private:
     void retranslateUi();
     void refresh();
-    void updatePreview(const QString &dir);
-    void updatePreviewCaption();
-    // Names, sizes and times of a preview folder's files (changes while they are written).
-    static QString previewSignature(const QString &dir);
     void showFailure(bool noEventWritten = false);
     void packageCheckpoint();
     void exportWithDialog();
@@ -118,22 +117,17 @@ private:
 
     ms::widgets::RunWatcher *m_watcher;
     ms::widgets::LossPlot *m_plot;
-    ms::widgets::SpectrogramView *m_target, *m_output;
-    ms::widgets::Player *m_player;
+    TrainPreview *m_preview;
     QTimer *m_timer;
     RunJob m_job;                    // the job being watched (pid 0: none)
     qsizetype m_eventsAtStart = 0;   // events the run held when this studio started its job
     qint64 m_consoleAtStart = 0;     // bytes console.txt held then
     int m_shownPoints = 0;
     bool m_statsDirty = false;
-    std::vector<float> m_previewAudio;
     QVector<qint64> m_shownCheckpoints;
-    QString m_previewDir, m_previewSig;
-    qint64 m_previewStep = -1;
     int m_previewTicks = 0;
-    int m_previewRate = 44100;
 
-    QGroupBox *m_jobBox, *m_dashBox, *m_previewBox, *m_ckptBox;
+    QGroupBox *m_jobBox, *m_dashBox, *m_ckptBox;
     QFormLayout *m_form;
     QLabel *m_formLabels[7];
     QComboBox *m_model, *m_preset, *m_device, *m_vae;
@@ -141,7 +135,7 @@ private:
     QPushButton *m_browseVae;
     QLineEdit *m_dataset, *m_runDir, *m_recipe;
     QPushButton *m_browseData, *m_browseRun, *m_startButton, *m_stopButton, *m_resumeButton, *m_openRunButton,
-        *m_useButton, *m_exportButton, *m_playButton;
+        *m_useButton, *m_exportButton;
     QSpinBox *m_steps;
     QLabel *m_stats, *m_state;
     QCheckBox *m_logY;

@@ -2,6 +2,7 @@
 // the run writes and deletes them, and the preview (with a caption that matches its
 // panels) refreshes when the run writes a new one, even one whose files come late.
 #include "pages/TrainPage.h"
+#include "pages/TrainPreview.h"
 
 #include "LossPlot.h"
 #include "SpectrogramView.h"
@@ -34,12 +35,12 @@ private:
         writeFile(QStringLiteral("%1/checkpoints/%2/state.json").arg(run).arg(step), "{}");
     }
     // A mel of constant `value`, frames x 8 bands, as the trainer writes it ("mel").
-    static void writeMel(const QString &path, float value, int frames)
+    static void writeMel(const QString &path, float value, int frames, const char *name = "mel", int rows = 8)
     {
-        std::vector<float> data(size_t(8) * frames, value);
+        std::vector<float> data(size_t(rows) * frames, value);
         ms::io::TensorView t;
-        t.name = "mel";
-        t.shape = {8, frames};
+        t.name = name;
+        t.shape = {rows, frames};
         t.data = data.data();
         t.bytes = data.size() * sizeof(float);
         QDir().mkpath(QFileInfo(path).absolutePath());
@@ -110,6 +111,16 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(page.previewView(0)->frames(), 40, 3000);
         QTRY_COMPARE_WITH_TIMEOUT(page.previewView(1)->frames(), 41, 3000);
         QVERIFY2(page.previewCaption().contains(QLatin1String("step 200")), qPrintable(page.previewCaption()));
+        QVERIFY(!page.preview()->latentShown());
+
+        // A wave VAE preview also has the target's latent [channels, frames]: a heat map row.
+        writeMel(run + QStringLiteral("/previews/300/target_mel.safetensors"), -1.0f, 50);
+        writeMel(run + QStringLiteral("/previews/300/output_mel.safetensors"), -2.0f, 50);
+        writeMel(run + QStringLiteral("/previews/300/latent.safetensors"), 0.5f, 12, "latent", 64);
+        QTRY_VERIFY_WITH_TIMEOUT(page.preview()->latentShown(), 3000);
+        QCOMPARE(page.previewView(0)->frames(), 50);   // the latent is not taken for a panel
+        QVERIFY2(page.preview()->latentCaption().contains(QLatin1String("64 channels")), qPrintable(page.preview()->latentCaption()));
+        QVERIFY2(page.preview()->latentCaption().contains(QLatin1String("12 frames")), qPrintable(page.preview()->latentCaption()));
     }
 
     void schedulesAreNotPlottedAsLosses()
