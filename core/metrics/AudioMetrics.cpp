@@ -100,4 +100,25 @@ double multiResolutionStftDistance(const std::vector<float> &estimate, const std
     return total / 7.0;
 }
 
+std::vector<PartDistances> channelDistances(const audio::AudioBuffer &estimate, const audio::AudioBuffer &reference) {
+    std::vector<std::pair<std::string, std::pair<std::vector<float>, std::vector<float>>>> parts;
+    const int ch = std::min(reference.channelCount(), estimate.channelCount());
+    for (int c = 0; c < ch; ++c)
+        parts.push_back({ch == 1 ? "mono" : c == 0 ? "left" : c == 1 ? "right" : "ch" + std::to_string(c),
+                         {estimate.channels[size_t(c)], reference.channels[size_t(c)]}});
+    if (reference.channelCount() == 2 && estimate.channelCount() == 2) {
+        auto side = [](const audio::AudioBuffer &b) {
+            std::vector<float> s(b.frames());
+            for (size_t i = 0; i < s.size(); ++i) s[i] = 0.5f * (b.channels[0][i] - b.channels[1][i]);
+            return s;
+        };
+        parts.push_back({"side", {side(estimate), side(reference)}});
+    }
+    std::vector<PartDistances> out;
+    for (const auto &[name, pr] : parts)
+        out.push_back({name, dacMelDistance(pr.first, pr.second, reference.sampleRate),
+                       multiResolutionStftDistance(pr.first, pr.second), siSdr(pr.first, pr.second)});
+    return out;
+}
+
 } // namespace ms::metrics

@@ -2,6 +2,9 @@
 // Objective audio distances shared by the families, each as its public
 // source defines it (see the functions). Lower is better everywhere.
 
+#include "audio/AudioBuffer.h"
+
+#include <string>
 #include <vector>
 
 namespace ms::metrics {
@@ -33,5 +36,14 @@ double siSdr(const std::vector<float> &estimate, const std::vector<float> &refer
 // Hann, centred) of spectral convergence || |R| - |E| ||_F / (||R||_F + ||E||_F)
 // plus mean |log |R| - log |E||| (magnitudes floored at 1e-5). Common length.
 double multiResolutionStftDistance(const std::vector<float> &estimate, const std::vector<float> &reference);
+
+// The three distances above (DAC mel, MR-STFT, SI-SDR) of an estimate against a
+// reference at the reference's rate, per channel ("mono", or "left", "right",
+// "chN") and, when both are stereo, for the side signal (L - R) / 2 ("side").
+struct PartDistances {
+    std::string part;
+    double dacMel = 0, mrstft = 0, siSdrDb = 0;
+};
+std::vector<PartDistances> channelDistances(const audio::AudioBuffer &estimate, const audio::AudioBuffer &reference);
 
 } // namespace ms::metrics

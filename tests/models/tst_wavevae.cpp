@@ -180,6 +180,26 @@ private slots:
     }
 
     // The tiny model overfits one batch of two stereo tones.
+    // The untrained cpu-preset encoder passes the signal on: gated noise bursts give
+    // a latent that varies over time by a good part of its size and well above the
+    // reparameterisation noise. With PyTorch's default initialisation and the
+    // log-variance at 0 the latent was a constant plus ~1 % signal under noise of
+    // std 1, and training collapsed (the decoder learned to ignore it).
+    void theUntrainedLatentFollowsTheSignal() {
+        torch::manual_seed(1);
+        WaveVae vae(WaveVaeConfig::preset("cpu"));
+        const int64_t n = 44100;
+        auto gate = (torch::arange(n) / 4410).remainder(2).to(torch::kFloat);   // 0.1 s on, 0.1 s off
+        auto x = (0.3 * torch::randn({1, 2, n}) * gate).contiguous();
+        torch::NoGradGuard ng;
+        auto [mu, logvar] = vae->encode(x);
+        const double size = mu.abs().mean().item<double>(), variation = mu.std(2).mean().item<double>();
+        const double noise = (0.5 * logvar).exp().mean().item<double>();
+        qInfo("untrained latent: |mu| %.4f, std over time %.4f, noise std %.4f", size, variation, noise);
+        QVERIFY(variation > 0.25 * size);
+        QVERIFY(variation > 3 * noise);
+    }
+
     void aTinyModelOverfitsOneBatch() {
         auto cfg = WaveVaeConfig::preset("tiny");
         WaveVae vae(cfg);

@@ -128,6 +128,38 @@ private slots:
         QCOMPARE(int64_t(y->frames()), int64_t(88200));
     }
 
+    // reconstruct --family wavevae: stereo out at the input's length, distances per part.
+    void reconstructPrintsDistances() {
+        const QString cli = qEnvironmentVariable("MELSTUDIO_CLI");
+        if (cli.isEmpty()) QSKIP("MELSTUDIO_CLI is not set (run through ctest)");
+        const std::string out = dir("rec.wav");
+        QProcess p;
+        p.start(cli, {QStringLiteral("reconstruct"), QStringLiteral("--family"), QStringLiteral("wavevae"),
+                      QString::fromStdString(m_data + "/sub/b.wav"), QString::fromStdString(out), QStringLiteral("--model"),
+                      QString::fromStdString(dir("falls")), QStringLiteral("--json")});
+        QVERIFY(p.waitForFinished(60000));
+        QVERIFY2(p.exitCode() == 0, p.readAllStandardError().constData());
+        QStringList parts;
+        for (const QByteArray &line : p.readAllStandardOutput().split('\n')) {
+            if (line.trimmed().isEmpty()) continue;
+            const auto j = nlohmann::json::parse(line.toStdString());
+            QVERIFY(j["dac_mel"].get<double>() > 0 && std::isfinite(j["si_sdr_db"].get<double>()));
+            parts << QString::fromStdString(j["part"].get<std::string>());
+        }
+        QCOMPARE(parts, (QStringList{QStringLiteral("left"), QStringLiteral("right"), QStringLiteral("side")}));
+        auto y = audio::readAudio(out);
+        QVERIFY(y.ok());
+        QCOMPARE(y->channelCount(), 2);
+        QCOMPARE(int64_t(y->frames()), int64_t(88200));
+        QProcess bad;
+        bad.start(cli, {QStringLiteral("reconstruct"), QStringLiteral("--family"), QStringLiteral("wavevae"),
+                        QString::fromStdString(m_data + "/broken.wav"), QString::fromStdString(dir("rec2.wav")),
+                        QStringLiteral("--model"), QString::fromStdString(dir("falls"))});
+        QVERIFY(bad.waitForFinished(60000));
+        QCOMPARE(bad.exitCode(), 1);
+        QVERIFY(bad.readAllStandardError().contains("broken.wav"));
+    }
+
     void resumeIsBitExact() {
         const std::string straight = dir("straight"), split = dir("split");
         QCOMPARE(train("wavevae", testing::plus(common(straight), {"--steps", "6", "--checkpoint-every", "3"})), 0);

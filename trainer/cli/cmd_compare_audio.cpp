@@ -41,29 +41,13 @@ int run(const std::vector<std::string> &argv) {
             ++failed;
             continue;
         }
-        std::vector<std::pair<std::string, std::pair<std::vector<float>, std::vector<float>>>> parts;
-        const int ch = std::min(ref->channelCount(), est->channelCount());
-        for (int c = 0; c < ch; ++c)
-            parts.push_back({ch == 1 ? "mono" : c == 0 ? "left" : c == 1 ? "right" : "ch" + std::to_string(c),
-                             {est->channels[size_t(c)], ref->channels[size_t(c)]}});
-        if (ref->channelCount() == 2 && est->channelCount() == 2) {
-            auto side = [](const ms::audio::AudioBuffer &b) {
-                std::vector<float> s(b.frames());
-                for (size_t i = 0; i < s.size(); ++i) s[i] = 0.5f * (b.channels[0][i] - b.channels[1][i]);
-                return s;
-            };
-            parts.push_back({"side", {side(*est), side(*ref)}});
-        }
-        for (const auto &[name, pr] : parts) {
-            const double mel = ms::metrics::dacMelDistance(pr.first, pr.second, ref->sampleRate);
-            const double stft = ms::metrics::multiResolutionStftDistance(pr.first, pr.second);
-            const double sdr = ms::metrics::siSdr(pr.first, pr.second);
+        for (const auto &d : ms::metrics::channelDistances(*est, *ref)) {
             if (json)
-                std::printf("%s\n", nlohmann::json{{"estimate", path}, {"part", name}, {"dac_mel", mel},
-                                                   {"mrstft", stft}, {"si_sdr_db", sdr}}.dump().c_str());
+                std::printf("%s\n", nlohmann::json{{"estimate", path}, {"part", d.part}, {"dac_mel", d.dacMel},
+                                                   {"mrstft", d.mrstft}, {"si_sdr_db", d.siSdrDb}}.dump().c_str());
             else
-                std::printf("%s %-6s dac_mel %.4f  mrstft %.4f  si_sdr %.2f dB\n", path.c_str(), name.c_str(), mel,
-                            stft, sdr);
+                std::printf("%s %-6s dac_mel %.4f  mrstft %.4f  si_sdr %.2f dB\n", path.c_str(), d.part.c_str(), d.dacMel,
+                            d.mrstft, d.siSdrDb);
         }
     }
     return failed ? 1 : 0;

@@ -7,6 +7,7 @@
 #include "util/Fs.h"
 
 #include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace ms::models::wavevae {
@@ -14,9 +15,31 @@ namespace ms::models::wavevae {
 namespace {
 
 nn::NormConv conv(int in, int out, int kernel, int stride, int padding, int dilation, bool weightNorm,
-                  bool transposed = false, bool bias = true) {
-    return nn::normConv1d(in, out, kernel, stride, padding, dilation, 1,
-                          weightNorm ? nn::NormKind::Weight : nn::NormKind::None, transposed, bias);
+                  bool transposed = false, bool bias = true, double gain = 1.0) {
+    auto c = nn::normConv1d(in, out, kernel, stride, padding, dilation, 1,
+                            weightNorm ? nn::NormKind::Weight : nn::NormKind::None, transposed, bias);
+    // Variance-preserving initialisation: weights N(0, gain^2 / fan_in) (fan_in =
+    // in x kernel, / stride for a transposed conv, whose outputs each see
+    // kernel/stride taps per input channel), biases 0; the residual units' last
+    // convolution at gain 0.1, so that fifteen of them in a row start near the
+    // identity instead of doubling the variance each. PyTorch's default (uniform
+    // +-1/sqrt(fan_in)) shrinks a signal ~sqrt(3)x per convolution, ~50x through
+    // the encoder's seven, while the biases and Snake's non-negative sin^2 term add
+    // offsets that do not shrink: the untrained encoder's latent was a constant
+    // plus ~1 % signal, and 1000 steps of training did not undo it. On three
+    // held-out clips after 300 steps of the cpu preset this init gave DAC mel
+    // 4.36 / 4.89 / 3.54 against 4.78 / 6.67 / 4.16 with PyTorch's.
+    torch::NoGradGuard ng;
+    const double fan = double(in) * kernel / (transposed ? stride : 1);
+    auto &v = weightNorm ? c->weight_v : c->weight;
+    v.normal_(0.0, gain / std::sqrt(fan));
+    if (weightNorm) {
+        std::vector<int64_t> dims;
+        for (int64_t d = 1; d < v.dim(); ++d) dims.push_back(d);
+        c->weight_g.copy_(v.norm(2, dims, true));
+    }
+    if (bias) c->bias.zero_();
+    return c;
 }
 
 } // namespace
@@ -34,7 +57,7 @@ torch::Tensor SnakeImpl::forward(const torch::Tensor &x) {
 
 ResidualUnitImpl::ResidualUnitImpl(int c, int d, bool wn) {
     layers = register_module("layers", torch::nn::Sequential(Snake(c), conv(c, c, 7, 1, 3 * d, d, wn), Snake(c),
-                                                             conv(c, c, 1, 1, 0, 1, wn)));
+                                                             conv(c, c, 1, 1, 0, 1, wn, false, true, 0.1)));
 }
 
 torch::Tensor ResidualUnitImpl::forward(const torch::Tensor &x) { return x + layers->forward(x); }
@@ -56,7 +79,17 @@ WaveEncoderImpl::WaveEncoderImpl(const WaveVaeConfig &cfg) {
         s->push_back(WaveBlock(block));
     }
     s->push_back(Snake(cfg.channels.back()));
-    s->push_back(conv(cfg.channels.back(), 2 * cfg.latentDim, 3, 1, 1, 1, wn));
+    auto head = conv(cfg.channels.back(), 2 * cfg.latentDim, 3, 1, 1, 1, wn);
+    {
+        // The log-variance half starts at kInitialLogVar (noise std e^-3 = 0.05), not 0:
+        // at std 1 the reparameterisation noise drowns the untrained encoder's mu
+        // (|mu| ~ 0.1), the decoder learns to ignore the latent and the encoder then
+        // gets no gradient. The cpu preset collapsed so (the latent constant over
+        // time after 1000 steps). Imported weights replace this initial value.
+        torch::NoGradGuard ng;
+        head->bias.narrow(0, cfg.latentDim, cfg.latentDim).fill_(kInitialLogVar);
+    }
+    s->push_back(head);
     layers = register_module("layers", s);
 }
 

@@ -17,6 +17,9 @@
 
 namespace ms::models::wavevae {
 
+// The initial bias of the encoder's log-variance channels (WaveVae.cpp says why).
+constexpr double kInitialLogVar = -6.0;
+
 // Snake(x) = x + 1/beta * sin^2(alpha * x), per channel. alpha and beta are
 // stored as logarithms (Stable Audio's SnakeBeta with alpha_logscale: both
 // initialised to 0, i.e. alpha = beta = 1) and 1e-9 keeps 1/beta finite.
@@ -48,7 +51,8 @@ TORCH_MODULE(WaveBlock);
 
 // Encoder: Conv k7 (audio -> channels[0]); per block: three residual units at
 // the block's input width, Snake, Conv(kernel 2s, stride s, padding ceil(s/2));
-// then Snake + Conv k3 to 2 x latentDim (mu, log-variance).
+// then Snake + Conv k3 to 2 x latentDim (mu, log-variance; the log-variance
+// bias starts at kInitialLogVar).
 class WaveEncoderImpl : public torch::nn::Module {
 public:
     explicit WaveEncoderImpl(const WaveVaeConfig &cfg);

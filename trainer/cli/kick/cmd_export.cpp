@@ -2,7 +2,7 @@
 // --family wavevae, a wave VAE package: trainer/cli/wavevae).
 #include "cli/Args.h"
 #include "cli/Command.h"
-#include "cli/wavevae/Export.h"
+#include "cli/wavevae/Commands.h"
 #include "jobs/Train.h"
 
 #include <cstdio>

@@ -4,6 +4,7 @@
 #include "audio/Resample.h"
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/wavevae/Commands.h"
 #include "device/Device.h"
 #include "infer/kick/KickPipeline.h"
 #include "jobs/Train.h"
@@ -13,6 +14,8 @@
 namespace {
 
 int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae, const char *usage) {
+    for (size_t i = 0; viaVae && i + 1 < argv.size(); ++i)   // the other families
+        if (argv[i] == "--family" && argv[i + 1] == "wavevae") return ms::cli::wavevae::reconstruct(argv);
     ms::cli::Args a(argv, {"overwrite"});
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
@@ -97,7 +100,9 @@ const char *kRecUsage =
     "Audio -> log-mel -> VAE (mu) -> log-mel -> vocoder (Griffin-Lim without one, or with\n"
     "--vocoder griffinlim) -> OUT.wav.\n"
     "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).\n"
-    "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
+    "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).\n\n"
+    "   or: melstudio-cli reconstruct --family wavevae IN OUT.wav [--model M] [--json] ...\n"
+    "       (stereo through the wave VAE, with its distances to IN)";
 const char *kVocUsage =
     "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
     "                            [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"

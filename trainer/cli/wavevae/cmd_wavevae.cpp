@@ -6,10 +6,11 @@
 #include "device/Device.h"
 #include "io/SafeTensors.h"
 #include "io/TensorIO.h"
+#include "metrics/AudioMetrics.h"
 #include "io/Json.h"
 #include "io/ModelDirs.h"
 #include "models/wavevae/WaveVae.h"
-#include "cli/wavevae/Export.h"
+#include "cli/wavevae/Commands.h"
 #include "util/Fs.h"
 
 #include <cmath>
@@ -91,6 +92,33 @@ std::string stem(const std::string &path) {
     return fs::u8path(path).stem().string();
 }
 
+// A file as [2, L] float at the model's rate (mono doubled), or why not (the
+// message names the file): unreadable, more than two channels, empty, NaN/Inf.
+Result<torch::Tensor> loadStereo(const std::string &in, int rate) {
+    auto buf = audio::readAudio(in);
+    if (!buf) return fail(buf.error());
+    audio::AudioBuffer b = std::move(*buf);
+    if (b.channelCount() > 2)
+        return fail(in + ": " + std::to_string(b.channelCount()) + " channels; the wave VAE takes mono or stereo");
+    if (b.sampleRate != rate) {
+        auto r = audio::resample(b, rate);
+        if (!r) return fail(in + ": " + r.error());
+        b = std::move(*r);
+    }
+    const int64_t L = int64_t(b.frames());
+    if (L == 0) return fail(in + ": no samples");
+    auto x = torch::empty({2, L});
+    auto acc = x.accessor<float, 2>();
+    for (int ch = 0; ch < 2; ++ch) {
+        const auto &src = b.channels[size_t(std::min(ch, b.channelCount() - 1))];
+        for (int64_t i = 0; i < L; ++i) {
+            if (!std::isfinite(src[size_t(i)])) return fail(in + ": the audio holds NaN or infinite samples");
+            acc[ch][i] = src[size_t(i)];
+        }
+    }
+    return x;
+}
+
 int encode(const std::vector<std::string> &argv) {
     cli::Args a(argv);
     auto c = setup(a, kEncodeUsage);
@@ -103,48 +131,14 @@ int encode(const std::vector<std::string> &argv) {
                 cfg.latentDim, cfg.frameRate(), cfg.latentDim * cfg.frameRate() * 16 / 1000.0);
     int failed = 0;
     for (const auto &in : a.positionals()) {
-        auto buf = audio::readAudio(in);
-        if (!buf) {   // the reader's message names the file
-            std::fprintf(stderr, "encode: %s\n", buf.error().c_str());
+        auto loaded = loadStereo(in, cfg.sampleRate);
+        if (!loaded) {   // the message names the file
+            std::fprintf(stderr, "encode: %s\n", loaded.error().c_str());
             ++failed;
             continue;
         }
-        audio::AudioBuffer b = std::move(*buf);
-        if (b.channelCount() > 2) {
-            std::fprintf(stderr, "encode: %s: %d channels; the wave VAE takes mono or stereo\n", in.c_str(),
-                         b.channelCount());
-            ++failed;
-            continue;
-        }
-        if (b.sampleRate != cfg.sampleRate) {
-            auto r = audio::resample(b, cfg.sampleRate);
-            if (!r) {
-                std::fprintf(stderr, "encode: %s: %s\n", in.c_str(), r.error().c_str());
-                ++failed;
-                continue;
-            }
-            b = std::move(*r);
-        }
-        const int64_t L = int64_t(b.frames());
-        if (L == 0) {
-            std::fprintf(stderr, "encode: %s: no samples\n", in.c_str());
-            ++failed;
-            continue;
-        }
-        auto x = torch::empty({2, L});
-        bool finite = true;
-        for (int ch = 0; ch < 2; ++ch) {
-            const auto &src = b.channels[size_t(std::min(ch, b.channelCount() - 1))];
-            for (int64_t i = 0; i < L; ++i) {
-                if (!std::isfinite(src[size_t(i)])) finite = false;
-                x[ch][i] = src[size_t(i)];
-            }
-        }
-        if (!finite) {
-            std::fprintf(stderr, "encode: %s: the audio holds NaN or infinite samples\n", in.c_str());
-            ++failed;
-            continue;
-        }
+        const torch::Tensor &x = *loaded;
+        const int64_t L = x.size(1);
         auto lat = encodeChunked(*c->vae, x, c->chunk, c->overlap).contiguous();
         const std::string out = c->outDir + "/" + stem(in) + ".latent.safetensors";
         io::TensorView v{"latent", io::DType::F32, {lat.size(0), lat.size(1)}, lat.data_ptr<float>(),
@@ -262,6 +256,78 @@ int exportPackage(const std::vector<std::string> &argv) {
         return 1;
     }
     std::printf("wrote %s from %s%s\n", out.c_str(), description.c_str(), half ? " (float16)" : "");
+    return 0;
+}
+
+const char *kReconstructUsage =
+    "usage: melstudio-cli reconstruct --family wavevae IN OUT.wav [--model M] [--chunk 256] [--overlap 16]\n"
+    "                               [--threads N] [--json] [--overwrite]\n\n"
+    "Encodes IN with the wave VAE and decodes it back into OUT.wav (stereo, the model's rate, 16-bit, IN's\n"
+    "length), then prints the distances of the result to IN (at the model's rate): DAC mel, MR-STFT and\n"
+    "SI-SDR for the left, right and side signals, and the latent's size and bit rate at float16.\n"
+    "  --model M   as encode: the bundled wavevae-default when not given.";
+
+int reconstruct(const std::vector<std::string> &argv) {
+    cli::Args a(argv, {"json", "overwrite"});
+    a.get("family");
+    const bool json = a.has("json"), overwrite = a.has("overwrite");
+    const int64_t chunk = a.getInt64("chunk", 256), overlap = a.getInt64("overlap", 16);
+    device::configureThreads(a.getInt("threads", 0));
+    const std::string model = a.get("model");
+    if (!a.error().empty() || !a.unused().empty() || a.positionals().size() != 2 || chunk <= 0 || overlap < 0) {
+        std::fprintf(stderr, "reconstruct: %s\n%s\n",
+                     !a.error().empty() ? a.error().c_str()
+                     : !a.unused().empty() ? ("unknown option " + a.unused()[0]).c_str()
+                     : a.positionals().size() != 2 ? "give IN and OUT.wav"
+                                                    : "--chunk must be positive and --overlap not negative",
+                     kReconstructUsage);
+        return 2;
+    }
+    const std::string in = a.positionals()[0], out = a.positionals()[1];
+    auto dir = modelDir(model);
+    std::string description;
+    auto vae = dir ? loadWaveVae(*dir, &description) : Result<WaveVae>(fail(dir.error()));
+    if (!vae) {
+        std::fprintf(stderr, "reconstruct: %s\n", vae.error().c_str());
+        return 1;
+    }
+    const auto &cfg = (*vae)->config();
+    auto x = loadStereo(in, cfg.sampleRate);
+    if (!x) {
+        std::fprintf(stderr, "reconstruct: %s\n", x.error().c_str());
+        return 1;
+    }
+    const int64_t L = x->size(1);
+    torch::NoGradGuard ng;
+    auto lat = encodeChunked(**vae, *x, chunk, overlap);
+    auto y = decodeChunked(**vae, lat, chunk, overlap).narrow(1, 0, L).clamp(-1, 1).contiguous();
+    audio::AudioBuffer ref, est;
+    ref.sampleRate = est.sampleRate = cfg.sampleRate;
+    for (int c = 0; c < 2; ++c) {
+        auto xc = (*x)[c].contiguous();
+        ref.channels.emplace_back(xc.data_ptr<float>(), xc.data_ptr<float>() + L);
+        est.channels.emplace_back(y[c].data_ptr<float>(), y[c].data_ptr<float>() + L);
+    }
+    audio::WriteOptions wo;
+    wo.format = audio::SampleFormat::Pcm16;
+    wo.overwrite = overwrite;
+    if (Status st = audio::writeAudio(out, est, wo); !st) {
+        std::fprintf(stderr, "reconstruct: %s\n", st.error().c_str());
+        return 1;
+    }
+    const double kbps = cfg.latentDim * cfg.frameRate() * 16 / 1000.0;
+    if (!json)
+        std::printf("%s -> %s with %s: latent [%lld, %lld] (%.1f kb/s at float16)\n", in.c_str(), out.c_str(),
+                    description.c_str(), (long long)lat.size(0), (long long)lat.size(1), kbps);
+    for (const auto &d : metrics::channelDistances(est, ref)) {
+        if (json)
+            std::printf("%s\n", nlohmann::json{{"input", in}, {"output", out}, {"part", d.part}, {"dac_mel", d.dacMel},
+                                               {"mrstft", d.mrstft}, {"si_sdr_db", d.siSdrDb},
+                                               {"latent_kbps_fp16", kbps}}.dump().c_str());
+        else
+            std::printf("  %-6s dac_mel %.4f  mrstft %.4f  si_sdr %.2f dB\n", d.part.c_str(), d.dacMel, d.mrstft,
+                        d.siSdrDb);
+    }
     return 0;
 }
 
