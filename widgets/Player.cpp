@@ -22,10 +22,15 @@ bool Player::hasOutputDevice()
     return has;
 }
 
-bool Player::play(const std::vector<float> &samples, int rate)
+bool Player::play(const std::vector<float> &samples, int rate) { return playChannels({samples}, rate); }
+
+bool Player::playChannels(const std::vector<std::vector<float>> &channels, int rate)
 {
     stop();
-    if (samples.empty() || rate <= 0) return false;
+    if (channels.empty() || channels[0].empty() || rate <= 0) return false;
+    const int nIn = int(channels.size());
+    for (const auto &c : channels)
+        if (c.size() != channels[0].size()) return false;
     const QAudioDevice device = QMediaDevices::defaultAudioOutput();
     if (device.isNull()) {
         emit errorOccurred(tr("No audio output device is available; playback is off."));
@@ -33,27 +38,33 @@ bool Player::play(const std::vector<float> &samples, int rate)
     }
     QAudioFormat format;
     format.setSampleRate(rate);
-    format.setChannelCount(1);
+    format.setChannelCount(nIn);
     format.setSampleFormat(QAudioFormat::Int16);
-    std::vector<float> data = samples;
+    std::vector<std::vector<float>> data = channels;
     if (!device.isFormatSupported(format)) {
         format = device.preferredFormat();
-        if (format.sampleRate() != rate) {
-            auto r = ms::audio::resample(samples, rate, format.sampleRate());
-            if (!r) {
-                emit errorOccurred(tr("Cannot resample for playback: %1").arg(QString::fromStdString(r.error())));
-                return false;
+        if (format.sampleRate() != rate)
+            for (auto &c : data) {
+                auto r = ms::audio::resample(c, rate, format.sampleRate());
+                if (!r) {
+                    emit errorOccurred(tr("Cannot resample for playback: %1").arg(QString::fromStdString(r.error())));
+                    return false;
+                }
+                c = std::move(r.value());
             }
-            data = std::move(r.value());
-        }
     }
     const int ch = std::max(1, format.channelCount());
     const int bytes = format.bytesPerSample();
-    QByteArray pcm(qsizetype(data.size()) * ch * bytes, Qt::Uninitialized);
+    const size_t frames = data[0].size();
+    QByteArray pcm(qsizetype(frames) * ch * bytes, Qt::Uninitialized);
     char *out = pcm.data();
-    for (float v : data) {
-        v = std::clamp(v, -1.0f, 1.0f);
+    for (size_t i = 0; i < frames; ++i) {
+        float mix = 0;
+        for (const auto &c : data) mix += c[i];
+        mix /= float(nIn);
         for (int c = 0; c < ch; ++c, out += bytes) {
+            // Channel c of the input where it has one; the mix elsewhere (mono devices, extra channels).
+            float v = std::clamp(ch == 1 || c >= nIn ? (nIn == 1 ? data[0][i] : mix) : data[size_t(c)][i], -1.0f, 1.0f);
             switch (format.sampleFormat()) {
             case QAudioFormat::UInt8: { quint8 s = quint8(128 + v * 127); std::memcpy(out, &s, 1); break; }
             case QAudioFormat::Int16: { qint16 s = qint16(v * 32767); std::memcpy(out, &s, 2); break; }

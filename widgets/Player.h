@@ -1,5 +1,5 @@
 #pragma once
-// Plays mono float samples through the default audio output (QAudioSink).
+// Plays float samples, mono or stereo, through the default audio output (QAudioSink).
 // Without an audio device it reports an error and never crashes.
 
 #include <QObject>
@@ -23,6 +23,9 @@ public:
     // Starts playing `samples` at `rate`; stops what was playing. False (and
     // errorOccurred) when no device can play it.
     bool play(const std::vector<float> &samples, int rate);
+    // The same for several channels of equal length (stereo plays as stereo where
+    // the device has two channels; mixed to mono where it has one).
+    bool playChannels(const std::vector<std::vector<float>> &channels, int rate);
     // Stops playback (no-op when idle).
     void stop();
     bool isPlaying() const { return m_playing; }

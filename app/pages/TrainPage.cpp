@@ -577,10 +577,16 @@ void TrainPage::refresh()
                     total = e.data.value(QStringLiteral("total_steps")).toInteger();
             QString eta = QStringLiteral("—");
             if (pts.size() > 1 && total > p.step) {
-                const auto &q = pts.front();
+                // The rate of the last 50 points: the run's whole span would count the
+                // time it lay paused between a stop and a resume.
+                const auto &q = pts[std::max<qsizetype>(0, pts.size() - 50)];
                 const double perStep = (p.time - q.time) / std::max<qint64>(1, p.step - q.step);
-                const int sec = int((total - p.step) * perStep);
-                eta = QStringLiteral("%1:%2").arg(sec / 60).arg(sec % 60, 2, 10, QLatin1Char('0'));
+                const qint64 sec = qint64((total - p.step) * perStep);
+                eta = sec >= 3600 ? QStringLiteral("%1:%2:%3")
+                                            .arg(sec / 3600)
+                                            .arg(sec / 60 % 60, 2, 10, QLatin1Char('0'))
+                                            .arg(sec % 60, 2, 10, QLatin1Char('0'))
+                                  : QStringLiteral("%1:%2").arg(sec / 60).arg(sec % 60, 2, 10, QLatin1Char('0'));
             }
             QString stats = tr("<b>step</b> %1 / %2 &nbsp; <b>lr</b> %3 &nbsp; <b>samples/s</b> %4 &nbsp; <b>ETA</b> %5 &nbsp; <b>memory</b> %6 MB")
                                 .arg(p.step)

@@ -306,12 +306,15 @@ void LatentPage::togglePlay(bool decodedSide)
             m_player->stop();
             return;
         }
-        at = m_player->positionSeconds();   // A/B: the other side from the same moment
+        at = m_playFrom + m_player->positionSeconds();   // A/B: the other side from the same moment
     }
-    const auto mid = midOf(*clip);
-    const size_t from = std::min(mid.size(), size_t(at * clip->rate));
+    // In stereo: the side signal is half of what the wave VAE is judged on.
+    const size_t from = std::min(clip->channels[0].size(), size_t(at * clip->rate));
+    std::vector<std::vector<float>> ch;
+    for (const auto &c : clip->channels) ch.emplace_back(c.begin() + ptrdiff_t(from), c.end());
     m_playingDecoded = decodedSide;
-    m_player->play(std::vector<float>(mid.begin() + ptrdiff_t(from), mid.end()), clip->rate);
+    m_playFrom = double(from) / clip->rate;
+    m_player->playChannels(ch, clip->rate);
 }
 
 void LatentPage::openFileDialog()

@@ -97,6 +97,7 @@ private:
     class QTimer *m_poll = nullptr;
     int m_ticket = 0;
     bool m_playingDecoded = false;
+    double m_playFrom = 0;   // seconds into the clip where the current playback started
     QString m_status;
 
     ms::widgets::SpectrogramView *m_views[2];
