@@ -1,5 +1,6 @@
 // melstudio-cli bench-sr: super-resolution speed and memory on this machine.
 #include "cli/Args.h"
+#include "cli/Bench.h"
 #include "cli/Command.h"
 #include "device/Device.h"
 #include "infer/sr/SrPipeline.h"
@@ -32,21 +33,8 @@ const char *kUsage =
     "Each line reports milliseconds, x real time where it applies, and the process's peak memory so far\n"
     "(VmHWM). --json: one object per line.";
 
-double peakMb() {
-    std::ifstream f("/proc/self/status");
-    std::string line;
-    while (std::getline(f, line))
-        if (line.rfind("VmHWM:", 0) == 0) return std::atof(line.c_str() + 6) / 1024.0;
-    return 0;
-}
-
-template <class F>
-double timeMs(F &&f, int reps) {
-    f();   // warm-up
-    const auto t0 = std::chrono::steady_clock::now();
-    for (int i = 0; i < reps; ++i) f();
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count() / reps;
-}
+using ms::cli::peakMb;
+using ms::cli::timeMs;
 
 int run(const std::vector<std::string> &argv) {
     namespace sr = ms::infer::sr;
