@@ -226,6 +226,25 @@ private slots:
         QCOMPARE(train("wavevae", testing::plus(common(dir("warm-bad")), {"--steps", "1", "--init-from", dir("nothing")})), 1);
     }
 
+    // --encoder-start N: the decoder learns alone on the initial encoder until step N.
+    void encoderStartFreezesTheEncoder() {
+        auto encoderOf = [](const std::string &run, int step) {
+            std::map<std::string, std::string> enc;
+            for (const auto &[k, v] : testing::tensorBytes(run + "/checkpoints/" + std::to_string(step) + "/wavevae.safetensors"))
+                if (k.rfind("encoder.", 0) == 0) enc[k] = v;
+            return enc;
+        };
+        const std::string one = dir("frozen1"), three = dir("frozen3"), thawed = dir("thawed");
+        QCOMPARE(train("wavevae", testing::plus(common(one), {"--steps", "1", "--encoder-start", "10"})), 0);
+        QCOMPARE(train("wavevae", testing::plus(common(three), {"--steps", "3", "--encoder-start", "10"})), 0);
+        QCOMPARE(train("wavevae", testing::plus(common(thawed), {"--steps", "3", "--encoder-start", "1"})), 0);
+        QVERIFY(!encoderOf(one, 1).empty());
+        QVERIFY(encoderOf(one, 1) == encoderOf(three, 3));      // frozen: still the initial weights
+        QVERIFY(encoderOf(three, 3) != encoderOf(thawed, 3));   // trained from step 1 on
+        QVERIFY(testing::tensorBytes(one + "/checkpoints/1/wavevae.safetensors") !=
+                testing::tensorBytes(three + "/checkpoints/3/wavevae.safetensors"));   // the decoder learned
+    }
+
     void badInputIsNamed() {
         const QString cli = qEnvironmentVariable("MELSTUDIO_CLI");
         if (cli.isEmpty()) QSKIP("MELSTUDIO_CLI is not set (run through ctest)");

@@ -2,6 +2,8 @@
 #include "cli/Args.h"
 #include "cli/Command.h"
 #include "cli/sr/ParamsSr.h"
+#include "io/Json.h"
+#include "io/ModelDirs.h"
 #include "models/kick/Tools.h"
 #include "models/wavevae/WaveVae.h"
 
@@ -13,6 +15,7 @@ namespace {
 
 const char *kUsage =
     "usage: melstudio-cli params [--family kick|sr|wavevae] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
+    "Without --family, a --model package's model.json names it (kick otherwise).\n"
     "--family wavevae (presets paper, cpu, tiny): the Snake waveform VAE's encoder and decoder beside Stable\n"
     "Audio Open's autoencoder (Oobleck, ~156 M), with the reason for the difference.\n"
     "--family sr (presets audiosr, tiny): the super-resolution model's parts beside design document 000's\n"
@@ -29,7 +32,12 @@ const char *kUsage =
 int run(const std::vector<std::string> &argv) {
     namespace mk = ms::models::kick;
     ms::cli::Args a(argv, {"json", "shapes", "keys", "no-global"});
-    const std::string family = a.get("family", "kick");
+    std::string family = a.get("family");
+    if (family.empty() && !a.get("model").empty()) {   // a package says its family (model.json "family")
+        auto j = ms::io::readJsonFile(ms::io::newestCheckpointDir(a.get("model")) + "/model.json");
+        if (j && ms::io::jsonValueOr<std::string>(*j, "family", "") == "wavevae") family = "wavevae";
+    }
+    if (family.empty()) family = "kick";
     const bool keys = a.has("keys");
     if (family == "sr") {
         const bool noGlobal = a.has("no-global");
@@ -43,20 +51,33 @@ int run(const std::vector<std::string> &argv) {
     }
     if (family == "wavevae") {
         namespace mw = ms::models::wavevae;
-        const std::string preset = a.get("preset", "paper");
+        const std::string model = a.get("model");
+        std::string preset = a.get("preset", "paper");
         const bool js = a.has("json");
+        a.has("shapes");   // accepted (the Models page asks every package so); the wave VAE prints none
         if (!a.unused().empty()) {
             std::fprintf(stderr, "params: unknown option %s\n%s\n", a.unused()[0].c_str(), kUsage);
             return 2;
         }
-        mw::WaveVaeConfig cfg;
-        try {
-            cfg = mw::WaveVaeConfig::preset(preset);
-        } catch (const std::exception &e) {
-            std::fprintf(stderr, "params: %s\n", e.what());
-            return 2;
+        mw::WaveVae vae{nullptr};
+        if (!model.empty()) {
+            auto loaded = mw::loadWaveVae(ms::io::newestCheckpointDir(model));
+            if (!loaded) {
+                std::fprintf(stderr, "params: %s\n", loaded.error().c_str());
+                return 1;
+            }
+            vae = *loaded;
+            preset = "model " + model;
+        } else {
+            try {
+                vae = mw::WaveVae(mw::WaveVaeConfig::preset(preset));
+                preset = "preset " + preset;
+            } catch (const std::exception &e) {
+                std::fprintf(stderr, "params: %s\n", e.what());
+                return 2;
+            }
         }
-        mw::WaveVae vae(cfg);
+        const mw::WaveVaeConfig cfg = vae->config();
         auto count = [](const torch::nn::Module &m) {
             int64_t n = 0;
             for (const auto &p : m.parameters()) n += p.numel();
@@ -74,12 +95,12 @@ int run(const std::vector<std::string> &argv) {
                 std::printf("%s\n", nlohmann::json{{"module", m}, {"params", n}}.dump().c_str());
             return 0;
         }
-        std::printf("wavevae preset %s: %d channels in, widths", preset.c_str(), cfg.audioChannels);
+        std::printf("wavevae %s: %d channels in, widths", preset.c_str(), cfg.audioChannels);
         for (int c : cfg.channels) std::printf(" %d", c);
         std::printf(", hop %d (%.2f frames/s), latent %d\n", cfg.hop(), cfg.frameRate(), cfg.latentDim);
         std::printf("  encoder %14lld\n  decoder %14lld\n  total   %14lld\n", (long long)e, (long long)d,
                     (long long)(e + d));
-        if (preset == "paper")
+        if (preset == "preset paper")
             std::printf("Stable Audio Open's autoencoder (Oobleck): ~156 M (encoder 77,989,888, decoder 78,122,626).\n"
                         "The document's table makes each block twice as wide at its input (128 -> 256 in the first\n"
                         "block where Oobleck stays at 128) and keeps 2048 -> 2048 in the last (Oobleck: 1024 -> 2048);\n"

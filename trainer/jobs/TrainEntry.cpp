@@ -76,6 +76,8 @@ wavevae:    the Snake waveform VAE (document 002) on random stereo crops of ever
             --lr 1.5e-4 --beta1 0.8 --beta2 0.99 --weight-decay 1e-3 (Stable Audio's autoencoder)
             --lambda-sum-diff 1 (MR-STFT of (L+R)/2 and (L-R)/2, averaged) --lambda-channels 0.5 (of L, R)
             --lambda-kl 1e-4 --mrstft-ffts 2048,1024,512,256,128,64,32 (SC + log-magnitude L1, hop FFT/4)
+            --spectral-convergence standard|symmetric (||Y-G||/||Y||, or /(||Y||+||G||) as the vocoders)
+            --encoder-start 0 (steps that train the decoder alone on the initial encoder)
             --lambda-l1 0 (waveform L1) --disc-start -1 (step of the adversarial phase; -1 = none)
             --discriminators mrd|mpd,mrd (per channel) --lambda-adv 0.1 --lambda-fm 5 --disc-lr 3e-4 (hinge)
             --disc-segment 0 (samples of each channel the discriminators see; 0 = the crop)

@@ -1,6 +1,6 @@
 // melstudio-cli train wavevae: the Snake waveform VAE (design document 002) on
 // random stereo crops of an audio folder. Losses as Stable Audio's autoencoder
-// recipe: multi-resolution STFT (spectral convergence + log-magnitude L1) of the
+// recipe: multi-resolution STFT (spectral convergence as auraloss's + log-magnitude L1) of the
 // sum and difference signals (x1, averaged) and of each channel (x0.5 each), plus
 // KL x1e-4 ((mu^2 + var - log var - 1) summed over latent channels, mean over
 // batch and frames). Optional (--disc-start N) from step N on: an adversarial
@@ -162,6 +162,10 @@ public:
         m_fftsText = a.get("mrstft-ffts", c.preset == "tiny" ? "512,256,128,64,32" : "2048,1024,512,256,128,64,32");
         m_maxMinutes = a.getDouble("max-minutes", 60.0);
         m_lambdaL1 = a.getDouble("lambda-l1", 0.0);
+        m_encoderStart = a.getInt64("encoder-start", 0);
+        m_scForm = a.get("spectral-convergence", "standard");
+        if (m_scForm != "standard" && m_scForm != "symmetric")
+            return fail("--spectral-convergence: '" + m_scForm + "' is not standard or symmetric");
         m_discStart = a.getInt64("disc-start", -1);
         m_discText = a.get("discriminators", "mrd");
         m_lambdaAdv = a.getDouble("lambda-adv", 0.1);
@@ -223,7 +227,9 @@ public:
         m_opt = std::make_unique<torch::optim::AdamW>(
                 m_vae->parameters(),
                 torch::optim::AdamWOptions(m_lr).betas({m_beta1, m_beta2}).weight_decay(m_wd));
-        m_mrstft = std::make_unique<losses::MultiResolutionStftLoss>(m_ffts, device);
+        m_mrstft = std::make_unique<losses::MultiResolutionStftLoss>(
+                m_ffts, device, m_scForm == "standard" ? losses::SpectralConvergence::Standard
+                                                       : losses::SpectralConvergence::Symmetric);
         if (adversarial()) {
             const models::vocoder::VocoderConfig dcfg;   // the vocoders' discriminator sizes
             m_mrd = models::vocoder::MultiResolutionDiscriminator(dcfg);
@@ -299,7 +305,20 @@ public:
         const int64_t frames = m_cfg.framesFor(m_segment);
         auto eps = mine(torch::randn({global(B), m_cfg.latentDim, frames})).to(m_device);
         m_opt->zero_grad();
-        auto outp = m_vae->forward(y, eps);
+        // --encoder-start: until then the encoder stays as initialised (a fixed
+        // random projection that follows the audio) and only the decoder learns
+        // to read it; then both train.
+        WaveVaeOutput outp;
+        if (step < m_encoderStart) {
+            torch::Tensor mu, logvar;
+            {
+                torch::NoGradGuard ng;
+                std::tie(mu, logvar) = m_vae->encode(y);
+            }
+            outp = {m_vae->decode(mu + eps * torch::exp(0.5 * logvar)), mu, logvar};
+        } else {
+            outp = m_vae->forward(y, eps);
+        }
         auto g = outp.recon;
         std::map<std::string, double> out;
         auto yl = y.select(1, 0), yr = y.select(1, 1), gl = g.select(1, 0), gr = g.select(1, 1);
@@ -430,6 +449,9 @@ public:
                 {"betas", {m_beta1, m_beta2}}, {"weight_decay", m_wd}, {"lambda_kl", m_klWeight},
                 {"lambda_sum_diff", m_lambdaSumDiff}, {"lambda_channels", m_lambdaChannels},
                 {"mrstft_ffts", m_ffts}, {"max_minutes", m_maxMinutes}, {"lambda_l1", m_lambdaL1},
+                {"encoder_frozen_until_step", m_encoderStart},
+                {"spectral_convergence", m_scForm == "standard" ? "||Y-G||/||Y|| (auraloss), floored"
+                                                                : "||Y-G||/(||Y||+||G||)"},
                 {"adversarial", adversarial() ? nlohmann::json{{"from_step", m_discStart}, {"discriminators", m_discText},
                                                               {"loss", "hinge"}, {"lambda_adv", m_lambdaAdv},
                                                               {"lambda_fm", m_lambdaFm}, {"disc_lr", m_discLr},
@@ -441,7 +463,7 @@ public:
         return {{"segment", m_segment}, {"lr", m_lr}, {"beta1", m_beta1}, {"beta2", m_beta2},
                 {"weight-decay", m_wd}, {"lambda-kl", m_klWeight}, {"lambda-sum-diff", m_lambdaSumDiff},
                 {"lambda-channels", m_lambdaChannels}, {"mrstft-ffts", m_fftsText}, {"max-minutes", m_maxMinutes},
-                {"lambda-l1", m_lambdaL1}, {"disc-start", m_discStart}, {"discriminators", m_discText},
+                {"lambda-l1", m_lambdaL1}, {"encoder-start", m_encoderStart}, {"spectral-convergence", m_scForm}, {"disc-start", m_discStart}, {"discriminators", m_discText},
                 {"lambda-adv", m_lambdaAdv}, {"lambda-fm", m_lambdaFm}, {"disc-lr", m_discLr},
                 {"disc-segment", m_discSegment}, {"init-from", m_initFrom}};
     }
@@ -454,12 +476,12 @@ private:
     int m_batch = 4, m_segment = 65536;
     double m_lr = 1.5e-4, m_beta1 = 0.8, m_beta2 = 0.99, m_wd = 1e-3, m_klWeight = 1e-4;
     double m_lambdaSumDiff = 1.0, m_lambdaChannels = 0.5, m_maxMinutes = 60.0, m_lambdaL1 = 0.0;
-    long long m_discStart = -1;
+    long long m_discStart = -1, m_encoderStart = 0;
     double m_lambdaAdv = 0.1, m_lambdaFm = 5.0, m_discLr = 3e-4;
     int m_discSegment = 0;
     std::string m_initFrom;
     torch::Tensor m_discStarts;   // this step's --disc-segment windows, [B * 2]
-    std::string m_fftsText, m_discText = "mrd";
+    std::string m_fftsText, m_discText = "mrd", m_scForm = "standard";
     std::vector<int> m_ffts;
     torch::Device m_device = torch::kCPU;
     const AudioFolderData *m_data = nullptr;
