@@ -224,6 +224,13 @@ private slots:
         qInfo("first-step loss from the package %.3f, from scratch %.3f", w, c);
         QVERIFY(w < 0.9 * c);
         QCOMPARE(train("wavevae", testing::plus(common(dir("warm-bad")), {"--steps", "1", "--init-from", dir("nothing")})), 1);
+        // The run records the checkpoint it started from, and resumes without it.
+        auto snap = jobs::RunReader::read(warm);
+        QCOMPARE(snap->run["recipe"]["init_from"].get<std::string>(), pkg);
+        const std::string moved = pkg + "-moved";
+        std::filesystem::rename(pkg, moved);
+        QCOMPARE(train("wavevae", {"--run", warm, "--resume", "--steps", "2"}), 0);
+        std::filesystem::rename(moved, pkg);
     }
 
     // --encoder-start N: the decoder learns alone on the initial encoder until step N.

@@ -173,6 +173,9 @@ public:
         m_discLr = a.getDouble("disc-lr", 3e-4);
         m_discSegment = a.getInt("disc-segment", 0);
         m_initFrom = a.get("init-from");
+        // A resume from a checkpoint takes every weight from it, not from --init-from
+        // (which may have moved on or gone since).
+        m_resuming = c.resume && io::newestCheckpointDir(c.runDir) != c.runDir;
         if (m_discSegment < 0 || m_discSegment > m_segment)
             return fail("--disc-segment must be 0 (the whole crop) or at most --segment");
         if (m_discStart >= 0) {   // the STFT discriminator pads by half its largest FFT
@@ -214,8 +217,9 @@ public:
         m_data = dynamic_cast<const AudioFolderData *>(&data);
         if (!m_data) return fail("train wavevae needs a folder of audio files");
         m_vae = WaveVae(m_cfg);
-        if (!m_initFrom.empty()) {   // start from another run's weights (a new optimizer)
-            auto from = loadWaveVae(io::newestCheckpointDir(m_initFrom));
+        if (!m_initFrom.empty() && !m_resuming) {   // start from another run's weights (a new optimizer)
+            m_initFromResolved = io::newestCheckpointDir(m_initFrom);
+            auto from = loadWaveVae(m_initFromResolved);
             if (!from) return fail("--init-from: " + from.error());
             if ((*from)->config().toJson() != m_cfg.toJson())
                 return fail("--init-from: " + m_initFrom + " is not a wave VAE of preset " + m_preset);
@@ -449,7 +453,7 @@ public:
                 {"betas", {m_beta1, m_beta2}}, {"weight_decay", m_wd}, {"lambda_kl", m_klWeight},
                 {"lambda_sum_diff", m_lambdaSumDiff}, {"lambda_channels", m_lambdaChannels},
                 {"mrstft_ffts", m_ffts}, {"max_minutes", m_maxMinutes}, {"lambda_l1", m_lambdaL1},
-                {"encoder_frozen_until_step", m_encoderStart},
+                {"encoder_frozen_until_step", m_encoderStart}, {"init_from", m_initFromResolved},
                 {"spectral_convergence", m_scForm == "standard" ? "||Y-G||/||Y|| (auraloss), floored"
                                                                 : "||Y-G||/(||Y||+||G||)"},
                 {"adversarial", adversarial() ? nlohmann::json{{"from_step", m_discStart}, {"discriminators", m_discText},
@@ -479,7 +483,8 @@ private:
     long long m_discStart = -1, m_encoderStart = 0;
     double m_lambdaAdv = 0.1, m_lambdaFm = 5.0, m_discLr = 3e-4;
     int m_discSegment = 0;
-    std::string m_initFrom;
+    bool m_resuming = false;
+    std::string m_initFrom, m_initFromResolved;   // as given; the checkpoint it named when the run started
     torch::Tensor m_discStarts;   // this step's --disc-segment windows, [B * 2]
     std::string m_fftsText, m_discText = "mrd", m_scForm = "standard";
     std::vector<int> m_ffts;
