@@ -1285,6 +1285,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
         <translation> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</translation>
     </message>
+    <message>
+        <source>%1 is not a folder: the wave VAE trains on a folder of audio files.</source>
+        <translation>%1 is not a folder: the wave VAE trains on a folder of audio files.</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPreview</name>

@@ -1275,6 +1275,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</source>
         <translation> &amp;nbsp; &lt;b&gt;进程数&lt;/b&gt; %1（每个进程 样本/秒：%2）</translation>
     </message>
+    <message>
+        <source>%1 is not a folder: the wave VAE trains on a folder of audio files.</source>
+        <translation>%1 不是文件夹：波形 VAE 在音频文件夹上训练。</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::TrainPreview</name>

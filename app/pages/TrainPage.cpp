@@ -69,7 +69,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_form = new QFormLayout(m_jobBox);
     for (auto &l : m_formLabels) l = new QLabel;
     m_model = new QComboBox;
-    m_model->addItems({QStringLiteral("vae"), QStringLiteral("diffusion"), QStringLiteral("vocoder")});
+    m_model->addItems({QStringLiteral("vae"), QStringLiteral("diffusion"), QStringLiteral("vocoder"), QStringLiteral("wavevae")});
     m_dataset = new QLineEdit;
     m_browseData = new QPushButton(QStringLiteral("…"));
     auto *dataRow = new QHBoxLayout;
@@ -83,7 +83,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_device = new QComboBox;
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     m_preset = new QComboBox;
-    m_preset->addItems({QStringLiteral("tiny"), QStringLiteral("paper")});
+    m_preset->addItems({QStringLiteral("tiny"), QStringLiteral("paper"), QStringLiteral("cpu")});   // cpu: wavevae, vocoder --arch istft
     m_steps = new QSpinBox;
     m_steps->setRange(0, 10000000);
     m_steps->setSpecialValueText(QStringLiteral("—"));
@@ -356,10 +356,17 @@ bool TrainPage::start(bool resume)
             m_state->setText(tr("Choose a dataset folder first (one made on the Dataset page)."));
             return false;
         }
+        const bool audioFolder = m_model->currentText() == QLatin1String("wavevae");   // any folder of audio files
         // Accept the aggregated folder as well as its processed/ sub-folder.
-        if (QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
+        if (!audioFolder && QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
             data = QDir(data).filePath(QStringLiteral("processed"));
-        if (!QFileInfo::exists(QDir(data).filePath(QStringLiteral("index.json")))) {
+        if (audioFolder && !QFileInfo(data).isDir()) {
+            m_state->setText(tr("%1 is not a folder: the wave VAE trains on a folder of audio files.")
+                                 .arg(QDir::toNativeSeparators(data)));
+            emit message(m_state->text());
+            return false;
+        }
+        if (!audioFolder && !QFileInfo::exists(QDir(data).filePath(QStringLiteral("index.json")))) {
             m_state->setText(tr("%1 is not a preprocessed dataset (no index.json in it or in processed/). "
                                 "Aggregate and preprocess it on the Dataset page first.")
                                  .arg(QDir::toNativeSeparators(data)));
@@ -523,6 +530,15 @@ void TrainPage::openRun(const QString &dir)
     m_shownCheckpoints.clear();
     m_preview->clear();
     m_watcher->setRunDir(dir);
+    // The form shows what the run is (its model and preset), not what was last chosen.
+    if (!dir.isEmpty()) {
+        m_watcher->poll();
+        const QJsonObject &info = m_watcher->runInfo();
+        const int mi = m_model->findText(info.value(QStringLiteral("job")).toString());
+        const int pi = m_preset->findText(info.value(QStringLiteral("preset")).toString());
+        if (mi >= 0) m_model->setCurrentIndex(mi);
+        if (pi >= 0) m_preset->setCurrentIndex(pi);
+    }
     m_state->setText(tr("Watching %1").arg(QDir::toNativeSeparators(dir)));
     // A job still running in this folder (started by this studio or an earlier one) is
     // watched and can be stopped from here; another folder's job is no longer ours to show.

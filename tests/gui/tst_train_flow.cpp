@@ -6,6 +6,8 @@
 #include "RunJob.h"
 #include "RunWatcher.h"
 #include "pages/TrainPage.h"
+#include "pages/TrainPreview.h"
+#include "audio/AudioFile.h"
 #include "pages/kick/GeneratePage.h"
 
 #include "StudioTestUtil.h"
@@ -18,6 +20,8 @@
 #include <QStandardPaths>
 #include <QTemporaryDir>
 #include <QTest>
+
+#include <cmath>
 
 using namespace ms::app;
 using namespace studio_test;
@@ -64,6 +68,42 @@ private slots:
         QVERIFY(!page.start(true));   // nothing to resume there
         QVERIFY2(page.stateText().contains(QLatin1String("no run.json")), qPrintable(page.stateText()));
         QVERIFY(!QFileInfo::exists(run));
+    }
+
+    // The wave VAE trains from the page on any folder of audio files; its preview
+    // shows the latent; a page that opens the run shows its model and preset.
+    void aWaveVaeRunStartsOnAnAudioFolder()
+    {
+        const QString music = m_data.filePath(QStringLiteral("music"));
+        QDir().mkpath(music);
+        for (int k = 0; k < 2; ++k) {
+            ms::audio::AudioBuffer b;
+            b.sampleRate = 44100;
+            for (int c = 0; c < 2; ++c) {
+                std::vector<float> x(44100);
+                for (size_t i = 0; i < x.size(); ++i) x[i] = 0.3f * std::sin(float(i) * (0.02f + 0.01f * k + 0.003f * c));
+                b.channels.push_back(std::move(x));
+            }
+            QVERIFY(ms::audio::writeAudio(QDir(music).filePath(QStringLiteral("m%1.wav").arg(k)).toStdString(), b).ok());
+        }
+        const QString runs = QDir(m_data.filePath(QStringLiteral("studio"))).filePath(QStringLiteral("runs"));
+        const QString run = QDir(runs).filePath(QStringLiteral("wave"));
+        TrainPage page;
+        page.setJob(QStringLiteral("wavevae"), QDir(music).filePath(QStringLiteral("m0.wav")), run, QStringLiteral("tiny"), 4);
+        QVERIFY(!page.start(false));   // a file, not a folder
+        QVERIFY2(page.stateText().contains(QLatin1String("not a folder")), qPrintable(page.stateText()));
+        QVERIFY(!QFileInfo::exists(run));
+        page.setJob(QStringLiteral("wavevae"), music, run, QStringLiteral("tiny"), 4,
+                    QStringLiteral("--batch 2 --log-every 1 --threads 1 --checkpoint-every 4"));
+        QVERIFY2(page.start(false), qPrintable(page.stateText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 90000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.stateText(), QStringLiteral("Finished."), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.preview()->latentShown(), 5000);
+
+        TrainPage other;
+        other.setJob(QStringLiteral("vae"), QString(), QString(), QStringLiteral("paper"), 0);
+        other.openRun(run);
+        QCOMPARE(other.formModel(), QStringLiteral("wavevae"));
     }
 
     void aDatasetBecomesAGeneratingModelInTheStudio()
