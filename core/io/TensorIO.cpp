@@ -81,6 +81,11 @@ Result<std::map<std::string, torch::Tensor>> loadTensors(const std::string &path
     return out;
 }
 
+void toHalf(NamedTensors &state) {
+    for (auto &kv : state)
+        if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+}
+
 NamedTensors stateDict(const torch::nn::Module &module) {
     NamedTensors out;
     for (const auto &p : module.named_parameters(true)) out.emplace_back(p.key(), p.value());

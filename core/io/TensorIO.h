@@ -24,6 +24,10 @@ Result<std::map<std::string, torch::Tensor>> loadTensors(const std::string &path
 // Parameters and buffers of a module by their dotted PyTorch names.
 NamedTensors stateDict(const torch::nn::Module &module);
 
+// The floating-point tensors of `state` as float16, in place (packages stored
+// with --half; the loaders compute in float32).
+void toHalf(NamedTensors &state);
+
 struct KeyReport {
     std::vector<std::string> missing;      // in the module, not in the file
     std::vector<std::string> unexpected;   // in the file, not in the module

@@ -1,8 +1,6 @@
 // KickPipeline: the kick latent diffusion inference path (design document 004).
 #include "infer/kick/KickPipeline.h"
 
-#include "io/ModelDirs.h"
-
 #include "audio/Edit.h"
 #include "device/Device.h"
 #include "dsp/LogMelTorch.h"

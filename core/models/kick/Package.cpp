@@ -188,9 +188,7 @@ Status saveKickPackage(const KickPackage &pkg, const std::string &dir, bool fold
     return io::replaceFolder(dir, [&](const stdfs::path &tmp) {
         const std::map<std::string, std::string> meta{{"format", "pt"}, {"family", "kick-ldm"}};
         auto store = [&](io::NamedTensors state, const char *name) {
-            if (half)
-                for (auto &kv : state)
-                    if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+            if (half) io::toHalf(state);
             return io::saveTensors(ms::fs::u8string(tmp / name), state, meta);
         };
         auto save = [&](const torch::nn::Module &m, const char *name) { return store(io::stateDict(m), name); };

@@ -181,9 +181,7 @@ Status saveWaveVaePackage(const WaveVaeImpl &vae, const std::string &dir, bool h
         auto state = io::stateDict(vae);
         int64_t n = 0;
         for (const auto &p : vae.parameters()) n += p.numel();
-        if (half)
-            for (auto &kv : state)
-                if (kv.second.is_floating_point()) kv.second = kv.second.to(torch::kHalf);
+        if (half) io::toHalf(state);
         const auto &cfg = vae.config();
         Status st = io::saveTensors(fs::u8string(tmp / "wavevae.safetensors"), state,
                                     {{"format", "pt"}, {"family", "wavevae"}});

@@ -344,7 +344,8 @@ public:
                 m_discStarts = mine(torch::randint(m_segment - m_discSegment + 1, {global(B), 2}, torch::kLong)).reshape({-1});
             // The discriminators first, on the detached reconstruction (hinge, each
             // divided by its number of sub-discriminators) ...
-            for (auto *d : discriminators()) const_cast<torch::nn::Module *>(d)->train();
+            m_mrd->train();
+            if (m_mpd) m_mpd->train();
             m_optD->zero_grad();
             torch::Tensor lossD;
             for (const auto &[r, f] : discriminate(y, g.detach())) {
