@@ -88,4 +88,53 @@ torch::Tensor TransformerEncoderLayerImpl::forward(torch::Tensor x) {
     return norm2->forward(x + dropout2->forward(ff));
 }
 
+ConvolutionModuleImpl::ConvolutionModuleImpl(int64_t d, int64_t k) {
+    namespace tn = torch::nn;
+    layer_norm = register_module("layer_norm", tn::LayerNorm(tn::LayerNormOptions({d})));
+    pointwise_conv1 = register_module("pointwise_conv1", tn::Conv1d(tn::Conv1dOptions(d, 2 * d, 1)));
+    depthwise_conv = register_module("depthwise_conv", tn::Conv1d(tn::Conv1dOptions(d, d, k).padding((k - 1) / 2).groups(d)));
+    batch_norm = register_module("batch_norm", tn::BatchNorm1d(d));
+    pointwise_conv2 = register_module("pointwise_conv2", tn::Conv1d(tn::Conv1dOptions(d, d, 1)));
+}
+
+torch::Tensor ConvolutionModuleImpl::forward(const torch::Tensor &x) {
+    auto h = layer_norm->forward(x).transpose(1, 2);
+    h = torch::glu(pointwise_conv1->forward(h), 1);
+    h = torch::silu(batch_norm->forward(depthwise_conv->forward(h)));
+    return pointwise_conv2->forward(h).transpose(1, 2);
+}
+
+VitBlockImpl::VitBlockImpl(int64_t d, int64_t heads, double mlpRatio, int64_t convKernel) {
+    namespace tn = torch::nn;
+    const int64_t hidden = int64_t(double(d) * mlpRatio);
+    ln_1 = register_module("ln_1", tn::LayerNorm(tn::LayerNormOptions({d})));
+    attn = register_module("attn", MultiheadAttention(d, heads));
+    if (convKernel > 0) {
+        ln_conv = register_module("ln_conv", tn::LayerNorm(tn::LayerNormOptions({d})));
+        conv_module = register_module("conv_module", ConvolutionModule(d, convKernel));
+    }
+    ln_2 = register_module("ln_2", tn::LayerNorm(tn::LayerNormOptions({d})));
+    tn::Sequential m;
+    m->push_back("c_fc", tn::Linear(d, hidden));
+    m->push_back("gelu", tn::GELU());
+    m->push_back("c_proj", tn::Linear(hidden, d));
+    mlp = register_module("mlp", m);
+    torch::NoGradGuard ng;
+    for (auto &p : named_parameters(true)) {
+        const std::string &n = p.key();
+        if (n.find("ln") != std::string::npos || n.find("batch_norm") != std::string::npos ||
+            n.find("layer_norm") != std::string::npos)
+            continue;
+        if (n.size() >= 4 && n.compare(n.size() - 4, 4, "bias") == 0) p.value().zero_();
+        else p.value().normal_(0.0, 0.02);
+    }
+}
+
+torch::Tensor VitBlockImpl::forward(torch::Tensor x) {
+    auto h = ln_1->forward(x);
+    x = x + attn->forward(h, h, h);
+    if (conv_module) x = x + conv_module->forward(ln_conv->forward(x));
+    return x + mlp->forward(ln_2->forward(x));
+}
+
 } // namespace ms::nn

@@ -7,6 +7,11 @@
 //   bias, to_out.0 with bias); self-attention when no context is given.
 // - TransformerEncoderLayer: torch.nn.TransformerEncoderLayer(batch_first=True,
 //   norm_first=False, activation relu): self_attn, linear1, linear2, norm1, norm2.
+// - ConvolutionModule / VitBlock: the pre-norm ViT block of BSQ-ViT (open_clip's
+//   ResidualAttentionBlock: ln_1, attn, ln_2, mlp.c_fc, mlp.c_proj) with the
+//   audio fork's optional Conformer convolution module between attention and MLP
+//   (ln_conv, conv_module.{layer_norm, pointwise_conv1, depthwise_conv,
+//   batch_norm, pointwise_conv2}).
 // Dropout is an inference no-op here and a training option where noted.
 
 #include "torch/Torch.h"
@@ -62,5 +67,35 @@ public:
     torch::nn::Dropout dropout{nullptr}, dropout1{nullptr}, dropout2{nullptr};
 };
 TORCH_MODULE(TransformerEncoderLayer);
+
+// Conformer's convolution module over a token sequence: LayerNorm -> pointwise
+// conv d -> 2d -> GLU -> depthwise conv (kernel k, 'same' padding) -> BatchNorm
+// -> SiLU -> pointwise conv d -> d. x [B,N,d] -> [B,N,d].
+class ConvolutionModuleImpl : public torch::nn::Module {
+public:
+    ConvolutionModuleImpl(int64_t dModel, int64_t kernel);
+    torch::Tensor forward(const torch::Tensor &x);
+
+    torch::nn::LayerNorm layer_norm{nullptr};
+    torch::nn::Conv1d pointwise_conv1{nullptr}, depthwise_conv{nullptr}, pointwise_conv2{nullptr};
+    torch::nn::BatchNorm1d batch_norm{nullptr};
+};
+TORCH_MODULE(ConvolutionModule);
+
+// Pre-norm block: x += attn(ln_1(x)); [x += conv_module(ln_conv(x))]; x += mlp(ln_2(x)),
+// mlp = Linear(d, mlpRatio d) -> GELU -> Linear. Weights as BSQ-ViT initialises
+// them: N(0, 0.02) (not truncated: |w| > 0.04 is ~5 % of draws), biases 0.
+// `convKernel` 0: no convolution module.
+class VitBlockImpl : public torch::nn::Module {
+public:
+    VitBlockImpl(int64_t dModel, int64_t heads, double mlpRatio, int64_t convKernel);
+    torch::Tensor forward(torch::Tensor x);   // [B,N,d]
+
+    torch::nn::LayerNorm ln_1{nullptr}, ln_2{nullptr}, ln_conv{nullptr};
+    MultiheadAttention attn{nullptr};
+    ConvolutionModule conv_module{nullptr};
+    torch::nn::Sequential mlp{nullptr};
+};
+TORCH_MODULE(VitBlock);
 
 } // namespace ms::nn

@@ -17,7 +17,7 @@ namespace ms::jobs {
 
 std::string trainUsage() {
     return R"(usage: melstudio-cli train vae|diffusion|vocoder --data DATASET_DIR --run RUN_DIR [options]
-       melstudio-cli train wavevae --data AUDIO_FOLDER --run RUN_DIR [options]
+       melstudio-cli train wavevae|tokenizer --data AUDIO_FOLDER --run RUN_DIR [options]
        melstudio-cli train KIND --run RUN_DIR --resume [--steps N] [--device D] ...
 
 common:
@@ -82,6 +82,13 @@ wavevae:    the Snake waveform VAE (document 002) on random stereo crops of ever
             --discriminators mrd|mpd,mrd (per channel) --lambda-adv 0.1 --lambda-fm 5 --disc-lr 3e-4 (hinge)
             --disc-segment 0 (samples of each channel the discriminators see; 0 = the crop)
             --init-from M (start from a wave VAE package, run or checkpoint of the same preset)
+tokenizer:  the audio BSQ-ViT (document 001) on 10.24 s windows of every audio file under --data (16 kHz
+            mono mixed down; windows run on across files); --preset paper|paper-b36|cpu|tiny
+            --conformer preset|on|off (the convolution module in every block) --batch 32
+            --lr 1.024e-4 (bsq-vit's 4e-7 x batch 32 x 8 GPUs) --warmup 5000 --decay-steps 500000
+            (0.1x -> 1x, then a cosine to 0.5x) --beta1 0.9 --beta2 0.99 --weight-decay 1e-4 --grad-clip 1
+            --recon mse|l1 --lambda-q 0.1 --q-rampup 2000 (x3 -> x1) --commit 0 --gamma0 1 --gamma 1
+            --zeta 1 --specaugment on|off --max-minutes 0 (all the audio)
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
 a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";
@@ -160,8 +167,11 @@ int runTrain(const std::string &kind, const cli::Args &given) {
     } else if (kind == "wavevae") {
         trainer = wavevae::makeWaveVaeTrainer();
         c.steps = 100000;
+    } else if (kind == "tokenizer") {
+        trainer = bsq::makeTokenizerTrainer();
+        c.steps = 500000;
     } else {
-        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion, vocoder or wavevae)\n", kind.c_str());
+        std::fprintf(stderr, "train: unknown model '%s' (vae, diffusion, vocoder, wavevae or tokenizer)\n", kind.c_str());
         return kTrainUsage;
     }
     c.runDir = given.get("run");

@@ -203,6 +203,9 @@ std::unique_ptr<Trainer> makeVocoderTrainer();
 namespace wavevae {
 std::unique_ptr<Trainer> makeWaveVaeTrainer();
 } // namespace wavevae
+namespace bsq {
+std::unique_ptr<Trainer> makeTokenizerTrainer();
+} // namespace bsq
 
 // Runs the loop for a configured trainer; returns a TrainExit code.
 int runLoop(Trainer &trainer, const CommonOptions &opt, const cli::Args &args);

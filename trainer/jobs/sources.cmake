@@ -5,6 +5,7 @@
 target_sources(melstudio_trainer PRIVATE
   ${CMAKE_CURRENT_LIST_DIR}/RunFolder.h ${CMAKE_CURRENT_LIST_DIR}/RunFolder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TrainData.h ${CMAKE_CURRENT_LIST_DIR}/TrainData.cpp
+  ${CMAKE_CURRENT_LIST_DIR}/AudioFolder.h ${CMAKE_CURRENT_LIST_DIR}/AudioFolder.cpp
   ${CMAKE_CURRENT_LIST_DIR}/Train.h
   ${CMAKE_CURRENT_LIST_DIR}/Recipe.h ${CMAKE_CURRENT_LIST_DIR}/Recipe.cpp
   ${CMAKE_CURRENT_LIST_DIR}/TrainLoop.h ${CMAKE_CURRENT_LIST_DIR}/TrainLoop.cpp
@@ -16,4 +17,5 @@ target_sources(melstudio_trainer PRIVATE
 include(${CMAKE_CURRENT_LIST_DIR}/kick/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/vocoder/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/wavevae/sources.cmake)
+include(${CMAKE_CURRENT_LIST_DIR}/bsq/sources.cmake)
 include(${CMAKE_CURRENT_LIST_DIR}/sr/sources.cmake OPTIONAL)

@@ -1,7 +1,8 @@
 // melstudio-cli export: run folders -> a kick-ldm model package (or, with
-// --family wavevae, a wave VAE package: trainer/cli/wavevae).
+// --family wavevae, a wave VAE package: trainer/cli/wavevae; --family bsq, a tokenizer: trainer/cli/bsq).
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/bsq/Commands.h"
 #include "cli/wavevae/Commands.h"
 #include "jobs/Train.h"
 
@@ -18,11 +19,13 @@ const char *kUsage =
     "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP). Without --vae:\n"
     "the VAE checkpoint (or package) the diffusion run was trained with.\n"
     "--half stores the weights as float16 (half the size; they are computed in float32 after loading).\n\n"
-    "   or: melstudio-cli export --family wavevae --run RUN --out PACKAGE_DIR [--half] [--card CARD.md]";
+    "   or: melstudio-cli export --family wavevae|bsq --run RUN --out PACKAGE_DIR [--half] [--card CARD.md]";
 
 int run(const std::vector<std::string> &argv) {
-    for (size_t i = 0; i + 1 < argv.size(); ++i)   // the other families' packages
+    for (size_t i = 0; i + 1 < argv.size(); ++i) {   // the other families' packages
         if (argv[i] == "--family" && argv[i + 1] == "wavevae") return ms::cli::wavevae::exportPackage(argv);
+        if (argv[i] == "--family" && argv[i + 1] == "bsq") return ms::cli::bsq::exportPackage(argv);
+    }
     ms::cli::Args a(argv, {"overwrite", "half"});
     ms::jobs::ExportParams p;
     p.vaeRun = a.get("vae");

@@ -4,6 +4,7 @@
 #include "audio/Resample.h"
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/bsq/Commands.h"
 #include "cli/wavevae/Commands.h"
 #include "device/Device.h"
 #include "infer/kick/KickPipeline.h"
@@ -14,8 +15,10 @@
 namespace {
 
 int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae, const char *usage) {
-    for (size_t i = 0; viaVae && i + 1 < argv.size(); ++i)   // the other families
+    for (size_t i = 0; viaVae && i + 1 < argv.size(); ++i) {   // the other families
         if (argv[i] == "--family" && argv[i + 1] == "wavevae") return ms::cli::wavevae::reconstruct(argv);
+        if (argv[i] == "--family" && argv[i + 1] == "bsq") return ms::cli::bsq::reconstruct(argv);
+    }
     ms::cli::Args a(argv, {"overwrite"});
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
@@ -102,7 +105,9 @@ const char *kRecUsage =
     "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).\n"
     "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).\n\n"
     "   or: melstudio-cli reconstruct --family wavevae IN OUT.wav [--model M] [--json] ...\n"
-    "       (stereo through the wave VAE, with its distances to IN)";
+    "       (stereo through the wave VAE, with its distances to IN)\n"
+    "   or: melstudio-cli reconstruct --family bsq IN OUT.wav [--model M] [--json] ...\n"
+    "       (through the tokenizer's tokens and Griffin-Lim, with its mel errors to IN)";
 const char *kVocUsage =
     "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
     "                            [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"

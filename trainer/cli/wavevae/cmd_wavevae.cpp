@@ -3,6 +3,7 @@
 #include "audio/Resample.h"
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/ExportPackage.h"
 #include "device/Device.h"
 #include "io/SafeTensors.h"
 #include "io/TensorIO.h"
@@ -220,43 +221,13 @@ const char *kExportUsage =
     "resources/models/wavevae-default when no model is named.";
 
 int exportPackage(const std::vector<std::string> &argv) {
-    cli::Args a(argv, {"half"});
-    const std::string run = a.get("run"), out = a.get("out"), cardPath = a.get("card");
-    a.get("family");
-    const bool half = a.has("half");
-    if (!a.error().empty() || !a.unused().empty() || !a.positionals().empty() || run.empty() || out.empty()) {
-        std::fprintf(stderr, "export: %s\n%s\n",
-                     !a.error().empty() ? a.error().c_str()
-                     : !a.unused().empty() ? ("unknown option " + a.unused()[0]).c_str()
-                     : !a.positionals().empty() ? ("unexpected argument " + a.positionals()[0]).c_str()
-                                                : "--run and --out are required",
-                     kExportUsage);
-        return 2;
-    }
-    const std::string dir = io::newestCheckpointDir(run);
-    std::string description;
-    auto vae = loadWaveVae(dir, &description);
-    if (!vae) {
-        std::fprintf(stderr, "export: %s\n", vae.error().c_str());
-        return 1;
-    }
-    std::string card;
-    if (!cardPath.empty()) {
-        auto text = fs::readFile(fs::u8path(cardPath));
-        if (!text) {
-            std::fprintf(stderr, "export: --card %s: %s\n", cardPath.c_str(), text.error().c_str());
-            return 1;
-        }
-        card = *text;
-    }
-    nlohmann::json extra = {{"name", fs::u8string(fs::u8path(out).filename())}, {"source", {{"checkpoint", dir}}}};
-    if (auto state = io::readJsonFile(dir + "/state.json"); state && state->contains("step")) extra["source"]["step"] = (*state)["step"];
-    if (Status st = saveWaveVaePackage(**vae, out, half, extra, card); !st) {
-        std::fprintf(stderr, "export: %s\n", st.error().c_str());
-        return 1;
-    }
-    std::printf("wrote %s from %s%s\n", out.c_str(), description.c_str(), half ? " (float16)" : "");
-    return 0;
+    return cli::exportPackage(argv, kExportUsage,
+                              [](const std::string &dir, const std::string &out, bool half, const nlohmann::json &extra,
+                                 const std::string &card, std::string *description) -> Status {
+                                  auto vae = loadWaveVae(dir, description);
+                                  if (!vae) return fail(vae.error());
+                                  return saveWaveVaePackage(**vae, out, half, extra, card);
+                              });
 }
 
 const char *kReconstructUsage =

@@ -12,8 +12,9 @@
 // L1 (Stable Audio's recipe has it at 0).
 #include "jobs/TrainLoop.h"
 
+#include "jobs/AudioFolder.h"
+
 #include "audio/AudioFile.h"
-#include "audio/Resample.h"
 #include "cli/Args.h"
 #include "dsp/LogMelTorch.h"
 #include "io/ModelDirs.h"
@@ -32,105 +33,6 @@ namespace ms::jobs::wavevae {
 using namespace ms::models::wavevae;
 
 namespace {
-
-// Every audio file under a folder (sorted, recursive), decoded, resampled to
-// the model's rate, as stereo int16 (mono doubled; more channels: the first
-// two), up to a total length. Unreadable files are named and skipped.
-class AudioFolderData : public TrainData {
-public:
-    static Result<std::unique_ptr<AudioFolderData>> open(const std::string &dir, int rate, double maxMinutes,
-                                                         std::vector<std::string> *warnings) {
-        std::error_code ec;
-        if (!stdfs::is_directory(fs::u8path(dir), ec)) return fail(dir + " is not a folder of audio files");
-        std::vector<stdfs::path> files;
-        for (auto it = stdfs::recursive_directory_iterator(fs::u8path(dir), ec); !ec && it != stdfs::recursive_directory_iterator();
-             it.increment(ec)) {
-            if (!it->is_regular_file(ec)) continue;
-            std::string ext = it->path().extension().string();
-            std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
-            if (ext == ".wav" || ext == ".flac" || ext == ".ogg" || ext == ".aiff" || ext == ".aif" || ext == ".mp3")
-                files.push_back(it->path());
-        }
-        std::sort(files.begin(), files.end());
-        auto out = std::unique_ptr<AudioFolderData>(new AudioFolderData());
-        out->m_dir = dir;
-        const int64_t limit = maxMinutes > 0 ? int64_t(maxMinutes * 60.0 * rate) : INT64_MAX;
-        for (const auto &f : files) {
-            if (out->m_total >= limit) break;
-            auto buf = audio::readAudio(fs::u8string(f));
-            if (!buf) {
-                warnings->push_back("skipped " + fs::u8string(f) + ": " + buf.error());
-                continue;
-            }
-            audio::AudioBuffer b = std::move(*buf);
-            if (b.sampleRate != rate) {
-                auto r = audio::resample(b, rate);
-                if (!r) {
-                    warnings->push_back("skipped " + fs::u8string(f) + ": " + r.error());
-                    continue;
-                }
-                b = std::move(*r);
-            }
-            if (b.empty()) {
-                warnings->push_back("skipped " + fs::u8string(f) + ": no samples");
-                continue;
-            }
-            const int64_t n = std::min<int64_t>(int64_t(b.frames()), limit - out->m_total);
-            std::vector<int16_t> s(size_t(2 * n));
-            for (int c = 0; c < 2; ++c) {
-                const auto &src = b.channels[size_t(std::min(c, b.channelCount() - 1))];
-                for (int64_t i = 0; i < n; ++i)
-                    s[size_t(c * n + i)] = int16_t(std::lrint(std::clamp(src[size_t(i)], -1.0f, 1.0f) * 32767.0f));
-            }
-            out->m_files.push_back({fs::u8string(f), n, out->m_total, std::move(s)});
-            out->m_total += n;
-        }
-        if (out->m_files.empty()) return fail("no readable audio files in " + dir);
-        return out;
-    }
-
-    size_t size() const override { return m_files.size(); }
-    const float *mel(size_t) const override { return nullptr; }
-    const float *audio(size_t) const override { return nullptr; }
-    const std::vector<std::string> &keywords(size_t) const override { return m_none; }
-    int nMels() const override { return 0; }
-    int frames() const override { return 0; }
-    int audioSamples() const override { return 0; }
-    std::string describe() const override {
-        std::ostringstream s;
-        s << m_dir << ": " << m_files.size() << " files, " << double(m_total) / 44100.0 / 60.0 << " min (at 44.1 kHz)";
-        return s.str();
-    }
-    int64_t totalSamples() const { return m_total; }
-
-    // [2, n] float of the stream from global position `at` (clamped into the file
-    // that holds it; zeros past a file shorter than n).
-    torch::Tensor crop(int64_t at, int64_t n) const {
-        at = std::clamp<int64_t>(at, 0, m_total - 1);
-        auto it = std::upper_bound(m_files.begin(), m_files.end(), at,
-                                   [](int64_t v, const File &f) { return v < f.offset; });
-        const File &f = *(it - 1);
-        int64_t start = at - f.offset;
-        start = std::max<int64_t>(0, std::min(start, f.samples - n));
-        const int64_t len = std::min(n, f.samples - start);
-        auto out = torch::zeros({2, n});
-        auto acc = out.accessor<float, 2>();
-        for (int c = 0; c < 2; ++c)
-            for (int64_t i = 0; i < len; ++i) acc[c][i] = float(f.data[size_t(c * f.samples + start + i)]) / 32767.0f;
-        return out;
-    }
-
-private:
-    struct File {
-        std::string path;
-        int64_t samples, offset;
-        std::vector<int16_t> data;   // [2][samples]
-    };
-    std::string m_dir;
-    std::vector<File> m_files;
-    int64_t m_total = 0;
-    std::vector<std::string> m_none;
-};
 
 std::vector<int> parseInts(const std::string &text) {
     std::vector<int> out;
@@ -206,7 +108,7 @@ public:
 
     Result<std::unique_ptr<TrainData>> openData(const std::string &dir) const override {
         std::vector<std::string> warnings;
-        auto d = AudioFolderData::open(dir, m_cfg.sampleRate, m_maxMinutes, &warnings);
+        auto d = AudioFolderData::open(dir, m_cfg.sampleRate, 2, m_maxMinutes, &warnings);
         if (!d) return fail(d.error());
         for (const auto &w : warnings) std::fprintf(stderr, "train wavevae: %s\n", w.c_str());
         return std::unique_ptr<TrainData>(std::move(*d));
