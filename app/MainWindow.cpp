@@ -4,6 +4,7 @@
 #include "Screenshots.h"
 #include "pages/ComparePage.h"
 #include "pages/wavevae/LatentPage.h"
+#include "pages/bsq/TokenizerPage.h"
 #include "pages/DatasetPage.h"
 #include "pages/ModelsPage.h"
 #include "pages/TrainPage.h"
@@ -66,8 +67,9 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_models = new ModelsPage;
     m_dataset = new DatasetPage;
     m_latent = new LatentPage;
-    const char *icons[] = {"generate", "compare", "train", "models", "dataset", "compare"};
-    QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset, m_latent};
+    m_tokenizer = new TokenizerPage;
+    const char *icons[] = {"generate", "compare", "train", "models", "dataset", "compare", "dataset"};
+    QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset, m_latent, m_tokenizer};
     for (int i = 0; i < PageCount; ++i) {
         m_stack->addWidget(pages[i]);
         new QListWidgetItem(QIcon(QStringLiteral(":/icons/%1.png").arg(QLatin1String(icons[i]))), QString(), m_pageList);
@@ -125,7 +127,8 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
 
     for (QObject *p : {static_cast<QObject *>(m_generate), static_cast<QObject *>(m_compare),
                        static_cast<QObject *>(m_train), static_cast<QObject *>(m_models),
-                       static_cast<QObject *>(m_dataset), static_cast<QObject *>(m_latent)})
+                       static_cast<QObject *>(m_dataset), static_cast<QObject *>(m_latent),
+                       static_cast<QObject *>(m_tokenizer)})
         connect(p, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
     connect(m_train, &TrainPage::useForGeneration, this, [this](const QString &dir) {
         m_generate->setModelDir(dir);
@@ -223,6 +226,7 @@ void MainWindow::togglePlay()
     case Train: m_train->togglePlay(); break;
     case Dataset: m_dataset->togglePlay(); break;
     case Latent: m_latent->togglePlay(true); break;
+    case Tokenizer: m_tokenizer->togglePlay(true); break;
     default: break;
     }
 }
@@ -273,7 +277,7 @@ void MainWindow::closeEvent(QCloseEvent *event)
 void MainWindow::retranslateUi()
 {
     setWindowTitle(tr("melstudio"));
-    const QString names[] = {tr("Generate"), tr("Compare"), tr("Train"), tr("Models"), tr("Dataset"), tr("Latent")};
+    const QString names[] = {tr("Generate"), tr("Compare"), tr("Train"), tr("Models"), tr("Dataset"), tr("Latent"), tr("Tokenizer")};
     for (int i = 0; i < PageCount; ++i) m_pageList->item(i)->setText(names[i]);
     m_fileMenu->setTitle(tr("&File"));
     m_openAction->setText(tr("&Open audio…"));

@@ -19,6 +19,7 @@ class TrainPage;
 class ModelsPage;
 class DatasetPage;
 class LatentPage;
+class TokenizerPage;
 
 // Creates the application and runs the studio (options: --screenshots DIR,
 // --lang en|zh_CN, --model DIR).
@@ -29,7 +30,7 @@ class MainWindow : public QMainWindow {
     Q_DISABLE_COPY_MOVE(MainWindow)
 
 public:
-    enum Page { Generate, Compare, Train, Models, Dataset, Latent, PageCount };
+    enum Page { Generate, Compare, Train, Models, Dataset, Latent, Tokenizer, PageCount };
 
     explicit MainWindow(QWidget *parent = nullptr);
     ~MainWindow() override;
@@ -43,6 +44,7 @@ public:
 
     GeneratePage *generatePage() const { return m_generate; }
     ComparePage *comparePage() const { return m_compare; }
+    TokenizerPage *tokenizerPage() const { return m_tokenizer; }
     TrainPage *trainPage() const { return m_train; }
     ModelsPage *modelsPage() const { return m_models; }
     DatasetPage *datasetPage() const { return m_dataset; }
@@ -68,6 +70,7 @@ private:
     ModelsPage *m_models;
     DatasetPage *m_dataset;
     LatentPage *m_latent;
+    TokenizerPage *m_tokenizer;
     QTranslator *m_translator = nullptr;
     QTranslator *m_qtTranslator = nullptr;   // Qt's own strings (qtbase_<lang>.qm)
     QString m_language = QStringLiteral("en");

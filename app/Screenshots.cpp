@@ -5,6 +5,7 @@
 #include "RunWatcher.h"
 #include "pages/ComparePage.h"
 #include "pages/TrainPage.h"
+#include "pages/bsq/TokenizerPage.h"
 #include "pages/kick/GeneratePage.h"
 #include "audio/AudioFile.h"
 
@@ -77,7 +78,7 @@ bool renderScreenshots(MainWindow &window, const QString &dir)
     QDir().mkpath(dir);
     window.resize(1280, 820);
     window.show();
-    const char *names[] = {"generate", "compare", "train", "models", "dataset", "latent"};
+    const char *names[] = {"generate", "compare", "train", "models", "dataset", "latent", "tokenizer"};
     static_assert(sizeof(names) / sizeof(names[0]) == MainWindow::PageCount, "a file name per page");
     bool ok = true;
     // Demo content (synthetic, labelled as such by its file names) so the views have something to draw.
@@ -104,6 +105,20 @@ bool renderScreenshots(MainWindow &window, const QString &dir)
         gen->generate();
         wait.restart();
         while (!finished && wait.elapsed() < 120000) settle(100);
+    }
+    // With a tokenizer installed, the demo kick through it.
+    TokenizerPage *tok = window.tokenizerPage();
+    wait.restart();
+    while (!tok->hasModel() && wait.elapsed() < 20000) settle(100);
+    if (tok->hasModel()) {
+        bool finished = false;
+        QObject::connect(tok, &TokenizerPage::fileLoaded, tok, [tok](bool ok) {
+            if (ok) tok->tokenizeDecode();
+        });
+        QObject::connect(tok, &TokenizerPage::tokenized, tok, [&finished] { finished = true; });
+        tok->loadFile(b);
+        wait.restart();
+        while (!finished && wait.elapsed() < 60000) settle(100);
     }
     const QString startLang = window.language();
     for (const QString &lang : {QStringLiteral("en"), QStringLiteral("zh_CN")}) {

@@ -11,6 +11,14 @@
         <source>%1 holds no samples</source>
         <translation>%1 holds no samples</translation>
     </message>
+    <message>
+        <source>%1 has %2 channels; the tokenizer takes mono or stereo</source>
+        <translation>%1 has %2 channels; the tokenizer takes mono or stereo</translation>
+    </message>
+    <message>
+        <source>%1 holds NaN or infinite samples</source>
+        <translation>%1 holds NaN or infinite samples</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::AboutDialog</name>
@@ -840,6 +848,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>Latent</source>
         <translation>Latent</translation>
     </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>Tokenizer</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::ModelsPage</name>
@@ -998,6 +1010,169 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>%1 is too large to show here (%2).</source>
         <translation>%1 is too large to show here (%2).</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TokenizerPage</name>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>Export decoded audio</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV files (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>Written to %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Cannot export: %1</translation>
+    </message>
+    <message>
+        <source>Export tokens</source>
+        <translation>Export tokens</translation>
+    </message>
+    <message>
+        <source>Token files (*.tokens.safetensors)</source>
+        <translation>Token files (*.tokens.safetensors)</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>Cannot load the model: %1</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>Opening %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>Cannot open: %1</translation>
+    </message>
+    <message>
+        <source>input: %1 (16 kHz mono, dB mel)</source>
+        <translation>input: %1 (16 kHz mono, dB mel)</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1: %2 s</translation>
+    </message>
+    <message>
+        <source>Tokenizing…</source>
+        <translation>Tokenizing…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>Tokenizing failed: %1</source>
+        <translation>Tokenizing failed: %1</translation>
+    </message>
+    <message>
+        <source>%1 tokenized and decoded</source>
+        <translation>%1 tokenized and decoded</translation>
+    </message>
+    <message>
+        <source>nothing decoded yet</source>
+        <translation>nothing decoded yet</translation>
+    </message>
+    <message>
+        <source>nothing tokenized yet</source>
+        <translation>nothing tokenized yet</translation>
+    </message>
+    <message>
+        <source>Open audio</source>
+        <translation>Open audio</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>A tokenizer package, run or checkpoint</source>
+        <translation>A tokenizer package, run or checkpoint</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Model…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>Open audio…</translation>
+    </message>
+    <message>
+        <source>Tokenize + decode</source>
+        <translation>Tokenize + decode</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>Play input</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>Play decoded</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>Export decoded…</translation>
+    </message>
+    <message>
+        <source>Export tokens…</source>
+        <translation>Export tokens…</translation>
+    </message>
+    <message>
+        <source>Model: %1 — %2-bit tokens, %3 tokens/s, %4 bit/s</source>
+        <translation>Model: %1 — %2-bit tokens, %3 tokens/s, %4 bit/s</translation>
+    </message>
+    <message>
+        <source>No tokenizer model: choose a package or a `train tokenizer` run with Model…</source>
+        <translation>No tokenizer model: choose a package or a `train tokenizer` run with Model…</translation>
+    </message>
+    <message>
+        <source>Open or drop an audio file</source>
+        <translation>Open or drop an audio file</translation>
+    </message>
+    <message>
+        <source>Tokenize and decode to see the result</source>
+        <translation>Tokenize and decode to see the result</translation>
+    </message>
+    <message>
+        <source>Difference (decoded - input)</source>
+        <translation>Difference (decoded - input)</translation>
+    </message>
+    <message>
+        <source>%1 bit-planes over the %2 x %3 patch grid of each 10.24 s window (windows: %4; bit 0, the most significant, at the top; light = +1)</source>
+        <translation>%1 bit-planes over the %2 x %3 patch grid of each 10.24 s window (windows: %4; bit 0, the most significant, at the top; light = +1)</translation>
+    </message>
+    <message>
+        <source>Token ids over time (one row per frequency patch): %1 tokens, %2 distinct ids, %3 bits per token of %4</source>
+        <translation>Token ids over time (one row per frequency patch): %1 tokens, %2 distinct ids, %3 bits per token of %4</translation>
+    </message>
+    <message>
+        <source>decoded: mel MSE %1 dB², MAE %2 dB</source>
+        <translation>decoded: mel MSE %1 dB², MAE %2 dB</translation>
+    </message>
+    <message>
+        <source>difference (decoded - input), ±30 dB</source>
+        <translation>difference (decoded - input), ±30 dB</translation>
+    </message>
+    <message>
+        <source>Bit-planes</source>
+        <translation>Bit-planes</translation>
+    </message>
+    <message>
+        <source>Token ids</source>
+        <translation>Token ids</translation>
     </message>
 </context>
 <context>

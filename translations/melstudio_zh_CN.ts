@@ -11,6 +11,14 @@
         <source>%1 holds no samples</source>
         <translation>%1 不含采样</translation>
     </message>
+    <message>
+        <source>%1 has %2 channels; the tokenizer takes mono or stereo</source>
+        <translation>%1 有 %2 个声道；分词器只接受单声道或立体声</translation>
+    </message>
+    <message>
+        <source>%1 holds NaN or infinite samples</source>
+        <translation>%1 含有 NaN 或无穷大的采样</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::AboutDialog</name>
@@ -831,6 +839,10 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <source>Latent</source>
         <translation>潜变量</translation>
     </message>
+    <message>
+        <source>Tokenizer</source>
+        <translation>分词器</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::ModelsPage</name>
@@ -989,6 +1001,169 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>%1 is too large to show here (%2).</source>
         <translation>%1 太大，无法在此显示（%2）。</translation>
+    </message>
+</context>
+<context>
+    <name>ms::app::TokenizerPage</name>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>导出解码后的音频</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV 文件 (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Export tokens</source>
+        <translation>导出词元</translation>
+    </message>
+    <message>
+        <source>Token files (*.tokens.safetensors)</source>
+        <translation>词元文件 (*.tokens.safetensors)</translation>
+    </message>
+    <message>
+        <source>Cannot load the model: %1</source>
+        <translation>无法加载模型：%1</translation>
+    </message>
+    <message>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <source>Cannot open: %1</source>
+        <translation>无法打开：%1</translation>
+    </message>
+    <message>
+        <source>input: %1 (16 kHz mono, dB mel)</source>
+        <translation>输入：%1（16 kHz 单声道，dB 梅尔谱）</translation>
+    </message>
+    <message>
+        <source>%1: %2 s</source>
+        <translation>%1：%2 秒</translation>
+    </message>
+    <message>
+        <source>Tokenizing…</source>
+        <translation>正在分词…</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <source>Tokenizing failed: %1</source>
+        <translation>分词失败：%1</translation>
+    </message>
+    <message>
+        <source>%1 tokenized and decoded</source>
+        <translation>%1 已分词并解码</translation>
+    </message>
+    <message>
+        <source>nothing decoded yet</source>
+        <translation>尚无解码结果</translation>
+    </message>
+    <message>
+        <source>nothing tokenized yet</source>
+        <translation>尚未分词</translation>
+    </message>
+    <message>
+        <source>Open audio</source>
+        <translation>打开音频</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>音频文件 (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>A tokenizer package, run or checkpoint</source>
+        <translation>分词器模型包、训练运行或检查点</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>打开音频…</translation>
+    </message>
+    <message>
+        <source>Tokenize + decode</source>
+        <translation>分词 + 解码</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>播放输入</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>播放解码结果</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>导出解码结果…</translation>
+    </message>
+    <message>
+        <source>Export tokens…</source>
+        <translation>导出词元…</translation>
+    </message>
+    <message>
+        <source>Model: %1 — %2-bit tokens, %3 tokens/s, %4 bit/s</source>
+        <translation>模型：%1 — %2 位词元，每秒 %3 个词元，%4 bit/s</translation>
+    </message>
+    <message>
+        <source>No tokenizer model: choose a package or a `train tokenizer` run with Model…</source>
+        <translation>没有分词器模型：请用“模型…”选择一个模型包或 `train tokenizer` 训练运行</translation>
+    </message>
+    <message>
+        <source>Open or drop an audio file</source>
+        <translation>打开或拖入音频文件</translation>
+    </message>
+    <message>
+        <source>Tokenize and decode to see the result</source>
+        <translation>分词并解码后在此查看结果</translation>
+    </message>
+    <message>
+        <source>Difference (decoded - input)</source>
+        <translation>差异（解码 − 输入）</translation>
+    </message>
+    <message>
+        <source>%1 bit-planes over the %2 x %3 patch grid of each 10.24 s window (windows: %4; bit 0, the most significant, at the top; light = +1)</source>
+        <translation>%1 个位平面，覆盖每个 10.24 秒窗口的 %2 × %3 图块网格（窗口数：%4；第 0 位为最高位，位于顶部；亮色 = +1）</translation>
+    </message>
+    <message>
+        <source>Token ids over time (one row per frequency patch): %1 tokens, %2 distinct ids, %3 bits per token of %4</source>
+        <translation>词元 ID 随时间变化（每个频率图块一行）：%1 个词元，%2 个不同 ID，每个词元 %3 位熵（满分 %4 位）</translation>
+    </message>
+    <message>
+        <source>decoded: mel MSE %1 dB², MAE %2 dB</source>
+        <translation>解码：梅尔谱 MSE %1 dB²，MAE %2 dB</translation>
+    </message>
+    <message>
+        <source>difference (decoded - input), ±30 dB</source>
+        <translation>差异（解码 − 输入），±30 dB</translation>
+    </message>
+    <message>
+        <source>Bit-planes</source>
+        <translation>位平面</translation>
+    </message>
+    <message>
+        <source>Token ids</source>
+        <translation>词元 ID</translation>
     </message>
 </context>
 <context>
