@@ -11,7 +11,7 @@ PKGS=(
   libsndfile1-dev libsoxr-dev nlohmann-json3-dev
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good
   xvfb xauth fonts-dejavu-core fonts-wqy-microhei
-  sox opus-tools              # measurement scripts (tools/measure-*.sh): excerpts, the Opus baselines
+  sox opus-tools codec2       # measurement scripts (tools/measure-*.sh): excerpts, the Opus and Codec 2 baselines
 )
 missing=()
 for p in "${PKGS[@]}"; do

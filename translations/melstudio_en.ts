@@ -1461,8 +1461,8 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation> &amp;nbsp; &lt;b&gt;ranks&lt;/b&gt; %1 (samples/s per rank: %2)</translation>
     </message>
     <message>
-        <source>%1 is not a folder: the wave VAE trains on a folder of audio files.</source>
-        <translation>%1 is not a folder: the wave VAE trains on a folder of audio files.</translation>
+        <source>%1 is not a folder: the %2 trains on a folder of audio files.</source>
+        <translation>%1 is not a folder: the %2 trains on a folder of audio files.</translation>
     </message>
 </context>
 <context>

@@ -1451,8 +1451,8 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation> &amp;nbsp; &lt;b&gt;进程数&lt;/b&gt; %1（每个进程 样本/秒：%2）</translation>
     </message>
     <message>
-        <source>%1 is not a folder: the wave VAE trains on a folder of audio files.</source>
-        <translation>%1 不是文件夹：波形 VAE 在音频文件夹上训练。</translation>
+        <source>%1 is not a folder: the %2 trains on a folder of audio files.</source>
+        <translation>%1 不是文件夹：%2 需要在一个音频文件夹上训练。</translation>
     </message>
 </context>
 <context>

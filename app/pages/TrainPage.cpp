@@ -69,7 +69,8 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_form = new QFormLayout(m_jobBox);
     for (auto &l : m_formLabels) l = new QLabel;
     m_model = new QComboBox;
-    m_model->addItems({QStringLiteral("vae"), QStringLiteral("diffusion"), QStringLiteral("vocoder"), QStringLiteral("wavevae")});
+    m_model->addItems({QStringLiteral("vae"), QStringLiteral("diffusion"), QStringLiteral("vocoder"), QStringLiteral("wavevae"),
+                       QStringLiteral("tokenizer")});
     m_dataset = new QLineEdit;
     m_browseData = new QPushButton(QStringLiteral("…"));
     auto *dataRow = new QHBoxLayout;
@@ -83,7 +84,7 @@ TrainPage::TrainPage(QWidget *parent) : QWidget(parent)
     m_device = new QComboBox;
     m_device->addItems({QStringLiteral("auto"), QStringLiteral("cpu"), QStringLiteral("cuda")});
     m_preset = new QComboBox;
-    m_preset->addItems({QStringLiteral("tiny"), QStringLiteral("paper"), QStringLiteral("cpu")});   // cpu: wavevae, vocoder --arch istft
+    m_preset->addItems({QStringLiteral("tiny"), QStringLiteral("paper"), QStringLiteral("cpu")});   // cpu: wavevae, tokenizer, vocoder --arch istft
     m_steps = new QSpinBox;
     m_steps->setRange(0, 10000000);
     m_steps->setSpecialValueText(QStringLiteral("—"));
@@ -356,13 +357,14 @@ bool TrainPage::start(bool resume)
             m_state->setText(tr("Choose a dataset folder first (one made on the Dataset page)."));
             return false;
         }
-        const bool audioFolder = m_model->currentText() == QLatin1String("wavevae");   // any folder of audio files
+        const bool audioFolder = m_model->currentText() == QLatin1String("wavevae") ||
+                                 m_model->currentText() == QLatin1String("tokenizer");   // any folder of audio files
         // Accept the aggregated folder as well as its processed/ sub-folder.
         if (!audioFolder && QFileInfo::exists(QDir(data).filePath(QStringLiteral("processed/index.json"))))
             data = QDir(data).filePath(QStringLiteral("processed"));
         if (audioFolder && !QFileInfo(data).isDir()) {
-            m_state->setText(tr("%1 is not a folder: the wave VAE trains on a folder of audio files.")
-                                 .arg(QDir::toNativeSeparators(data)));
+            m_state->setText(tr("%1 is not a folder: the %2 trains on a folder of audio files.")
+                                 .arg(QDir::toNativeSeparators(data), m_model->currentText()));
             emit message(m_state->text());
             return false;
         }

@@ -104,6 +104,17 @@ private slots:
         other.setJob(QStringLiteral("vae"), QString(), QString(), QStringLiteral("paper"), 0);
         other.openRun(run);
         QCOMPARE(other.formModel(), QStringLiteral("wavevae"));
+
+        // The tokenizer trains on the same kind of folder and shows its codes as the latent.
+        const QString tokRun = QDir(runs).filePath(QStringLiteral("tokenizer"));
+        page.setJob(QStringLiteral("tokenizer"), music, tokRun, QStringLiteral("tiny"), 3,
+                    QStringLiteral("--batch 2 --log-every 1 --threads 1 --checkpoint-every 3"));
+        QVERIFY2(page.start(false), qPrintable(page.stateText()));
+        QTRY_VERIFY_WITH_TIMEOUT(!page.isChildRunning(), 90000);
+        QTRY_COMPARE_WITH_TIMEOUT(page.stateText(), QStringLiteral("Finished."), 5000);
+        QTRY_VERIFY_WITH_TIMEOUT(page.preview()->latentShown(), 5000);
+        other.openRun(tokRun);
+        QCOMPARE(other.formModel(), QStringLiteral("tokenizer"));
     }
 
     void aDatasetBecomesAGeneratingModelInTheStudio()

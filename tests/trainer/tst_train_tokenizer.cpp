@@ -226,6 +226,15 @@ private slots:
         QCOMPARE(train("tokenizer", {"--run", split, "--resume", "--steps", "6"}), 0);
         QCOMPARE(testing::tensorBytes(straight + "/checkpoints/6/bsq.safetensors"),
                  testing::tensorBytes(split + "/checkpoints/6/bsq.safetensors"));
+        // A NaN loss stops the run with a message and keeps the last good checkpoint.
+        const std::string nan = dir("nan");
+        QCOMPARE(train("tokenizer", testing::plus(common(nan), {"--steps", "6", "--checkpoint-every", "2", "--debug-nan-at-step", "3"})),
+                 int(jobs::kTrainNonFinite));
+        auto snap = jobs::RunReader::read(nan);
+        QVERIFY(snap.ok());
+        QCOMPARE(snap->checkpoints, (std::vector<long long>{2}));
+        QCOMPARE(snap->lastEvent(), std::string("failed"));
+        QVERIFY(snap->events.back()["reason"].get<std::string>().find("NaN") != std::string::npos);
     }
 
     // tokenize writes the ids the model computes, bit for bit; detokenize decodes

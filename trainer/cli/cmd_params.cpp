@@ -1,6 +1,7 @@
 // melstudio-cli params: parameter counts of a family's models, from the built modules.
 #include "cli/Args.h"
 #include "cli/Command.h"
+#include "cli/bsq/Commands.h"
 #include "cli/sr/ParamsSr.h"
 #include "io/Json.h"
 #include "io/ModelDirs.h"
@@ -14,10 +15,12 @@
 namespace {
 
 const char *kUsage =
-    "usage: melstudio-cli params [--family kick|sr|wavevae] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
+    "usage: melstudio-cli params [--family kick|sr|wavevae|bsq] [--model PKG | --preset P] [--shapes] [--keys] [--json]\n\n"
     "Without --family, a --model package's model.json names it (kick otherwise).\n"
     "--family wavevae (presets paper, cpu, tiny): the Snake waveform VAE's encoder and decoder beside Stable\n"
     "Audio Open's autoencoder (Oobleck, ~156 M), with the reason for the difference.\n"
+    "--family bsq (presets paper, paper-b36, cpu, tiny): the BSQ-ViT tokenizer's encoder, decoder and the\n"
+    "Conformer modules' share.\n"
     "--family sr (presets audiosr, tiny): the super-resolution model's parts beside design document 000's\n"
     "figures, with the reason for each difference; --no-global leaves document 000's global parts out.\n"
     "--keys (any family): every parameter and buffer, one {\"name\": ..., \"shape\": [...]} per line, to\n"
@@ -35,7 +38,8 @@ int run(const std::vector<std::string> &argv) {
     std::string family = a.get("family");
     if (family.empty() && !a.get("model").empty()) {   // a package says its family (model.json "family")
         auto j = ms::io::readJsonFile(ms::io::newestCheckpointDir(a.get("model")) + "/model.json");
-        if (j && ms::io::jsonValueOr<std::string>(*j, "family", "") == "wavevae") family = "wavevae";
+        const std::string f = j ? ms::io::jsonValueOr<std::string>(*j, "family", "") : std::string();
+        if (f == "wavevae" || f == "bsq") family = f;
     }
     if (family.empty()) family = "kick";
     const bool keys = a.has("keys");
@@ -48,6 +52,16 @@ int run(const std::vector<std::string> &argv) {
             return 2;
         }
         return ms::cli::sr::printParams(src, js, keys, !noGlobal);
+    }
+    if (family == "bsq") {
+        const bool js = a.has("json");
+        const std::string model = a.get("model"), preset = a.get("preset", "paper");
+        a.has("shapes");
+        if (!a.unused().empty()) {
+            std::fprintf(stderr, "params: unknown option %s\n%s\n", a.unused()[0].c_str(), kUsage);
+            return 2;
+        }
+        return ms::cli::bsq::printParams(model, preset, js, keys);
     }
     if (family == "wavevae") {
         namespace mw = ms::models::wavevae;
@@ -108,7 +122,7 @@ int run(const std::vector<std::string> &argv) {
         return 0;
     }
     if (family != "kick") {
-        std::fprintf(stderr, "params: unknown family '%s' (kick, sr, wavevae)\n", family.c_str());
+        std::fprintf(stderr, "params: unknown family '%s' (kick, sr, wavevae, bsq)\n", family.c_str());
         return 2;
     }
     const std::string model = a.get("model"), preset = a.get("preset", "paper");

@@ -504,6 +504,63 @@ int reconstruct(const std::vector<std::string> &argv) {
     return 0;
 }
 
+int printParams(const std::string &model, const std::string &presetName, bool json, bool keys) {
+    BsqVit m{nullptr};
+    std::string what = "preset " + presetName;
+    if (!model.empty()) {
+        auto loaded = loadBsqVit(io::newestCheckpointDir(model));
+        if (!loaded) {
+            std::fprintf(stderr, "params: %s\n", loaded.error().c_str());
+            return 1;
+        }
+        m = *loaded;
+        what = "model " + model;
+    } else {
+        try {
+            m = BsqVit(BsqConfig::preset(presetName));
+        } catch (const std::exception &e) {
+            std::fprintf(stderr, "params: %s\n", e.what());
+            return 2;
+        }
+    }
+    if (keys) {
+        for (const auto &kv : m->named_parameters())
+            std::printf("%s\n", nlohmann::json{{"name", kv.key()}, {"shape", kv.value().sizes().vec()}}.dump().c_str());
+        for (const auto &kv : m->named_buffers())
+            std::printf("%s\n", nlohmann::json{{"name", kv.key()}, {"shape", kv.value().sizes().vec()}}.dump().c_str());
+        return 0;
+    }
+    auto count = [](const torch::nn::Module &mod) {
+        int64_t n = 0;
+        for (const auto &p : mod.parameters()) n += p.numel();
+        return n;
+    };
+    int64_t conv = 0;   // the Conformer modules and their norms, both sides
+    for (const auto &kv : m->named_parameters())
+        if (kv.key().find("conv_module") != std::string::npos || kv.key().find("ln_conv") != std::string::npos) conv += kv.value().numel();
+    const int64_t e = count(*m->encoder), d = count(*m->decoder), q = count(*m->quant_embed) + count(*m->post_quant_embed);
+    const auto &cfg = m->config();
+    if (json) {
+        for (auto [name, n] : {std::pair<const char *, int64_t>{"bsq.encoder", e}, {"bsq.quant_embeds", q},
+                               {"bsq.decoder", d}, {"bsq.conformer_modules", conv}, {"bsq", e + q + d}})
+            std::printf("%s\n", nlohmann::json{{"module", name}, {"params", n}}.dump().c_str());
+        return 0;
+    }
+    std::printf("bsq %s: width %d, %d heads, %d blocks per side%s, L = %d bits, %d tokens of %dx%d per %.2f s "
+                "(%.0f bit/s)\n",
+                what.c_str(), cfg.width, cfg.heads, cfg.layers, cfg.conformer ? " with the Conformer module" : "",
+                cfg.codeBits, cfg.tokens(), cfg.patchTime, cfg.patchFreq, cfg.windowSeconds(), cfg.bitsPerSecond());
+    std::printf("  encoder        %14lld\n  quant embeds   %14lld\n  decoder        %14lld\n  total          %14lld\n"
+                "  of which the Conformer modules %lld (%.1f %%)\n",
+                (long long)e, (long long)q, (long long)d, (long long)(e + q + d), (long long)conv,
+                100.0 * double(conv) / double(e + q + d));
+    if (presetName == "paper" && model.empty())
+        std::printf("For scale: a ViT-B block is 12 d^2 + 13 d = 7.09 M at d = 768, 85 M for 12 blocks, so ViT-B\n"
+                    "on both sides is ~170 M before the Conformer modules (3 d^2 + (k + 10) d each, +25 %% per block,\n"
+                    "not the 15 %% the audio fork's notes claim).\n");
+    return 0;
+}
+
 } // namespace ms::cli::bsq
 
 namespace {
