@@ -130,6 +130,15 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
                        static_cast<QObject *>(m_dataset), static_cast<QObject *>(m_latent),
                        static_cast<QObject *>(m_tokenizer)})
         connect(p, SIGNAL(message(QString)), this, SLOT(showMessage(QString)));
+    connect(m_train, &TrainPage::useModel, this, [this](const QString &kind, const QString &dir) {
+        if (kind == QLatin1String("tokenizer")) {
+            m_tokenizer->setModelDir(dir);
+            showPage(Tokenizer);
+        } else {
+            m_latent->setModelDir(dir);
+            showPage(Latent);
+        }
+    });
     connect(m_train, &TrainPage::useForGeneration, this, [this](const QString &dir) {
         m_generate->setModelDir(dir);
         m_models->setModelDir(dir);

@@ -1441,16 +1441,8 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>component</translation>
     </message>
     <message>
-        <source>Select a checkpoint of a diffusion run to export it as a model package.</source>
-        <translation>Select a checkpoint of a diffusion run to export it as a model package.</translation>
-    </message>
-    <message>
         <source>Export a model package (a folder)</source>
         <translation>Export a model package (a folder)</translation>
-    </message>
-    <message>
-        <source>%1 is not a diffusion checkpoint: only those become model packages.</source>
-        <translation>%1 is not a diffusion checkpoint: only those become model packages.</translation>
     </message>
     <message>
         <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
@@ -1463,6 +1455,14 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>%1 is not a folder: the %2 trains on a folder of audio files.</source>
         <translation>%1 is not a folder: the %2 trains on a folder of audio files.</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint of a diffusion, wave VAE or tokenizer run to export it as a model package.</source>
+        <translation>Select a checkpoint of a diffusion, wave VAE or tokenizer run to export it as a model package.</translation>
+    </message>
+    <message>
+        <source>%1 is not a diffusion, wave VAE or tokenizer checkpoint: only those become model packages.</source>
+        <translation>%1 is not a diffusion, wave VAE or tokenizer checkpoint: only those become model packages.</translation>
     </message>
 </context>
 <context>

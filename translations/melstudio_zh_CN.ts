@@ -1431,16 +1431,8 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>组件</translation>
     </message>
     <message>
-        <source>Select a checkpoint of a diffusion run to export it as a model package.</source>
-        <translation>请选择扩散运行的检查点，把它导出为模型包。</translation>
-    </message>
-    <message>
         <source>Export a model package (a folder)</source>
         <translation>导出模型包（一个文件夹）</translation>
-    </message>
-    <message>
-        <source>%1 is not a diffusion checkpoint: only those become model packages.</source>
-        <translation>%1 不是扩散检查点：只有扩散检查点能成为模型包。</translation>
     </message>
     <message>
         <source>%1 already holds a run: press Resume to continue it, or choose another run folder (for example %2).</source>
@@ -1453,6 +1445,14 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
     <message>
         <source>%1 is not a folder: the %2 trains on a folder of audio files.</source>
         <translation>%1 不是文件夹：%2 需要在一个音频文件夹上训练。</translation>
+    </message>
+    <message>
+        <source>Select a checkpoint of a diffusion, wave VAE or tokenizer run to export it as a model package.</source>
+        <translation>请选择扩散、波形 VAE 或分词器训练运行的检查点，将其导出为模型包。</translation>
+    </message>
+    <message>
+        <source>%1 is not a diffusion, wave VAE or tokenizer checkpoint: only those become model packages.</source>
+        <translation>%1 不是扩散、波形 VAE 或分词器的检查点：只有这些才能成为模型包。</translation>
     </message>
 </context>
 <context>

@@ -117,6 +117,11 @@ QString TrainPage::checkpointKind(const QString &ckpt) const
     return m_watcher->runInfo().value(QStringLiteral("job")).toString();
 }
 
+bool TrainPage::exportable(const QString &kind)
+{
+    return kind == QLatin1String("diffusion") || kind == QLatin1String("wavevae") || kind == QLatin1String("tokenizer");
+}
+
 void TrainPage::packageCheckpoint()
 {
     const QString ckpt = selectedCheckpointDir();
@@ -132,6 +137,11 @@ void TrainPage::packageCheckpoint()
         }
     const QString kind = checkpointKind(ckpt);
     const qint64 step = QFileInfo(ckpt).fileName().toLongLong();
+    if (kind == QLatin1String("wavevae") || kind == QLatin1String("tokenizer")) {
+        // Their pages load a checkpoint as it is: no package needed to try it.
+        emit useModel(kind, ckpt);
+        return;
+    }
     if (kind == QLatin1String("vae")) {
         // A VAE alone does not generate: the next stage is a diffusion run on its latents,
         // on the same data. The form is set for it.
@@ -169,8 +179,8 @@ void TrainPage::packageCheckpoint()
 void TrainPage::exportWithDialog()
 {
     const QString ckpt = selectedCheckpointDir();
-    if (ckpt.isEmpty() || checkpointKind(ckpt) != QLatin1String("diffusion")) {
-        m_state->setText(tr("Select a checkpoint of a diffusion run to export it as a model package."));
+    if (ckpt.isEmpty() || !exportable(checkpointKind(ckpt))) {
+        m_state->setText(tr("Select a checkpoint of a diffusion, wave VAE or tokenizer run to export it as a model package."));
         emit message(m_state->text());
         return;
     }
@@ -182,23 +192,27 @@ void TrainPage::exportWithDialog()
 
 bool TrainPage::exportCheckpoint(const QString &ckpt, const QString &out, bool use)
 {
-    if (checkpointKind(ckpt) != QLatin1String("diffusion")) {
-        m_state->setText(tr("%1 is not a diffusion checkpoint: only those become model packages.")
+    const QString kind = checkpointKind(ckpt);
+    if (!exportable(kind)) {
+        m_state->setText(tr("%1 is not a diffusion, wave VAE or tokenizer checkpoint: only those become model packages.")
                              .arg(QDir::toNativeSeparators(ckpt)));
         emit message(m_state->text());
         return false;
     }
-    // A diffusion checkpoint records the VAE its latents came from; export finds it and
-    // assembles a package from the two.
     auto *proc = new QProcess(this);
     proc->setProgram(cliPath());
-    proc->setArguments({QStringLiteral("export"), QStringLiteral("--diffusion"), ckpt, QStringLiteral("--out"), out,
-                        QStringLiteral("--overwrite")});
+    if (kind == QLatin1String("diffusion"))   // it records its VAE; export assembles a package from the two
+        proc->setArguments({QStringLiteral("export"), QStringLiteral("--diffusion"), ckpt, QStringLiteral("--out"), out,
+                            QStringLiteral("--overwrite")});
+    else   // a whole model in one checkpoint, float16 (the size the bundled packages have)
+        proc->setArguments({QStringLiteral("export"), QStringLiteral("--family"),
+                            kind == QLatin1String("tokenizer") ? QStringLiteral("bsq") : kind, QStringLiteral("--run"), ckpt,
+                            QStringLiteral("--out"), out, QStringLiteral("--half")});
     proc->setProcessChannelMode(QProcess::MergedChannels);
     m_useButton->setEnabled(false);
     m_exportButton->setEnabled(false);
     m_state->setText(tr("Assembling a model package from step %1…").arg(QFileInfo(ckpt).fileName()));
-    connect(proc, &QProcess::finished, this, [this, proc, out, use](int code, QProcess::ExitStatus status) {
+    connect(proc, &QProcess::finished, this, [this, proc, out, use, kind](int code, QProcess::ExitStatus status) {
         m_useButton->setEnabled(true);
         m_exportButton->setEnabled(true);
         const QString log = QString::fromUtf8(proc->readAll()).trimmed();
@@ -213,6 +227,7 @@ bool TrainPage::exportCheckpoint(const QString &ckpt, const QString &out, bool u
         emit message(m_state->text());
         emit exported(out);
         if (use) emit useForGeneration(out);
+        else if (kind != QLatin1String("diffusion")) emit useModel(kind, out);
     });
     connect(proc, &QProcess::errorOccurred, this, [this, proc](QProcess::ProcessError e) {
         if (e != QProcess::FailedToStart) return;

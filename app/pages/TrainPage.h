@@ -98,6 +98,8 @@ public slots:
 signals:
     void message(const QString &text);
     void useForGeneration(const QString &packageDir);
+    // A wave VAE or tokenizer checkpoint or package ("wavevae", "tokenizer") to open on its page.
+    void useModel(const QString &kind, const QString &dir);
     // A package export ended: its folder, or empty when it failed.
     void exported(const QString &packageDir);
 
@@ -112,6 +114,7 @@ private:
     void exportWithDialog();
     // "diffusion", "vae", or the run's job, for a checkpoint folder.
     QString checkpointKind(const QString &checkpointDir) const;
+    static bool exportable(const QString &kind);   // diffusion, wavevae, tokenizer
     // The first free runs/<model>[-N] folder under the studio's data folder.
     QString suggestRunDir(const QString &model) const;
 

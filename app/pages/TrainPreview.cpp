@@ -5,10 +5,14 @@
 #include "audio/AudioFile.h"
 #include "audio/Edit.h"
 #include "io/SafeTensors.h"
+#include "models/bsq/Config.h"
 
 #include <QDateTime>
 #include <QDir>
+#include <QFile>
 #include <QFileInfo>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QGridLayout>
 #include <QIcon>
 #include <QLabel>
@@ -120,13 +124,30 @@ void TrainPreview::show(const QString &dir)
     const int ti = pick({QStringLiteral("target")}, -1);
     const int oi = pick({QStringLiteral("output"), QStringLiteral("recon"), QStringLiteral("gen")}, ti);
     const int li = names.indexOf(QStringLiteral("latent/latent"));
+    // The run's front end: the tokenizer's mels are 16 kHz dB ([-80, 0]); the others
+    // are natural-log mels at 44.1 kHz (the renderer's default range suits them).
     ms::dsp::MelConfig cfg;
+    bool decibels = false;
+    {
+        QFile run(QDir(dir).filePath(QStringLiteral("../../run.json")));
+        if (run.open(QIODevice::ReadOnly) &&
+            QJsonDocument::fromJson(run.readAll()).object().value(QStringLiteral("family")).toString() == QLatin1String("bsq")) {
+            cfg = ms::models::bsq::BsqConfig().mel();
+            decibels = true;
+        }
+    }
+    auto show = [&](SpectrogramView *view, const ms::dsp::MelImage &mel) {
+        if (decibels)
+            view->setRendered(SpectrogramView::render(mel, SpectrogramView::Palette::Heat, -80.0f, 0.0f), mel.frames, mel.nMels, cfg);
+        else
+            view->setMel(mel, cfg);
+    };
     if (ti >= 0) {
-        m_target->setMel(mels[size_t(ti)], cfg);
+        show(m_target, mels[size_t(ti)]);
         m_target->setTitle(tr("target: %1").arg(names[ti].section(QLatin1Char('/'), 0, 0)));
     }
     if (oi >= 0) {
-        m_output->setMel(mels[size_t(oi)], cfg);
+        show(m_output, mels[size_t(oi)]);
         m_output->setTitle(tr("output: %1").arg(names[oi].section(QLatin1Char('/'), 0, 0)));
     }
     if (li >= 0 && li != ti && li != oi) {

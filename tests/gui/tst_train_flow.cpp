@@ -115,6 +115,15 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.preview()->latentShown(), 5000);
         other.openRun(tokRun);
         QCOMPARE(other.formModel(), QStringLiteral("tokenizer"));
+        // Its checkpoint becomes a package (float16) that opens on the Tokenizer page.
+        QSignalSpy exported(&other, &TrainPage::exported), use(&other, &TrainPage::useModel);
+        const QString pkg = QDir(runs).filePath(QStringLiteral("tokenizer-package"));
+        QVERIFY(other.exportCheckpoint(QDir(tokRun).filePath(QStringLiteral("checkpoints/3")), pkg, false));
+        QTRY_COMPARE_WITH_TIMEOUT(exported.count(), 1, 60000);
+        QCOMPARE(exported.at(0).at(0).toString(), pkg);
+        QVERIFY(QFileInfo::exists(QDir(pkg).filePath(QStringLiteral("bsq.safetensors"))));
+        QCOMPARE(use.count(), 1);
+        QCOMPARE(use.at(0).at(0).toString(), QStringLiteral("tokenizer"));
     }
 
     void aDatasetBecomesAGeneratingModelInTheStudio()
