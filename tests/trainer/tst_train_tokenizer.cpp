@@ -226,6 +226,15 @@ private slots:
         QCOMPARE(train("tokenizer", {"--run", split, "--resume", "--steps", "6"}), 0);
         QCOMPARE(testing::tensorBytes(straight + "/checkpoints/6/bsq.safetensors"),
                  testing::tensorBytes(split + "/checkpoints/6/bsq.safetensors"));
+        // The optional PatchGAN phase trains from --disc-start and resumes bit-exactly too.
+        const std::vector<std::string> adv{"--disc-start", "2", "--disc-channels", "4", "--disc-layers", "2"};
+        const std::string a1 = dir("adv-straight"), a2 = dir("adv-split");
+        QCOMPARE(train("tokenizer", testing::plus(testing::plus(common(a1), adv), {"--steps", "6", "--checkpoint-every", "3"})), 0);
+        QCOMPARE(train("tokenizer", testing::plus(testing::plus(common(a2), adv), {"--steps", "3", "--checkpoint-every", "3"})), 0);
+        QCOMPARE(train("tokenizer", {"--run", a2, "--resume", "--steps", "6"}), 0);
+        for (const char *f : {"bsq.safetensors", "patchgan.safetensors"})
+            QCOMPARE(testing::tensorBytes(a1 + "/checkpoints/6/" + f), testing::tensorBytes(a2 + "/checkpoints/6/" + f));
+        QCOMPARE(testing::losses(a1, "d_total").size(), size_t(4));   // steps 2..5 (0-based)
         // A NaN loss stops the run with a message and keeps the last good checkpoint.
         const std::string nan = dir("nan");
         QCOMPARE(train("tokenizer", testing::plus(common(nan), {"--steps", "6", "--checkpoint-every", "2", "--debug-nan-at-step", "3"})),

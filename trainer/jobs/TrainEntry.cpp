@@ -89,6 +89,8 @@ tokenizer:  the audio BSQ-ViT (document 001) on 10.24 s windows of every audio f
             (0.1x -> 1x, then a cosine to 0.5x) --beta1 0.9 --beta2 0.99 --weight-decay 1e-4 --grad-clip 1
             --recon mse|l1 --lambda-q 0.1 --q-rampup 2000 (x3 -> x1) --commit 0 --gamma0 1 --gamma 1
             --zeta 1 --specaugment on|off --max-minutes 0 (all the audio)
+            --disc-start -1 (step of the PatchGAN phase; -1 = none) --lambda-disc 0.1 --disc-channels 64
+            --disc-layers 3 --disc-lr (= --lr) (hinge)
 A run folder holds run.json, metrics.jsonl, events.jsonl, log.txt, checkpoints/<step>/
 and previews/<step>/. SIGINT/SIGTERM writes a checkpoint and a "paused" event and exits 0;
 a NaN/Inf loss stops the run (exit 3) and keeps the last good checkpoint.)";

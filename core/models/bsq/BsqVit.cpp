@@ -152,6 +152,41 @@ torch::Tensor BsqVitImpl::detokenize(const torch::Tensor &ids) {
     return decodeCodes(codes / std::sqrt(double(m_cfg.codeBits)));
 }
 
+PatchDiscriminatorImpl::PatchDiscriminatorImpl(int c, int layers) {
+    namespace tn = torch::nn;
+    auto conv = [](int in, int out, int stride, bool bias) {
+        return tn::Conv2d(tn::Conv2dOptions(in, out, 4).stride(stride).padding(1).bias(bias));
+    };
+    auto lrelu = [] { return tn::LeakyReLU(tn::LeakyReLUOptions().negative_slope(0.2)); };
+    tn::Sequential seq;
+    seq->push_back(conv(1, c, 2, true));
+    seq->push_back(lrelu());
+    int mult = 1;
+    for (int n = 1; n <= layers; ++n) {
+        const int prev = mult;
+        mult = std::min(1 << n, 8);
+        seq->push_back(conv(c * prev, c * mult, n < layers ? 2 : 1, false));
+        seq->push_back(tn::BatchNorm2d(c * mult));
+        seq->push_back(lrelu());
+    }
+    seq->push_back(conv(c * mult, 1, 1, true));
+    main = register_module("main", seq);
+    torch::NoGradGuard ng;
+    for (auto &p : named_parameters(true)) {
+        const bool bn = p.value().dim() == 1 && p.key().find("weight") != std::string::npos;
+        if (p.value().dim() == 4) p.value().normal_(0.0, 0.02);
+        else if (bn) p.value().normal_(1.0, 0.02);
+        else p.value().zero_();
+    }
+}
+
+losses::DiscOutput PatchDiscriminatorImpl::forward(const torch::Tensor &x) {
+    losses::DiscOutput out;
+    out.logits.push_back(main->forward(x.unsqueeze(1)).flatten(1));
+    out.features.emplace_back();
+    return out;
+}
+
 BsqFrontEnd::BsqFrontEnd(const BsqConfig &cfg, torch::Device device) : m_cfg(cfg), m_mel(cfg.mel(), device) {}
 
 torch::Tensor BsqFrontEnd::operator()(const torch::Tensor &audio) const {

@@ -16,6 +16,7 @@
 // 0.02.)
 
 #include "dsp/LogMelTorch.h"
+#include "losses/Adversarial.h"
 #include "models/bsq/Config.h"
 #include "nn/Attention.h"
 #include "torch/Torch.h"
@@ -122,6 +123,21 @@ private:
     BinarySphericalQuantizer m_quant;
 };
 TORCH_MODULE(BsqVit);
+
+// The optional PatchGAN discriminator of the audio config (disc_type patchgan):
+// pix2pix's / taming's NLayerDiscriminator over the normalised mel as a
+// one-channel image [B, 1, frames, mels]: Conv k4 s2 (1 -> c) + LeakyReLU 0.2;
+// layers - 1 of Conv k4 s2 (no bias) + BatchNorm + LeakyReLU, the width doubling
+// up to 8c; the same at stride 1; Conv k4 s1 -> one logit per patch. Weights
+// N(0, 0.02), BatchNorm scales N(1, 0.02). bsq-vit's default is c = 64, 3 layers.
+class PatchDiscriminatorImpl : public torch::nn::Module {
+public:
+    PatchDiscriminatorImpl(int channels, int layers);
+    // x [B, frames, mels] in the networks' [-1, 1] units -> logits [B, patches].
+    losses::DiscOutput forward(const torch::Tensor &x);
+    torch::nn::Sequential main{nullptr};
+};
+TORCH_MODULE(PatchDiscriminator);
 
 // The front end: audio [n] or [B, n] at cfg.sampleRate -> dB mel [frames, mels]
 // or [B, frames, mels] (centred frames, 1 + n / hop of them), clamped to

@@ -14,6 +14,10 @@
 // AdamW (0.9, 0.99), weight decay 1e-4, gradients clipped at 1.0; the learning
 // rate warms up from 0.1x to 1x over --warmup steps and then follows a cosine to
 // 0.5x at --decay-steps (LambdaWarmUpCosineScheduler's shape).
+// Optional (--disc-start N) from step N on: the PatchGAN discriminator of the
+// audio config on the normalised mels, hinge losses (the shared ones: D
+// relu(1 - r) + relu(1 + f), G relu(1 - f)), the generator term x --lambda-disc
+// (0.1); no R1 penalty and no adaptive weight (the config has none either).
 // The learning rate: bsq-vit multiplies its base rate 4e-7 (the document's
 // figure) by the batch (32) and the GPU count; --lr's default 1.024e-4 is that
 // product for 8 GPUs, the largest setup the code's scripts name.
@@ -22,6 +26,7 @@
 #include "audio/AudioFile.h"
 #include "cli/Args.h"
 #include "io/TensorIO.h"
+#include "losses/Adversarial.h"
 #include "jobs/AudioFolder.h"
 #include "models/bsq/BsqVit.h"
 #include "util/Fs.h"
@@ -66,6 +71,14 @@ public:
         m_recon = a.get("recon", "mse");
         m_specAugment = a.get("specaugment", "on");
         m_maxMinutes = a.getDouble("max-minutes", 0.0);
+        m_discStart = a.getInt64("disc-start", -1);
+        m_lambdaDisc = a.getDouble("lambda-disc", 0.1);
+        m_discChannels = a.getInt("disc-channels", 64);
+        m_discLayers = a.getInt("disc-layers", 3);
+        m_discLr = a.getDouble("disc-lr", m_lr);
+        if (m_discStart < -1 || m_lambdaDisc < 0 || m_discChannels <= 0 || m_discLayers < 1 || m_discLr <= 0)
+            return fail("--disc-start must be -1 (no discriminator) or a step; --lambda-disc not negative; "
+                        "--disc-channels, --disc-layers and --disc-lr positive");
         if (m_recon != "mse" && m_recon != "l1") return fail("--recon: '" + m_recon + "' is not mse or l1");
         if (m_specAugment != "on" && m_specAugment != "off") return fail("--specaugment: '" + m_specAugment + "' is not on or off");
         if (m_lr <= 0 || m_warmup < 0 || m_decaySteps <= 0 || m_clip < 0 || m_lambdaQ < 0 || m_rampup < 0 || m_commit < 0)
@@ -97,6 +110,12 @@ public:
         m_opt = std::make_unique<torch::optim::AdamW>(
                 m_model->parameters(), torch::optim::AdamWOptions(m_lr).betas({m_beta1, m_beta2}).weight_decay(m_wd));
         m_front = std::make_unique<BsqFrontEnd>(m_cfg, device);
+        if (m_discStart >= 0) {
+            m_disc = PatchDiscriminator(m_discChannels, m_discLayers);
+            m_disc->to(device);
+            m_optD = std::make_unique<torch::optim::AdamW>(
+                    m_disc->parameters(), torch::optim::AdamWOptions(m_discLr).betas({m_beta1, m_beta2}).weight_decay(m_wd));
+        }
         return {};
     }
 
@@ -155,12 +174,27 @@ public:
         auto entropyTerm = m_zeta * (m_gamma0 * f.q.sampleEntropy - m_gamma * f.q.codebookEntropy) / m_cfg.invTemperature;
         auto qLoss = m_commit * f.q.commit + entropyTerm;
         const double wq = quantizerWeight(step);
-        auto loss = checkLoss(recon + wq * qLoss, "tokenizer");
+        auto total = recon + wq * qLoss;
+        std::map<std::string, double> out;
+        if (m_disc && step >= m_discStart) {
+            auto real = (mel + half) / half, fake = (f.recon + half) / half;
+            m_disc->train();
+            m_optD->zero_grad();
+            auto dl = checkLoss(losses::hingeDiscriminatorLoss(m_disc->forward(real), m_disc->forward(fake.detach())),
+                                "discriminator");
+            dl.backward();
+            syncGradients(m_disc->parameters());
+            m_optD->step();
+            out["d_total"] = dl.item<double>();
+            auto g = losses::hingeGeneratorLoss(m_disc->forward(fake));
+            out["g_adv"] = g.item<double>();
+            total = total + m_lambdaDisc * g;
+        }
+        auto loss = checkLoss(total, "tokenizer");
         loss.backward();
         syncGradients(m_model->parameters());
         if (m_clip > 0) torch::nn::utils::clip_grad_norm_(m_model->parameters(), m_clip);
         m_opt->step();
-        std::map<std::string, double> out;
         out["total"] = loss.item<double>();
         out["recon"] = recon.item<double>();
         {
@@ -178,12 +212,17 @@ public:
     }
 
     double learningRate() const override { return scheduledLr(currentStep); }
-    bool weightsFinite() const override { return moduleFinite(*m_model); }
-    std::vector<torch::Tensor> syncedTensors() const override { return tensorsOf({m_model.get()}); }
+    bool weightsFinite() const override { return moduleFinite(*m_model) && (!m_disc || moduleFinite(*m_disc)); }
+    std::vector<torch::Tensor> syncedTensors() const override {
+        if (m_disc) return tensorsOf({m_model.get(), m_disc.get()});
+        return tensorsOf({m_model.get()});
+    }
 
     Status save(const stdfs::path &dir, nlohmann::json &state) const override {
         Status st = io::saveModule(*m_model, fs::u8string(dir / "bsq.safetensors"), {{"config", m_cfg.toJson().dump()}});
         if (st) st = saveOptimizer(*m_opt, fs::u8string(dir / "optimizer.pt"));
+        if (st && m_disc) st = io::saveModule(*m_disc, fs::u8string(dir / "patchgan.safetensors"));
+        if (st && m_optD) st = saveOptimizer(*m_optD, fs::u8string(dir / "optimizer_d.pt"));
         if (!st) return st;
         state["config"] = {{"bsq", m_cfg.toJson()}};
         return {};
@@ -192,6 +231,8 @@ public:
     Status load(const stdfs::path &dir, const nlohmann::json &) override {
         Status st = io::loadModule(*m_model, fs::u8string(dir / "bsq.safetensors"));
         if (st) st = loadOptimizer(*m_opt, fs::u8string(dir / "optimizer.pt"), m_device);
+        if (st && m_disc) st = io::loadModule(*m_disc, fs::u8string(dir / "patchgan.safetensors"));
+        if (st && m_optD) st = loadOptimizer(*m_optD, fs::u8string(dir / "optimizer_d.pt"), m_device);
         return st;
     }
 
@@ -238,6 +279,11 @@ public:
                 {"specaugment", m_specAugment == "on" ? nlohmann::json{{"p", 0.5}, {"time_mask_max", m_cfg.frames / 10},
                                                                       {"freq_mask_max", m_cfg.nMels / 10}, {"fill_db", m_cfg.dbFloor}}
                                                       : nlohmann::json(false)},
+                {"discriminator", m_discStart >= 0 ? nlohmann::json{{"type", "PatchGAN (NLayerDiscriminator)"}, {"from_step", m_discStart},
+                                                                   {"loss", "hinge"}, {"lambda", m_lambdaDisc},
+                                                                   {"channels", m_discChannels}, {"layers", m_discLayers},
+                                                                   {"lr", m_discLr}}
+                                                   : nlohmann::json(false)},
                 {"window_samples", windowSamples()}, {"max_minutes", m_maxMinutes},
                 {"model", {{"bsq", m_cfg.toJson()}}}};
     }
@@ -246,7 +292,8 @@ public:
                 {"beta2", m_beta2},   {"weight-decay", m_wd}, {"grad-clip", m_clip},         {"lambda-q", m_lambdaQ},
                 {"q-rampup", m_rampup}, {"commit", m_commit}, {"gamma0", m_gamma0},          {"gamma", m_gamma},
                 {"zeta", m_zeta},     {"recon", m_recon},     {"specaugment", m_specAugment}, {"max-minutes", m_maxMinutes},
-                {"conformer", m_conformerFlag}};
+                {"conformer", m_conformerFlag}, {"disc-start", m_discStart}, {"lambda-disc", m_lambdaDisc},
+                {"disc-channels", m_discChannels}, {"disc-layers", m_discLayers}, {"disc-lr", m_discLr}};
     }
     std::string component() const override { return "bsq"; }
     std::string family() const override { return "bsq"; }
@@ -257,7 +304,11 @@ private:
     int m_batch = 32;
     double m_lr = 1.024e-4, m_beta1 = 0.9, m_beta2 = 0.99, m_wd = 1e-4, m_clip = 1.0;
     double m_lambdaQ = 0.1, m_commit = 0.0, m_gamma0 = 1.0, m_gamma = 1.0, m_zeta = 1.0, m_maxMinutes = 0.0;
-    long long m_warmup = 5000, m_decaySteps = 500000, m_rampup = 2000;
+    long long m_warmup = 5000, m_decaySteps = 500000, m_rampup = 2000, m_discStart = -1;
+    double m_lambdaDisc = 0.1, m_discLr = 1.024e-4;
+    int m_discChannels = 64, m_discLayers = 3;
+    PatchDiscriminator m_disc{nullptr};
+    std::unique_ptr<torch::optim::AdamW> m_optD;
     torch::Device m_device = torch::kCPU;
     const AudioFolderData *m_data = nullptr;
     BsqVit m_model{nullptr};
