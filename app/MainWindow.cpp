@@ -68,7 +68,7 @@ MainWindow::MainWindow(QWidget *parent) : QMainWindow(parent)
     m_dataset = new DatasetPage;
     m_latent = new LatentPage;
     m_tokenizer = new TokenizerPage;
-    const char *icons[] = {"generate", "compare", "train", "models", "dataset", "compare", "dataset"};
+    const char *icons[] = {"generate", "compare", "train", "models", "dataset", "latent", "tokenizer"};
     QWidget *pages[] = {m_generate, m_compare, m_train, m_models, m_dataset, m_latent, m_tokenizer};
     for (int i = 0; i < PageCount; ++i) {
         m_stack->addWidget(pages[i]);

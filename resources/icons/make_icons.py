@@ -2,7 +2,7 @@
 """Draws the studio's icons as 64x64 PNGs with the standard library only
 (Debian's Qt has no SVG plugin by default). The .svg files beside them are the
 same drawings for systems that have one. Run: python3 make_icons.py"""
-import math, struct, zlib, os
+import math, struct, zlib, os, sys
 
 N, SS = 64, 4  # size, supersampling per axis
 
@@ -84,12 +84,20 @@ ICONS = {
     'stop': [('#ef5350', [rrect(7, 7, 18, 18, 2)])],
     'export': [('#999999', line([(5, 22), (5, 28), (27, 28), (27, 22)], 2.5)), ('#42a5f5', line([(16, 3), (16, 20)], 3) + line([(9, 13), (16, 20), (23, 13)], 3))],
     'lock': [('#bbbbbb', line([(11, 14), (11, 10), (13, 6.5), (16, 5.5), (19, 6.5), (21, 10), (21, 14)], 3)), ('#e0b050', [rrect(7, 14, 18, 14, 2)])],
+    # Tokenizer: a grid of bits (light = +1, dark = -1), as the page draws the bit-planes.
+    'tokenizer': [('#1d2a4a', [rrect(3 + 7 * c, 5 + 7 * r, 5.5, 5.5, 1) for r in range(3) for c in range(4) if (r * 5 + c * 3) % 4 in (0, 3)]),
+                  ('#f5c542', [rrect(3 + 7 * c, 5 + 7 * r, 5.5, 5.5, 1) for r in range(3) for c in range(4) if (r * 5 + c * 3) % 4 not in (0, 3)])],
+    # Latent: channels over time, a diverging heat map.
+    'latent': [('#42a5f5', [rrect(3, 5 + 6 * r, 26, 4, 1.5) for r in (0, 2, 3)]), ('#ef7a5a', [rrect(3, 5 + 6 * r, 26, 4, 1.5) for r in (1,)]),
+               ('#ffffff', [rrect(9 + 5 * r, 5 + 6 * r, 6, 4, 1) for r in range(4)])],
     'dice': [('#777777', [rrect(4, 4, 24, 24, 5)]), ('#eeeeee', [rrect(5, 5, 22, 22, 4.5)]),
              ('#222222', [circle(10, 10, 2.2), circle(16, 16, 2.2), circle(22, 22, 2.2)])],
 }
 
 if __name__ == '__main__':
     here = os.path.dirname(os.path.abspath(__file__))
+    only = set(sys.argv[1:])   # names to draw (default: all)
     for name, layers in ICONS.items():
+        if only and name not in only: continue
         png(os.path.join(here, name + '.png'), draw(layers))
         print(name)
