@@ -293,6 +293,61 @@
     </message>
 </context>
 <context>
+    <name>ms::app::FilePage</name>
+    <message>
+        <source>Open audio</source>
+        <translation>Open audio</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>Export decoded audio</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV files (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>Written to %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>Cannot export: %1</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>Model…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>Open audio…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>Stop</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>Play input</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>Play decoded</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>Export decoded…</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::GeneratePage</name>
     <message>
         <source>Open model package</source>
@@ -621,22 +676,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
 <context>
     <name>ms::app::LatentPage</name>
     <message>
-        <source>Export decoded audio</source>
-        <translation>Export decoded audio</translation>
-    </message>
-    <message>
-        <source>WAV files (*.wav)</source>
-        <translation>WAV files (*.wav)</translation>
-    </message>
-    <message>
-        <source>Written to %1</source>
-        <translation>Written to %1</translation>
-    </message>
-    <message>
-        <source>Cannot export: %1</source>
-        <translation>Cannot export: %1</translation>
-    </message>
-    <message>
         <source>Cannot load the model: %1</source>
         <translation>Cannot load the model: %1</translation>
     </message>
@@ -681,48 +720,12 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>nothing decoded yet</translation>
     </message>
     <message>
-        <source>Open audio</source>
-        <translation>Open audio</translation>
-    </message>
-    <message>
-        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
-        <translation>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
-    </message>
-    <message>
         <source>A wave VAE package, run or checkpoint</source>
         <translation>A wave VAE package, run or checkpoint</translation>
     </message>
     <message>
-        <source>Model…</source>
-        <translation>Model…</translation>
-    </message>
-    <message>
-        <source>Open audio…</source>
-        <translation>Open audio…</translation>
-    </message>
-    <message>
         <source>Encode + decode</source>
         <translation>Encode + decode</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stop</translation>
-    </message>
-    <message>
-        <source>Play input</source>
-        <translation>Play input</translation>
-    </message>
-    <message>
-        <source>Play decoded</source>
-        <translation>Play decoded</translation>
-    </message>
-    <message>
-        <source>Export decoded…</source>
-        <translation>Export decoded…</translation>
     </message>
     <message>
         <source>Model: %1</source>
@@ -1015,14 +1018,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
 <context>
     <name>ms::app::TokenizerPage</name>
     <message>
-        <source>Export decoded audio</source>
-        <translation>Export decoded audio</translation>
-    </message>
-    <message>
-        <source>WAV files (*.wav)</source>
-        <translation>WAV files (*.wav)</translation>
-    </message>
-    <message>
         <source>Written to %1</source>
         <translation>Written to %1</translation>
     </message>
@@ -1083,48 +1078,12 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>nothing tokenized yet</translation>
     </message>
     <message>
-        <source>Open audio</source>
-        <translation>Open audio</translation>
-    </message>
-    <message>
-        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
-        <translation>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
-    </message>
-    <message>
         <source>A tokenizer package, run or checkpoint</source>
         <translation>A tokenizer package, run or checkpoint</translation>
     </message>
     <message>
-        <source>Model…</source>
-        <translation>Model…</translation>
-    </message>
-    <message>
-        <source>Open audio…</source>
-        <translation>Open audio…</translation>
-    </message>
-    <message>
         <source>Tokenize + decode</source>
         <translation>Tokenize + decode</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>Cancel</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>Stop</translation>
-    </message>
-    <message>
-        <source>Play input</source>
-        <translation>Play input</translation>
-    </message>
-    <message>
-        <source>Play decoded</source>
-        <translation>Play decoded</translation>
-    </message>
-    <message>
-        <source>Export decoded…</source>
-        <translation>Export decoded…</translation>
     </message>
     <message>
         <source>Export tokens…</source>

@@ -292,6 +292,61 @@
     </message>
 </context>
 <context>
+    <name>ms::app::FilePage</name>
+    <message>
+        <source>Open audio</source>
+        <translation>打开音频</translation>
+    </message>
+    <message>
+        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
+        <translation>音频文件 (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
+    </message>
+    <message>
+        <source>Export decoded audio</source>
+        <translation>导出解码后的音频</translation>
+    </message>
+    <message>
+        <source>WAV files (*.wav)</source>
+        <translation>WAV 文件 (*.wav)</translation>
+    </message>
+    <message>
+        <source>Written to %1</source>
+        <translation>已写入 %1</translation>
+    </message>
+    <message>
+        <source>Cannot export: %1</source>
+        <translation>无法导出：%1</translation>
+    </message>
+    <message>
+        <source>Model…</source>
+        <translation>模型…</translation>
+    </message>
+    <message>
+        <source>Open audio…</source>
+        <translation>打开音频…</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Play input</source>
+        <translation>播放输入</translation>
+    </message>
+    <message>
+        <source>Play decoded</source>
+        <translation>播放解码结果</translation>
+    </message>
+    <message>
+        <source>Export decoded…</source>
+        <translation>导出解码结果…</translation>
+    </message>
+</context>
+<context>
     <name>ms::app::GeneratePage</name>
     <message>
         <source>Open model package</source>
@@ -615,22 +670,6 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
 <context>
     <name>ms::app::LatentPage</name>
     <message>
-        <source>Export decoded audio</source>
-        <translation>导出解码后的音频</translation>
-    </message>
-    <message>
-        <source>WAV files (*.wav)</source>
-        <translation>WAV 文件 (*.wav)</translation>
-    </message>
-    <message>
-        <source>Written to %1</source>
-        <translation>已写入 %1</translation>
-    </message>
-    <message>
-        <source>Cannot export: %1</source>
-        <translation>无法导出：%1</translation>
-    </message>
-    <message>
         <source>Cannot load the model: %1</source>
         <translation>无法加载模型：%1</translation>
     </message>
@@ -675,48 +714,12 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <translation>尚无解码结果</translation>
     </message>
     <message>
-        <source>Open audio</source>
-        <translation>打开音频</translation>
-    </message>
-    <message>
-        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
-        <translation>音频文件 (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
-    </message>
-    <message>
         <source>A wave VAE package, run or checkpoint</source>
         <translation>波形 VAE 模型包、训练运行或检查点</translation>
     </message>
     <message>
-        <source>Model…</source>
-        <translation>模型…</translation>
-    </message>
-    <message>
-        <source>Open audio…</source>
-        <translation>打开音频…</translation>
-    </message>
-    <message>
         <source>Encode + decode</source>
         <translation>编码 + 解码</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Play input</source>
-        <translation>播放输入</translation>
-    </message>
-    <message>
-        <source>Play decoded</source>
-        <translation>播放解码结果</translation>
-    </message>
-    <message>
-        <source>Export decoded…</source>
-        <translation>导出解码结果…</translation>
     </message>
     <message>
         <source>Model: %1</source>
@@ -1006,14 +1009,6 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
 <context>
     <name>ms::app::TokenizerPage</name>
     <message>
-        <source>Export decoded audio</source>
-        <translation>导出解码后的音频</translation>
-    </message>
-    <message>
-        <source>WAV files (*.wav)</source>
-        <translation>WAV 文件 (*.wav)</translation>
-    </message>
-    <message>
         <source>Written to %1</source>
         <translation>已写入 %1</translation>
     </message>
@@ -1074,48 +1069,12 @@ Stop them now (each writes a checkpoint first; Resume continues it later), or ke
         <translation>尚未分词</translation>
     </message>
     <message>
-        <source>Open audio</source>
-        <translation>打开音频</translation>
-    </message>
-    <message>
-        <source>Audio files (*.wav *.flac *.ogg *.aiff *.mp3)</source>
-        <translation>音频文件 (*.wav *.flac *.ogg *.aiff *.mp3)</translation>
-    </message>
-    <message>
         <source>A tokenizer package, run or checkpoint</source>
         <translation>分词器模型包、训练运行或检查点</translation>
     </message>
     <message>
-        <source>Model…</source>
-        <translation>模型…</translation>
-    </message>
-    <message>
-        <source>Open audio…</source>
-        <translation>打开音频…</translation>
-    </message>
-    <message>
         <source>Tokenize + decode</source>
         <translation>分词 + 解码</translation>
-    </message>
-    <message>
-        <source>Cancel</source>
-        <translation>取消</translation>
-    </message>
-    <message>
-        <source>Stop</source>
-        <translation>停止</translation>
-    </message>
-    <message>
-        <source>Play input</source>
-        <translation>播放输入</translation>
-    </message>
-    <message>
-        <source>Play decoded</source>
-        <translation>播放解码结果</translation>
-    </message>
-    <message>
-        <source>Export decoded…</source>
-        <translation>导出解码结果…</translation>
     </message>
     <message>
         <source>Export tokens…</source>

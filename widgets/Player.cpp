@@ -27,6 +27,7 @@ bool Player::play(const std::vector<float> &samples, int rate) { return playChan
 bool Player::playChannels(const std::vector<std::vector<float>> &channels, int rate)
 {
     stop();
+    m_side = -1;
     if (channels.empty() || channels[0].empty() || rate <= 0) return false;
     const int nIn = int(channels.size());
     for (const auto &c : channels)
@@ -111,6 +112,26 @@ void Player::stop()
         m_buffer = nullptr;
     }
     setPlaying(false);
+}
+
+bool Player::toggleSide(int side, const std::vector<std::vector<float>> &channels, int rate)
+{
+    if (channels.empty() || rate <= 0) return false;
+    double at = 0;
+    if (m_playing && m_side >= 0) {
+        if (m_side == side) {
+            stop();
+            return true;
+        }
+        at = m_sideFrom + positionSeconds();   // the other version from the same moment
+    }
+    const size_t from = std::min(channels[0].size(), size_t(at * rate));
+    std::vector<std::vector<float>> tail;
+    for (const auto &c : channels) tail.emplace_back(c.begin() + ptrdiff_t(std::min(from, c.size())), c.end());
+    const bool ok = playChannels(tail, rate);
+    m_side = ok ? side : -1;
+    m_sideFrom = double(from) / rate;
+    return ok;
 }
 
 double Player::positionSeconds() const { return m_sink ? m_sink->processedUSecs() / 1e6 : 0.0; }

@@ -34,6 +34,12 @@ public:
     static bool hasOutputDevice();
     // Seconds played of the current clip.
     double positionSeconds() const;
+    // A/B listening over versions of one clip (the pages' "Play input" / "Play
+    // decoded"): plays version `side` of `channels` from where the other version
+    // is (or from the start when idle); the same side again stops. playingSide()
+    // is the side playing, -1 when idle or after play()/playChannels().
+    bool toggleSide(int side, const std::vector<std::vector<float>> &channels, int rate);
+    int playingSide() const { return m_playing ? m_side : -1; }
 
 signals:
     void playingChanged(bool playing);
@@ -44,6 +50,8 @@ private:
     QAudioSink *m_sink = nullptr;
     QBuffer *m_buffer = nullptr;
     bool m_playing = false;
+    int m_side = -1;
+    double m_sideFrom = 0;   // seconds into the clip where the side's playback started
 };
 
 } // namespace ms::widgets

@@ -9,18 +9,13 @@
 #include "io/SafeTensors.h"
 #include "models/bsq/BsqVit.h"
 
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMimeData>
 #include <QPainter>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -34,7 +29,6 @@ using ms::widgets::SpectrogramView;
 
 namespace {
 
-struct Aborted {};
 
 // A dB mel [frames, mels] tensor as the views' [mels][frames] image data.
 ms::dsp::MelImage melImage(const torch::Tensor &mel)
@@ -93,25 +87,10 @@ struct TokenizeResult {
 
 } // namespace
 
-TokenizerPage::TokenizerPage(QWidget *parent) : QWidget(parent)
+TokenizerPage::TokenizerPage(QWidget *parent) : FilePage(parent)
 {
-    setAcceptDrops(true);
-    m_player = new ms::widgets::Player(this);
-    for (auto **b : {&m_openModel, &m_openFile, &m_run, &m_cancelButton, &m_playA, &m_playB, &m_export, &m_exportTokens})
-        *b = new QPushButton;
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 1000);
-    m_progress->setTextVisible(false);
-    m_poll = new QTimer(this);
-    m_poll->setInterval(100);
-    connect(m_poll, &QTimer::timeout, this, [this] { m_progress->setValue(m_done->load()); });
-    m_modelLabel = new QLabel;
-    m_statusLabel = new QLabel;
-    m_statusLabel->setWordWrap(true);
-    auto *top = new QHBoxLayout;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_openModel, m_openFile, m_run, m_cancelButton}) top->addWidget(w);
-    top->addWidget(m_progress, 1);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_playA, m_playB, m_export, m_exportTokens}) top->addWidget(w);
+    m_exportTokens = new QPushButton;
+    auto *top = makeToolbar({m_exportTokens});
 
     for (auto *&v : m_views) v = new SpectrogramView;
     // One time axis for the three views.
@@ -144,18 +123,6 @@ TokenizerPage::TokenizerPage(QWidget *parent) : QWidget(parent)
     box->addWidget(m_views[2], 2);
     box->addWidget(m_statusLabel);
 
-    connect(m_openModel, &QPushButton::clicked, this, &TokenizerPage::openModelDialog);
-    connect(m_openFile, &QPushButton::clicked, this, &TokenizerPage::openFileDialog);
-    connect(m_run, &QPushButton::clicked, this, &TokenizerPage::tokenizeDecode);
-    connect(m_cancelButton, &QPushButton::clicked, this, &TokenizerPage::cancel);
-    connect(m_playA, &QPushButton::clicked, this, [this] { togglePlay(false); });
-    connect(m_playB, &QPushButton::clicked, this, [this] { togglePlay(true); });
-    connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export decoded audio"), QString(), tr("WAV files (*.wav)"));
-        if (path.isEmpty()) return;
-        QString error;
-        setStatus(exportDecoded(path, &error) ? tr("Written to %1").arg(path) : tr("Cannot export: %1").arg(error));
-    });
     connect(m_exportTokens, &QPushButton::clicked, this, [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Export tokens"), QString(),
                                                           tr("Token files (*.tokens.safetensors)"));
@@ -170,11 +137,7 @@ TokenizerPage::TokenizerPage(QWidget *parent) : QWidget(parent)
         setModelDir(QString::fromStdString(def));
 }
 
-TokenizerPage::~TokenizerPage()
-{
-    m_cancel->store(true);
-    m_player->stop();
-}
+TokenizerPage::~TokenizerPage() = default;
 
 void TokenizerPage::setModelDir(const QString &dir)
 {
@@ -254,33 +217,22 @@ void TokenizerPage::loadFile(const QString &path)
 
 void TokenizerPage::tokenizeDecode()
 {
-    if (!m_model || !m_input || m_busy) return;
-    m_busy = true;
-    m_cancel->store(false);
-    m_done->store(0);
-    m_progress->setValue(0);
-    m_poll->start();
+    if (!m_model || !m_input || isBusy()) return;
+    beginJob();
     updateButtons();
     setStatus(tr("Tokenizing…"));
     auto model = m_model;
     auto input = m_input;
-    auto cancel = m_cancel;
-    auto done = m_done;
-    runInBackground(this, [model, input, cancel, done]() {
+    auto first = progress(0.0, 0.3), second = progress(0.3, 0.3), last = progress(0.6, 0.4);
+    runInBackground(this, [model, input, first, second, last]() {
         TokenizeResult out;
         try {
             torch::NoGradGuard ng;
             const auto &cfg = model->config();
-            auto report = [cancel, done](double from, double span) {
-                return [cancel, done, from, span](double p) {
-                    if (cancel->load()) throw Aborted{};
-                    done->store(int(1000 * (from + span * p)));
-                };
-            };
             auto mel = torch::from_blob(const_cast<float *>(input->mel.data.data()), {input->mel.nMels, input->mel.frames},
                                         torch::kFloat).t().contiguous();
-            auto ids = mb::tokenizeMel(*model, mel, report(0.0, 0.3)).contiguous();
-            auto dec = mb::detokenizeIds(*model, ids, report(0.3, 0.3)).narrow(0, 0, mel.size(0)).contiguous();
+            auto ids = mb::tokenizeMel(*model, mel, first).contiguous();
+            auto dec = mb::detokenizeIds(*model, ids, second).narrow(0, 0, mel.size(0)).contiguous();
             auto t = std::make_shared<Tokens>();
             t->windows = int(ids.size(0));
             t->gridTime = int(ids.size(1));
@@ -317,7 +269,7 @@ void TokenizerPage::tokenizeDecode()
             auto y = front.griffinLim(dec, 64);
             if (y.numel() < n) y = torch::cat({y, torch::zeros({n - y.numel()})});
             y = y.narrow(0, 0, n).clamp(-1, 1).contiguous();
-            done->store(950);
+            last(1.0);
             out.decoded = makeClip(input->name, input->rate, std::vector<float>(y.data_ptr<float>(), y.data_ptr<float>() + n), dec);
             out.tokens = t;
         } catch (const Aborted &) {
@@ -327,12 +279,10 @@ void TokenizerPage::tokenizeDecode()
         }
         return out;
     }, [this](TokenizeResult r) {
-        m_busy = false;
-        m_poll->stop();
+        endJob(r.error.isEmpty());
         updateButtons();
         if (!r.error.isEmpty()) {
             setStatus(r.error == QLatin1String("cancelled") ? tr("Cancelled") : tr("Tokenizing failed: %1").arg(r.error));
-            m_progress->setValue(0);
             emit tokenized(false);
             return;
         }
@@ -344,17 +294,11 @@ void TokenizerPage::tokenizeDecode()
         for (int i : {1, 2}) m_views[i]->setView(m_views[0]->viewStart(), m_views[0]->viewEnd());
         m_bits->setPixmap(QPixmap::fromImage(m_tokens->bitPlanes));
         m_ids->setPixmap(QPixmap::fromImage(m_tokens->idImage));
-        m_progress->setValue(1000);
         setStatus(tr("%1 tokenized and decoded").arg(QFileInfo(m_decoded->name).fileName()));
         retranslateUi();
         updateButtons();
         emit tokenized(true);
     });
-}
-
-void TokenizerPage::cancel()
-{
-    if (m_busy) m_cancel->store(true);
 }
 
 bool TokenizerPage::exportDecoded(const QString &path, QString *error)
@@ -394,67 +338,21 @@ bool TokenizerPage::exportTokens(const QString &path, QString *error)
 
 void TokenizerPage::togglePlay(bool decodedSide)
 {
-    const Clip *clip = decodedSide ? m_decoded.get() : m_input.get();
-    if (!clip) return;
-    double at = 0;
-    if (m_player->isPlaying()) {
-        if (m_playingDecoded == decodedSide) {
-            m_player->stop();
-            return;
-        }
-        at = m_playFrom + m_player->positionSeconds();   // A/B: the other side from the same moment
-    }
-    const size_t from = std::min(clip->samples.size(), size_t(at * clip->rate));
-    m_playingDecoded = decodedSide;
-    m_playFrom = double(from) / clip->rate;
-    m_player->playChannels({std::vector<float>(clip->samples.begin() + ptrdiff_t(from), clip->samples.end())}, clip->rate);
+    if (const Clip *clip = decodedSide ? m_decoded.get() : m_input.get())
+        m_player->toggleSide(decodedSide ? 1 : 0, {clip->samples}, clip->rate);
 }
 
-void TokenizerPage::openFileDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open audio"), QString(),
-                                                      tr("Audio files (*.wav *.flac *.ogg *.aiff *.mp3)"));
-    if (!path.isEmpty()) loadFile(path);
-}
-
-void TokenizerPage::openModelDialog()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("A tokenizer package, run or checkpoint"));
-    if (!dir.isEmpty()) setModelDir(dir);
-}
-
-QString TokenizerPage::statusText() const { return m_statusLabel->text(); }
-
-void TokenizerPage::setStatus(const QString &text)
-{
-    m_status = text;
-    m_statusLabel->setText(text);
-    emit message(text);
-}
+QString TokenizerPage::modelDialogTitle() const { return tr("A tokenizer package, run or checkpoint"); }
 
 void TokenizerPage::updateButtons()
 {
-    m_run->setEnabled(m_model && m_input && !m_busy);
-    m_cancelButton->setEnabled(m_busy);
-    m_openModel->setEnabled(!m_busy);
-    m_openFile->setEnabled(!m_busy);
-    const bool audio = ms::widgets::Player::hasOutputDevice();
-    m_playA->setEnabled(audio && m_input);
-    m_playB->setEnabled(audio && m_decoded);
-    m_export->setEnabled(m_decoded != nullptr);
+    updateCommonButtons(m_model && m_input, m_input != nullptr, m_decoded != nullptr);
     m_exportTokens->setEnabled(m_tokens != nullptr);
 }
 
 void TokenizerPage::retranslateUi()
 {
-    m_openModel->setText(tr("Model…"));
-    m_openFile->setText(tr("Open audio…"));
-    m_run->setText(tr("Tokenize + decode"));
-    m_cancelButton->setText(tr("Cancel"));
-    const bool playing = m_player->isPlaying();
-    m_playA->setText(playing && !m_playingDecoded ? tr("Stop") : tr("Play input"));
-    m_playB->setText(playing && m_playingDecoded ? tr("Stop") : tr("Play decoded"));
-    m_export->setText(tr("Export decoded…"));
+    retranslateCommon(tr("Tokenize + decode"));
     m_exportTokens->setText(tr("Export tokens…"));
     if (m_model) {
         const auto &cfg = m_model->config();
@@ -492,24 +390,12 @@ void TokenizerPage::retranslateUi()
         m_bitsTitle->setText(tr("Bit-planes"));
         m_idsTitle->setText(tr("Token ids"));
     }
-    if (m_statusLabel->text() != m_status) m_statusLabel->setText(m_status);
 }
 
 void TokenizerPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);
-}
-
-void TokenizerPage::dragEnterEvent(QDragEnterEvent *event)
-{
-    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
-}
-
-void TokenizerPage::dropEvent(QDropEvent *event)
-{
-    const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.front().isLocalFile()) loadFile(urls.front().toLocalFile());
 }
 
 } // namespace ms::app

@@ -10,23 +10,22 @@
 
 #include "dsp/LogMel.h"
 
-#include <QImage>
-#include <QWidget>
+#include "pages/FilePage.h"
 
-#include <atomic>
+#include <QImage>
+
 #include <memory>
 #include <vector>
 
 class QLabel;
 class QPushButton;
-class QProgressBar;
 
 namespace ms::widgets { class SpectrogramView; class Player; }
 namespace ms::models::bsq { class BsqVitImpl; }
 
 namespace ms::app {
 
-class TokenizerPage : public QWidget {
+class TokenizerPage : public FilePage {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(TokenizerPage)
 
@@ -52,64 +51,46 @@ public:
     explicit TokenizerPage(QWidget *parent = nullptr);
     ~TokenizerPage() override;
 
-    // A tokenizer package, a `train tokenizer` run (its newest checkpoint) or a
-    // checkpoint; loaded in the background (emits modelLoaded).
-    void setModelDir(const QString &dir);
+    // Loaded in the background (emits modelLoaded).
+    void setModelDir(const QString &dir) override;
     bool hasModel() const { return m_model != nullptr; }
     // Loads an audio file in the background (emits fileLoaded).
-    void loadFile(const QString &path);
+    void loadFile(const QString &path) override;
     // Tokenizes the loaded file and decodes the tokens, in the background (emits tokenized).
     void tokenizeDecode();
-    void cancel();
-    bool isBusy() const { return m_busy; }
+    void run() override { tokenizeDecode(); }
     // Writes the decoded audio (16 kHz mono WAV) / the tokens (as `tokenize` writes them).
-    bool exportDecoded(const QString &path, QString *error);
+    bool exportDecoded(const QString &path, QString *error) override;
     bool exportTokens(const QString &path, QString *error);
 
     ms::widgets::SpectrogramView *view(int i) const { return m_views[i]; }   // 0 input, 1 decoded, 2 difference
     const Tokens *tokens() const { return m_tokens.get(); }
     const Clip *decoded() const { return m_decoded.get(); }
-    QString statusText() const;
 
 public slots:
-    void openFileDialog();
-    void openModelDialog();
-    void togglePlay(bool decodedSide);
+    void togglePlay(bool decodedSide) override;
 
 signals:
-    void message(const QString &text);
     void modelLoaded(bool ok);
     void fileLoaded(bool ok);
     void tokenized(bool ok);
 
 protected:
     void changeEvent(QEvent *event) override;
-    void dragEnterEvent(QDragEnterEvent *event) override;
-    void dropEvent(QDropEvent *event) override;
+    QString modelDialogTitle() const override;
 
 private:
     void retranslateUi();
-    void setStatus(const QString &text);
     void updateButtons();
 
     std::shared_ptr<ms::models::bsq::BsqVitImpl> m_model;
     QString m_modelName;
     std::shared_ptr<Clip> m_input, m_decoded;
     std::shared_ptr<Tokens> m_tokens;
-    bool m_busy = false;
-    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
-    std::shared_ptr<std::atomic<int>> m_done = std::make_shared<std::atomic<int>>(0);   // 0..1000, read by m_poll
-    class QTimer *m_poll = nullptr;
-    int m_ticket = 0;
-    bool m_playingDecoded = false;
-    double m_playFrom = 0;
-    QString m_status;
 
     ms::widgets::SpectrogramView *m_views[3];
-    QLabel *m_bits, *m_bitsTitle, *m_ids, *m_idsTitle, *m_statusLabel, *m_modelLabel;
-    QPushButton *m_openModel, *m_openFile, *m_run, *m_cancelButton, *m_playA, *m_playB, *m_export, *m_exportTokens;
-    QProgressBar *m_progress;
-    ms::widgets::Player *m_player;
+    QLabel *m_bits, *m_bitsTitle, *m_ids, *m_idsTitle;
+    QPushButton *m_exportTokens;
 };
 
 } // namespace ms::app

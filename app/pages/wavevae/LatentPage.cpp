@@ -10,18 +10,13 @@
 #include "models/wavevae/WaveVae.h"
 
 #include <QDir>
-#include <QDragEnterEvent>
-#include <QDropEvent>
 #include <QEvent>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
-#include <QMimeData>
-#include <QProgressBar>
 #include <QPushButton>
-#include <QTimer>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -34,7 +29,6 @@ using ms::widgets::SpectrogramView;
 
 namespace {
 
-struct Aborted {};
 
 std::vector<float> midOf(const LatentPage::Clip &c)
 {
@@ -66,31 +60,9 @@ struct EncodeResult {
 
 } // namespace
 
-LatentPage::LatentPage(QWidget *parent) : QWidget(parent)
+LatentPage::LatentPage(QWidget *parent) : FilePage(parent)
 {
-    setAcceptDrops(true);
-    m_player = new ms::widgets::Player(this);
-    m_openModel = new QPushButton;
-    m_openFile = new QPushButton;
-    m_run = new QPushButton;
-    m_cancelButton = new QPushButton;
-    m_playA = new QPushButton;
-    m_playB = new QPushButton;
-    m_export = new QPushButton;
-    m_progress = new QProgressBar;
-    m_progress->setRange(0, 1000);
-    m_progress->setTextVisible(false);
-    m_poll = new QTimer(this);
-    m_poll->setInterval(100);
-    connect(m_poll, &QTimer::timeout, this, [this] { m_progress->setValue(m_done->load()); });
-    m_modelLabel = new QLabel;
-    m_statusLabel = new QLabel;
-    m_statusLabel->setWordWrap(true);
-    auto *top = new QHBoxLayout;
-    for (QWidget *w : std::initializer_list<QWidget *>{m_openModel, m_openFile, m_run, m_cancelButton})
-        top->addWidget(w);
-    top->addWidget(m_progress, 1);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_playA, m_playB, m_export}) top->addWidget(w);
+    auto *top = makeToolbar();
 
     for (auto *&v : m_views) v = new SpectrogramView;
     // One time axis: zoom or pan in either view moves the other.
@@ -110,18 +82,6 @@ LatentPage::LatentPage(QWidget *parent) : QWidget(parent)
     box->addWidget(m_views[1], 3);
     box->addWidget(m_statusLabel);
 
-    connect(m_openModel, &QPushButton::clicked, this, &LatentPage::openModelDialog);
-    connect(m_openFile, &QPushButton::clicked, this, &LatentPage::openFileDialog);
-    connect(m_run, &QPushButton::clicked, this, &LatentPage::encodeDecode);
-    connect(m_cancelButton, &QPushButton::clicked, this, &LatentPage::cancel);
-    connect(m_playA, &QPushButton::clicked, this, [this] { togglePlay(false); });
-    connect(m_playB, &QPushButton::clicked, this, [this] { togglePlay(true); });
-    connect(m_export, &QPushButton::clicked, this, [this] {
-        const QString path = QFileDialog::getSaveFileName(this, tr("Export decoded audio"), QString(), tr("WAV files (*.wav)"));
-        if (path.isEmpty()) return;
-        QString error;
-        setStatus(exportDecoded(path, &error) ? tr("Written to %1").arg(path) : tr("Cannot export: %1").arg(error));
-    });
     connect(m_player, &ms::widgets::Player::playingChanged, this, [this] { retranslateUi(); });
     retranslateUi();
     updateButtons();
@@ -130,11 +90,7 @@ LatentPage::LatentPage(QWidget *parent) : QWidget(parent)
         setModelDir(QString::fromStdString(def));
 }
 
-LatentPage::~LatentPage()
-{
-    m_cancel->store(true);   // a running encode stops at its next window
-    m_player->stop();
-}
+LatentPage::~LatentPage() = default;
 
 void LatentPage::setModelDir(const QString &dir)
 {
@@ -202,32 +158,21 @@ void LatentPage::loadFile(const QString &path)
 
 void LatentPage::encodeDecode()
 {
-    if (!m_vae || !m_input || m_busy) return;
-    m_busy = true;
-    m_cancel->store(false);
-    m_done->store(0);
-    m_progress->setValue(0);
-    m_poll->start();
+    if (!m_vae || !m_input || isBusy()) return;
+    beginJob();
     updateButtons();
     setStatus(tr("Encoding…"));
     auto vae = m_vae;
     auto input = m_input;
-    auto cancel = m_cancel;
-    auto done = m_done;
-    runInBackground(this, [vae, input, cancel, done]() {
+    auto first = progress(0.0, 0.5), second = progress(0.5, 0.5);
+    runInBackground(this, [vae, input, first, second]() {
         EncodeResult out;
         try {
             const int64_t L = int64_t(input->channels[0].size());
             auto x = torch::empty({2, L});
             for (int c = 0; c < 2; ++c) std::copy(input->channels[size_t(c)].begin(), input->channels[size_t(c)].end(), x[c].data_ptr<float>());
-            auto report = [cancel, done](double from, double span) {
-                return [cancel, done, from, span](double p) {
-                    if (cancel->load()) throw Aborted{};
-                    done->store(int(1000 * (from + span * p)));
-                };
-            };
-            auto lat = mw::encodeChunked(*vae, x, 256, 16, report(0.0, 0.5));
-            auto y = mw::decodeChunked(*vae, lat, 256, 16, report(0.5, 0.5)).narrow(1, 0, L).clamp(-1, 1).contiguous();
+            auto lat = mw::encodeChunked(*vae, x, 256, 16, first);
+            auto y = mw::decodeChunked(*vae, lat, 256, 16, second).narrow(1, 0, L).clamp(-1, 1).contiguous();
             std::vector<std::vector<float>> ch(2);
             for (int c = 0; c < 2; ++c) ch[size_t(c)].assign(y[c].data_ptr<float>(), y[c].data_ptr<float>() + L);
             out.decoded = makeClip(input->name, input->rate, std::move(ch));
@@ -251,12 +196,10 @@ void LatentPage::encodeDecode()
         }
         return out;
     }, [this](EncodeResult r) {
-        m_busy = false;
-        m_poll->stop();
+        endJob(r.error.isEmpty());
         updateButtons();
         if (!r.error.isEmpty()) {
             setStatus(r.error == QLatin1String("cancelled") ? tr("Cancelled") : tr("Encoding failed: %1").arg(r.error));
-            m_progress->setValue(0);
             emit encoded(false);
             return;
         }
@@ -269,17 +212,11 @@ void LatentPage::encodeDecode()
         m_views[1]->setRendered(m_decoded->image, m_decoded->mel.frames, m_decoded->mel.nMels, ms::dsp::MelConfig{});
         m_views[1]->setView(m_views[0]->viewStart(), m_views[0]->viewEnd());
         m_latent->setPixmap(QPixmap::fromImage(m_latentImage));
-        m_progress->setValue(1000);
         setStatus(tr("%1 encoded and decoded").arg(m_decoded->name));
         retranslateUi();
         updateButtons();
         emit encoded(true);
     });
-}
-
-void LatentPage::cancel()
-{
-    if (m_busy) m_cancel->store(true);
 }
 
 bool LatentPage::exportDecoded(const QString &path, QString *error)
@@ -298,69 +235,21 @@ bool LatentPage::exportDecoded(const QString &path, QString *error)
 
 void LatentPage::togglePlay(bool decodedSide)
 {
-    const Clip *clip = decodedSide ? m_decoded.get() : m_input.get();
-    if (!clip) return;
-    double at = 0;
-    if (m_player->isPlaying()) {
-        if (m_playingDecoded == decodedSide) {
-            m_player->stop();
-            return;
-        }
-        at = m_playFrom + m_player->positionSeconds();   // A/B: the other side from the same moment
-    }
     // In stereo: the side signal is half of what the wave VAE is judged on.
-    const size_t from = std::min(clip->channels[0].size(), size_t(at * clip->rate));
-    std::vector<std::vector<float>> ch;
-    for (const auto &c : clip->channels) ch.emplace_back(c.begin() + ptrdiff_t(from), c.end());
-    m_playingDecoded = decodedSide;
-    m_playFrom = double(from) / clip->rate;
-    m_player->playChannels(ch, clip->rate);
+    if (const Clip *clip = decodedSide ? m_decoded.get() : m_input.get())
+        m_player->toggleSide(decodedSide ? 1 : 0, clip->channels, clip->rate);
 }
 
-void LatentPage::openFileDialog()
-{
-    const QString path = QFileDialog::getOpenFileName(this, tr("Open audio"), QString(),
-                                                      tr("Audio files (*.wav *.flac *.ogg *.aiff *.mp3)"));
-    if (!path.isEmpty()) loadFile(path);
-}
-
-void LatentPage::openModelDialog()
-{
-    const QString dir = QFileDialog::getExistingDirectory(this, tr("A wave VAE package, run or checkpoint"));
-    if (!dir.isEmpty()) setModelDir(dir);
-}
-
-QString LatentPage::statusText() const { return m_statusLabel->text(); }
-
-void LatentPage::setStatus(const QString &text)
-{
-    m_status = text;
-    m_statusLabel->setText(text);
-    emit message(text);
-}
+QString LatentPage::modelDialogTitle() const { return tr("A wave VAE package, run or checkpoint"); }
 
 void LatentPage::updateButtons()
 {
-    m_run->setEnabled(m_vae && m_input && !m_busy);
-    m_cancelButton->setEnabled(m_busy);
-    m_openModel->setEnabled(!m_busy);
-    m_openFile->setEnabled(!m_busy);
-    const bool audio = ms::widgets::Player::hasOutputDevice();
-    m_playA->setEnabled(audio && m_input);
-    m_playB->setEnabled(audio && m_decoded);
-    m_export->setEnabled(m_decoded != nullptr);
+    updateCommonButtons(m_vae && m_input, m_input != nullptr, m_decoded != nullptr);
 }
 
 void LatentPage::retranslateUi()
 {
-    m_openModel->setText(tr("Model…"));
-    m_openFile->setText(tr("Open audio…"));
-    m_run->setText(tr("Encode + decode"));
-    m_cancelButton->setText(tr("Cancel"));
-    const bool playing = m_player->isPlaying();
-    m_playA->setText(playing && !m_playingDecoded ? tr("Stop") : tr("Play input"));
-    m_playB->setText(playing && m_playingDecoded ? tr("Stop") : tr("Play decoded"));
-    m_export->setText(tr("Export decoded…"));
+    retranslateCommon(tr("Encode + decode"));
     m_modelLabel->setText(m_vae ? tr("Model: %1").arg(m_modelName)
                                 : tr("No wave VAE model: choose a package or a `train wavevae` run with Model…"));
     if (!m_input) m_views[0]->clear(tr("Open or drop an audio file"));
@@ -378,24 +267,12 @@ void LatentPage::retranslateUi()
     } else {
         m_latentTitle->setText(tr("Latent"));
     }
-    if (m_statusLabel->text() != m_status) m_statusLabel->setText(m_status);
 }
 
 void LatentPage::changeEvent(QEvent *event)
 {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);
-}
-
-void LatentPage::dragEnterEvent(QDragEnterEvent *event)
-{
-    if (event->mimeData()->hasUrls()) event->acceptProposedAction();
-}
-
-void LatentPage::dropEvent(QDropEvent *event)
-{
-    const auto urls = event->mimeData()->urls();
-    if (!urls.isEmpty() && urls.front().isLocalFile()) loadFile(urls.front().toLocalFile());
 }
 
 } // namespace ms::app

@@ -8,23 +8,22 @@
 
 #include "dsp/LogMel.h"
 
-#include <QImage>
-#include <QWidget>
+#include "pages/FilePage.h"
 
-#include <atomic>
+#include <QImage>
+
 #include <memory>
 #include <vector>
 
 class QLabel;
 class QPushButton;
-class QProgressBar;
 
 namespace ms::widgets { class SpectrogramView; class Player; }
 namespace ms::models::wavevae { class WaveVaeImpl; }
 
 namespace ms::app {
 
-class LatentPage : public QWidget {
+class LatentPage : public FilePage {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(LatentPage)
 
@@ -41,46 +40,38 @@ public:
     explicit LatentPage(QWidget *parent = nullptr);
     ~LatentPage() override;
 
-    // A wave VAE package, a `train wavevae` run (its newest checkpoint) or a
-    // checkpoint; loaded in the background (emits modelLoaded).
-    void setModelDir(const QString &dir);
+    // Loaded in the background (emits modelLoaded).
+    void setModelDir(const QString &dir) override;
     bool hasModel() const { return m_vae != nullptr; }
     // Loads an audio file (any rate, mono or stereo) in the background (emits fileLoaded).
-    void loadFile(const QString &path);
-    // Encodes the loaded file and decodes the latent, in the background (emits encoded).
+    void loadFile(const QString &path) override;
+    // Encodes the loaded file and decodes the latent, in the background (emits
+    // encoded; cancel() stops it between two windows).
     void encodeDecode();
-    // Stops a running encode between two windows (emits encoded(false)).
-    void cancel();
-    bool isBusy() const { return m_busy; }
-    // Writes the decoded audio (stereo WAV at the model's rate); false + error when it cannot.
-    bool exportDecoded(const QString &path, QString *error);
+    void run() override { encodeDecode(); }
+    // Writes the decoded audio (stereo WAV at the model's rate).
+    bool exportDecoded(const QString &path, QString *error) override;
 
     ms::widgets::SpectrogramView *view(int i) const { return m_views[i]; }   // 0 input, 1 decoded
     const QImage &latentImage() const { return m_latentImage; }
     int latentChannels() const { return m_latentChannels; }
     int latentFrames() const { return m_latentFrames; }
     const Clip *decoded() const { return m_decoded.get(); }
-    QString statusText() const;
 
 public slots:
-    void openFileDialog();
-    void openModelDialog();
-    void togglePlay(bool decodedSide);
+    void togglePlay(bool decodedSide) override;
 
 signals:
-    void message(const QString &text);
     void modelLoaded(bool ok);
     void fileLoaded(bool ok);
     void encoded(bool ok);
 
 protected:
     void changeEvent(QEvent *event) override;
-    void dragEnterEvent(QDragEnterEvent *event) override;
-    void dropEvent(QDropEvent *event) override;
+    QString modelDialogTitle() const override;
 
 private:
     void retranslateUi();
-    void setStatus(const QString &text);
     void updateButtons();
 
     std::shared_ptr<ms::models::wavevae::WaveVaeImpl> m_vae;
@@ -89,22 +80,9 @@ private:
     QImage m_latentImage;
     int m_latentChannels = 0, m_latentFrames = 0;
     double m_siSdr = 0, m_melDistance = 0;
-    bool m_busy = false;
-    std::shared_ptr<std::atomic<bool>> m_cancel = std::make_shared<std::atomic<bool>>(false);
-    // The worker writes its progress here (0..1000) and the page's timer reads it: the
-    // worker never calls into widgets, which may be gone when the page closes mid-encode.
-    std::shared_ptr<std::atomic<int>> m_done = std::make_shared<std::atomic<int>>(0);
-    class QTimer *m_poll = nullptr;
-    int m_ticket = 0;
-    bool m_playingDecoded = false;
-    double m_playFrom = 0;   // seconds into the clip where the current playback started
-    QString m_status;
 
     ms::widgets::SpectrogramView *m_views[2];
-    QLabel *m_latent, *m_latentTitle, *m_statusLabel, *m_modelLabel;
-    QPushButton *m_openModel, *m_openFile, *m_run, *m_cancelButton, *m_playA, *m_playB, *m_export;
-    QProgressBar *m_progress;
-    ms::widgets::Player *m_player;
+    QLabel *m_latent, *m_latentTitle;
 };
 
 } // namespace ms::app
