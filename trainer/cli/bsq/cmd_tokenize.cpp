@@ -350,21 +350,12 @@ const char *kBenchUsage =
 
 int bench(const std::vector<std::string> &argv) {
     cli::Args a(argv, {"json"});
-    const std::string presetArg = a.get("preset", "all"), model = a.get("model");
-    const double seconds = a.getDouble("seconds", 30.0);
-    const int reps = a.getInt("reps", 2);
-    const bool json = a.has("json");
-    device::configureThreads(a.getInt("threads", 0));
-    if (!a.error().empty() || !a.unused().empty() || seconds <= 0 || reps < 1) {
-        std::fprintf(stderr, "bench-tokenizer: %s\n%s\n", !a.error().empty() ? a.error().c_str() : "bad options", kBenchUsage);
-        return 2;
-    }
-    std::vector<std::string> sources;
-    if (!model.empty()) sources.push_back(io::newestCheckpointDir(model));
-    else if (presetArg == "all") sources = {"random:cpu", "random:paper"};
-    else sources.push_back("random:" + presetArg);
+    cli::BenchOptions o;
+    if (!cli::parseBenchOptions(a, "bench-tokenizer", kBenchUsage, 30.0, &o)) return 2;
+    const double seconds = o.seconds;
+    const int reps = o.reps;
     torch::NoGradGuard ng;
-    for (const auto &src : sources) {
+    for (const auto &src : o.sources) {
         std::string description;
         auto m = loadBsqVit(src, &description);
         if (!m) {
@@ -383,18 +374,8 @@ int bench(const std::vector<std::string> &argv) {
         for (const auto &p : (*m)->parameters()) params += p.numel();
         const std::string name = src.rfind("random:", 0) == 0 ? src.substr(7) : description;
         for (auto [row, ms] : {std::pair<const char *, double>{"tokenizer_tokenize", tokMs},
-                               {"tokenizer_detokenize", detMs}, {"tokenizer_griffin_lim", glMs}}) {
-            const double xrt = seconds * 1000.0 / ms;
-            if (json)
-                std::printf("%s\n", nlohmann::json{{"name", row}, {"model", name}, {"parameters", params},
-                                                   {"seconds", seconds}, {"ms", ms}, {"x_real_time", xrt},
-                                                   {"peak_mb", cli::peakMb()}, {"threads", device::threads()}}
-                                            .dump()
-                                            .c_str());
-            else
-                std::printf("%-22s %-10s %10.1f ms  %7.2fx real time  peak %6.0f MB\n", row, name.c_str(), ms, xrt,
-                            cli::peakMb());
-        }
+                               {"tokenizer_detokenize", detMs}, {"tokenizer_griffin_lim", glMs}})
+            cli::printBenchRow(row, name, params, seconds, ms, o.json);
     }
     return 0;
 }

@@ -25,25 +25,12 @@ const char *kUsage =
 
 int run(const std::vector<std::string> &argv) {
     cli::Args a(argv, {"json"});
-    const std::string presetArg = a.get("preset", "all"), model = a.get("model");
-    const double seconds = a.getDouble("seconds", 10.0);
-    const int reps = a.getInt("reps", 2);
-    const bool json = a.has("json");
-    device::configureThreads(a.getInt("threads", 0));
-    if (!a.error().empty() || !a.unused().empty() || seconds <= 0 || reps < 1) {
-        std::fprintf(stderr, "bench-wavevae: %s\n%s\n",
-                     !a.error().empty() ? a.error().c_str()
-                     : !a.unused().empty() ? ("unknown option " + a.unused()[0]).c_str()
-                                           : "--seconds and --reps must be positive",
-                     kUsage);
-        return 2;
-    }
-    std::vector<std::string> sources;
-    if (!model.empty()) sources.push_back(io::newestCheckpointDir(model));
-    else if (presetArg == "all") sources = {"random:cpu", "random:paper"};
-    else sources.push_back("random:" + presetArg);
+    cli::BenchOptions o;
+    if (!cli::parseBenchOptions(a, "bench-wavevae", kUsage, 10.0, &o)) return 2;
+    const double seconds = o.seconds;
+    const int reps = o.reps;
     torch::NoGradGuard ng;
-    for (const auto &src : sources) {
+    for (const auto &src : o.sources) {
         std::string description;
         auto vae = loadWaveVae(src, &description);
         if (!vae) {
@@ -59,18 +46,8 @@ int run(const std::vector<std::string> &argv) {
         int64_t params = 0;
         for (const auto &p : (*vae)->parameters()) params += p.numel();
         const std::string name = src.rfind("random:", 0) == 0 ? src.substr(7) : description;
-        for (auto [row, ms] : {std::pair<const char *, double>{"wavevae_encode", encMs}, {"wavevae_decode", decMs}}) {
-            const double xrt = seconds * 1000.0 / ms;
-            if (json)
-                std::printf("%s\n", nlohmann::json{{"name", row}, {"model", name}, {"parameters", params},
-                                                   {"seconds", seconds}, {"ms", ms}, {"x_real_time", xrt},
-                                                   {"peak_mb", cli::peakMb()}, {"threads", device::threads()}}
-                                            .dump()
-                                            .c_str());
-            else
-                std::printf("%-16s %-10s %10.1f ms  %7.2fx real time  peak %6.0f MB\n", row, name.c_str(), ms, xrt,
-                            cli::peakMb());
-        }
+        for (auto [row, ms] : {std::pair<const char *, double>{"wavevae_encode", encMs}, {"wavevae_decode", decMs}})
+            cli::printBenchRow(row, name, params, seconds, ms, o.json);
     }
     return 0;
 }
