@@ -6,7 +6,6 @@
 #include "audio/AudioFile.h"
 #include "audio/Resample.h"
 #include "io/ModelDirs.h"
-#include "io/SafeTensors.h"
 #include "models/bsq/BsqVit.h"
 
 #include <QEvent>
@@ -20,7 +19,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <map>
 
 namespace ms::app {
 
@@ -161,7 +159,7 @@ void TokenizerPage::setModelDir(const QString &dir)
         retranslateUi();
         updateButtons();
         emit modelLoaded(true);
-        if (m_input) loadFile(m_input->name.isEmpty() ? QString() : m_input->name);
+        if (m_input) loadFile(m_input->name);   // again, with this model's front end
     });
 }
 
@@ -239,13 +237,9 @@ void TokenizerPage::tokenizeDecode()
             t->gridFreq = int(ids.size(2));
             t->bits = cfg.codeBits;
             t->ids.assign(ids.data_ptr<int64_t>(), ids.data_ptr<int64_t>() + ids.numel());
-            std::map<int64_t, int64_t> count;
-            for (int64_t id : t->ids) ++count[id];
-            t->distinct = int64_t(count.size());
-            for (const auto &[id, c] : count) {
-                const double q = double(c) / double(t->ids.size());
-                t->entropyBits -= q * std::log2(q);
-            }
+            const auto u = mb::idUsage(ids);
+            t->distinct = u.distinct;
+            t->entropyBits = u.entropyBits;
             auto d = dec - mel;
             t->melMse = d.pow(2).mean().item<double>();
             t->melMae = d.abs().mean().item<double>();
@@ -321,17 +315,11 @@ bool TokenizerPage::exportTokens(const QString &path, QString *error)
         if (error) *error = tr("nothing tokenized yet");
         return false;
     }
-    const auto &cfg = m_model->config();
     const auto &t = *m_tokens;
-    io::TensorView v{"ids", io::DType::I64, {t.windows, t.gridTime, t.gridFreq}, t.ids.data(), t.ids.size() * 8};
-    const std::map<std::string, std::string> meta{
-            {"sample_rate", std::to_string(cfg.sampleRate)}, {"hop", std::to_string(cfg.hop)},
-            {"frames_per_window", std::to_string(cfg.frames)}, {"frames", std::to_string(m_input->mel.frames)},
-            {"samples", std::to_string(m_input->samples.size())}, {"code_bits", std::to_string(cfg.codeBits)},
-            {"tokens_per_second", std::to_string(cfg.tokensPerSecond())}, {"bits_per_second", std::to_string(cfg.bitsPerSecond())},
-            {"source", QFileInfo(m_input->name).fileName().toStdString()}, {"model", m_modelName.toStdString()},
-            {"config", cfg.toJson().dump()}};
-    const Status st = io::writeSafeTensors(path.toStdString(), {v}, meta);
+    auto ids = torch::from_blob(const_cast<int64_t *>(t.ids.data()), {t.windows, t.gridTime, t.gridFreq}, torch::kLong);
+    const Status st = mb::saveTokenFile(path.toStdString(), m_model->config(), ids, m_input->mel.frames,
+                                        int64_t(m_input->samples.size()), QFileInfo(m_input->name).fileName().toStdString(),
+                                        m_modelName.toStdString());
     if (!st && error) *error = QString::fromStdString(st.error());
     return bool(st);
 }

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 #include <stdexcept>
 
 namespace ms::models::bsq {
@@ -297,6 +298,31 @@ torch::Tensor detokenizeIds(BsqVitImpl &model, const torch::Tensor &ids, const s
         if (progress) progress(double(w + 1) / double(ids.size(0)));
     }
     return torch::cat(out, 0);
+}
+
+IdUsage idUsage(const torch::Tensor &ids) {
+    std::map<int64_t, int64_t> count;
+    auto flat = ids.reshape({-1}).to(torch::kLong).contiguous();
+    const int64_t *p = flat.data_ptr<int64_t>();
+    for (int64_t i = 0; i < flat.numel(); ++i) ++count[p[i]];
+    IdUsage u;
+    u.distinct = int64_t(count.size());
+    for (const auto &[id, c] : count) {
+        const double q = double(c) / double(flat.numel());
+        u.entropyBits -= q * std::log2(q);
+    }
+    return u;
+}
+
+Status saveTokenFile(const std::string &path, const BsqConfig &cfg, const torch::Tensor &ids, int64_t frames,
+                     int64_t samples, const std::string &source, const std::string &model) {
+    return io::saveTensors(path, {{"ids", ids.to(torch::kLong)}},
+                           {{"sample_rate", std::to_string(cfg.sampleRate)}, {"hop", std::to_string(cfg.hop)},
+                            {"frames_per_window", std::to_string(cfg.frames)}, {"frames", std::to_string(frames)},
+                            {"samples", std::to_string(samples)}, {"code_bits", std::to_string(cfg.codeBits)},
+                            {"tokens_per_second", std::to_string(cfg.tokensPerSecond())},
+                            {"bits_per_second", std::to_string(cfg.bitsPerSecond())}, {"source", source},
+                            {"model", model}, {"config", cfg.toJson().dump()}});
 }
 
 } // namespace ms::models::bsq

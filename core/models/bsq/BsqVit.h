@@ -171,4 +171,20 @@ Status saveBsqPackage(const BsqVitImpl &model, const std::string &dir, bool half
 torch::Tensor tokenizeMel(BsqVitImpl &model, const torch::Tensor &mel, const std::function<void(double)> &progress = {});
 torch::Tensor detokenizeIds(BsqVitImpl &model, const torch::Tensor &ids, const std::function<void(double)> &progress = {});
 
+// How a file uses the codebook: distinct ids and the entropy of their histogram
+// (bits per token).
+struct IdUsage {
+    int64_t distinct = 0;
+    double entropyBits = 0;
+};
+IdUsage idUsage(const torch::Tensor &ids);
+
+// Writes a token file, as `tokenize` and the Tokenizer page do: the int64 tensor
+// "ids" [windows, gridTime, gridFreq] and metadata sample_rate, hop,
+// frames_per_window, frames (the file's mel frames), samples, code_bits,
+// tokens_per_second, bits_per_second, source, model, config (through a
+// temporary name).
+Status saveTokenFile(const std::string &path, const BsqConfig &cfg, const torch::Tensor &ids, int64_t frames,
+                     int64_t samples, const std::string &source, const std::string &model);
+
 } // namespace ms::models::bsq

@@ -122,32 +122,6 @@ Result<Loaded> loadModel(const std::string &name) {
     return l;
 }
 
-// Distinct ids and the empirical entropy of their histogram (bits per token).
-std::pair<int64_t, double> usage(const torch::Tensor &ids) {
-    std::map<int64_t, int64_t> count;
-    auto flat = ids.reshape({-1}).contiguous();
-    const int64_t *p = flat.data_ptr<int64_t>();
-    for (int64_t i = 0; i < flat.numel(); ++i) ++count[p[i]];
-    double h = 0;
-    for (const auto &[id, c] : count) {
-        const double q = double(c) / double(flat.numel());
-        h -= q * std::log2(q);
-    }
-    return {int64_t(count.size()), h};
-}
-
-Status writeAtomic(const std::string &out, const std::function<Status(const std::string &)> &write) {
-    const std::string tmp = out + ".tmp";
-    Status st = write(tmp);
-    std::error_code ec;
-    if (st) stdfs::rename(fs::u8path(tmp), fs::u8path(out), ec);
-    if (!st || ec) {
-        stdfs::remove(fs::u8path(tmp), ec);
-        return fail(out + ": " + (st ? ec.message() : st.error()));
-    }
-    return {};
-}
-
 int tokenize(const std::vector<std::string> &argv) {
     cli::Args a(argv);
     const std::string outDir = a.get("out"), model = a.get("model");
@@ -189,25 +163,17 @@ int tokenize(const std::vector<std::string> &argv) {
         auto mel = front(*x);
         auto ids = tokenizeMel(*l->model, mel).contiguous();
         const std::string out = outDir + "/" + stem(in) + ".tokens.safetensors";
-        io::TensorView v{"ids", io::DType::I64, {ids.size(0), ids.size(1), ids.size(2)}, ids.data_ptr<int64_t>(),
-                         size_t(ids.numel()) * 8};
-        const std::map<std::string, std::string> meta{
-                {"sample_rate", std::to_string(cfg.sampleRate)}, {"hop", std::to_string(cfg.hop)},
-                {"frames_per_window", std::to_string(cfg.frames)}, {"frames", std::to_string(mel.size(0))},
-                {"samples", std::to_string(x->numel())}, {"code_bits", std::to_string(cfg.codeBits)},
-                {"tokens_per_second", std::to_string(cfg.tokensPerSecond())},
-                {"bits_per_second", std::to_string(cfg.bitsPerSecond())},
-                {"source", fs::u8path(in).filename().string()}, {"model", l->description},
-                {"config", cfg.toJson().dump()}};
-        if (Status st = writeAtomic(out, [&](const std::string &tmp) { return io::writeSafeTensors(tmp, {v}, meta); }); !st) {
+        if (Status st = saveTokenFile(out, cfg, ids, mel.size(0), x->numel(), fs::u8path(in).filename().string(),
+                                      l->description);
+            !st) {
             std::fprintf(stderr, "tokenize: %s\n", st.error().c_str());
             ++failed;
             continue;
         }
-        auto [distinct, h] = usage(ids);
+        const auto u = idUsage(ids);
         std::printf("%s -> %s: %lld windows x %d tokens (%.2f s); %lld distinct ids, %.2f bits/token\n", in.c_str(),
                     out.c_str(), (long long)ids.size(0), cfg.tokens(), double(x->numel()) / cfg.sampleRate,
-                    (long long)distinct, h);
+                    (long long)u.distinct, u.entropyBits);
     }
     return failed ? 1 : 0;
 }
@@ -281,9 +247,7 @@ int detokenize(const std::vector<std::string> &argv) {
         y = y.narrow(0, 0, samples).clamp(-1, 1).contiguous();
         const std::string base = outDir + "/" + stem(in);
         Status st = audio::writeAudio(base + ".wav", monoBuffer(y, cfg.sampleRate));
-        if (st) st = writeAtomic(base + ".mel.safetensors", [&](const std::string &tmp) {
-            return io::saveTensors(tmp, {{"mel", mel}}, {{"unit", "dB, 0 = (n_fft/4)^2"}});
-        });
+        if (st) st = io::saveTensors(base + ".mel.safetensors", {{"mel", mel}}, {{"unit", "dB, 0 = (n_fft/4)^2"}});
         if (!st) {
             std::fprintf(stderr, "detokenize: %s\n", st.error().c_str());
             ++failed;
@@ -461,7 +425,7 @@ int reconstruct(const std::vector<std::string> &argv) {
     const auto ref = monoBuffer(*x, cfg.sampleRate);
     const double dac = metrics::channelDistances(monoBuffer(y, cfg.sampleRate), ref).at(0).dacMel;
     const double dacGl = metrics::channelDistances(monoBuffer(ceiling, cfg.sampleRate), ref).at(0).dacMel;
-    auto [distinct, h] = usage(ids);
+    const auto u = idUsage(ids);
     const nlohmann::json j{{"input", in},
                            {"output", out},
                            {"tokens_mel_mse_db2", tok.mse},
@@ -473,15 +437,15 @@ int reconstruct(const std::vector<std::string> &argv) {
                            {"bits_per_second", cfg.bitsPerSecond()},
                            {"tokens_per_second", cfg.tokensPerSecond()},
                            {"tokens", ids.numel()},
-                           {"distinct_ids", distinct},
-                           {"entropy_bits_per_token", h}};
+                           {"distinct_ids", u.distinct},
+                           {"entropy_bits_per_token", u.entropyBits}};
     if (json) std::printf("%s\n", j.dump().c_str());
     else
         std::printf("%s -> %s with %s\n  tokens: mel MSE %.2f dB^2, MAE %.3f dB; %lld tokens, %lld distinct, %.2f "
                     "bits/token (%.0f bit/s)\n  audio (Griffin-Lim %d): mel MSE %.2f dB^2, MAE %.3f dB; DAC mel %.4f "
                     "(Griffin-Lim of the input's own mel: %.4f)\n",
                     in.c_str(), out.c_str(), l->description.c_str(), tok.mse, tok.mae, (long long)ids.numel(),
-                    (long long)distinct, h, cfg.bitsPerSecond(), iterations, wav.mse, wav.mae, dac, dacGl);
+                    (long long)u.distinct, u.entropyBits, cfg.bitsPerSecond(), iterations, wav.mse, wav.mae, dac, dacGl);
     return 0;
 }
 
