@@ -3,6 +3,7 @@
 #include "dsp/LogMelTorch.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <stdexcept>
 
@@ -15,6 +16,36 @@ LogMelTransform::LogMelTransform(const MelConfig &cfg, torch::Device device) : m
     m_fb = torch::from_blob(fb.data(), {cfg.nFreqs(), cfg.nMels}, torch::kFloat32).clone().to(device);
     m_fbPinv = torch::linalg_pinv(m_fb.to(torch::kFloat64)).to(torch::kFloat32).to(device);  // [nMels, nFreqs]
     m_window = torch::hann_window(cfg.nFft, torch::TensorOptions().dtype(torch::kFloat32)).to(device);
+    const int64_t K = cfg.nFreqs(), M = cfg.nMels;
+    m_bandLo.assign(size_t(M), 0);
+    m_bandW.assign(size_t(M), {});
+    m_binCover.assign(size_t(K), 0.0f);
+    for (int64_t m = 0; m < M; ++m) {
+        int64_t lo = K, hi = -1;
+        for (int64_t k = 0; k < K; ++k)
+            if (fb[size_t(k * M + m)] != 0.0f) lo = std::min(lo, k), hi = std::max(hi, k);
+        if (hi < lo) continue;
+        m_bandLo[size_t(m)] = lo;
+        for (int64_t k = lo; k <= hi; ++k) {
+            const float w = fb[size_t(k * M + m)];
+            m_bandW[size_t(m)].push_back(w);
+            m_binCover[size_t(k)] += w;
+        }
+    }
+    // Bins no band covers (DC below an HTK filterbank's first triangle, bins
+    // above fMax) take the gain of the nearest covered bin.
+    m_gainSource.assign(size_t(K), -1);
+    int64_t last = -1;
+    for (int64_t k = 0; k < K; ++k) {
+        if (m_binCover[size_t(k)] > 1e-8f) last = k;
+        m_gainSource[size_t(k)] = last;
+    }
+    int64_t next = -1;
+    for (int64_t k = K - 1; k >= 0; --k) {
+        if (m_binCover[size_t(k)] > 1e-8f) next = k;
+        const int64_t before = m_gainSource[size_t(k)];
+        if (before < 0 || (next >= 0 && next - k < k - before)) m_gainSource[size_t(k)] = next;
+    }
 }
 
 torch::Tensor LogMelTransform::melPower(const torch::Tensor &wave) const {
@@ -109,6 +140,53 @@ torch::Tensor LogMelTransform::griffinLim(const torch::Tensor &magnitude, int it
     }
     auto out = inverse(spec);
     return batched ? out : out.squeeze(0);
+}
+
+torch::Tensor LogMelTransform::matchMel(const torch::Tensor &wave, const torch::Tensor &logMel, int iterations,
+                                        double maxGainDb) const {
+    const bool batched = wave.dim() == 2;
+    auto x = (batched ? wave : wave.unsqueeze(0)).to(m_window.device(), torch::kFloat32);
+    auto lm = batched ? logMel : logMel.unsqueeze(0);
+    if (lm.dim() != 3 || lm.size(0) != x.size(0) || lm.size(1) != m_cfg.nMels)
+        throw std::invalid_argument("matchMel: the mel must be [" + std::to_string(m_cfg.nMels) +
+                                    ", frames] per wave");
+    const int64_t B = x.size(0), N = x.size(1), T = lm.size(2), K = m_cfg.nFreqs(), M = m_cfg.nMels;
+    const float floor = m_cfg.logFloor;
+    const float maxPower = float(std::pow(10.0, maxGainDb / 10.0)), minPower = 1.0f / maxPower;
+    // Frames-major on the CPU: [B, T, M] targets, [B, F, K] powers and gains.
+    auto target = torch::exp(lm.to(torch::kCPU, torch::kFloat32)).clamp_min(floor).transpose(1, 2).contiguous();
+    const float *tg = target.data_ptr<float>();
+    std::vector<float> ratio(static_cast<size_t>(M)), power(static_cast<size_t>(K)), gain(static_cast<size_t>(K));
+    for (int i = 0; i < iterations; ++i) {
+        // [B, F, K] complex, rescaled in place: per frame, the bins' power, the
+        // bands' ratios, and each bin's gain applied to its real and imaginary part.
+        auto spec = stftFrames(x).to(torch::kCPU).contiguous();
+        const int64_t F = spec.size(1), n = std::min(F, T);   // frames past the mel keep gain 1
+        float *sp = torch::view_as_real(spec).data_ptr<float>();
+        for (int64_t b = 0; b < B; ++b)
+            for (int64_t t = 0; t < n; ++t) {
+                float *st = sp + 2 * (b * F + t) * K;
+                const float *tt = tg + (b * T + t) * M;
+                for (int64_t k = 0; k < K; ++k) power[size_t(k)] = st[2 * k] * st[2 * k] + st[2 * k + 1] * st[2 * k + 1];
+                std::fill(gain.begin(), gain.end(), 0.0f);
+                for (int64_t m = 0; m < M; ++m) {
+                    const auto &w = m_bandW[size_t(m)];
+                    const int64_t lo = m_bandLo[size_t(m)];
+                    float acc = 0.0f;
+                    for (size_t j = 0; j < w.size(); ++j) acc += w[j] * power[size_t(lo) + j];
+                    const float r = std::clamp(tt[m] / std::max(acc, floor), minPower, maxPower);
+                    for (size_t j = 0; j < w.size(); ++j) gain[size_t(lo) + j] += w[j] * r;
+                }
+                for (int64_t k = 0; k < K; ++k) {
+                    const int64_t src = m_gainSource[size_t(k)];
+                    const float gk = src >= 0 ? std::sqrt(gain[size_t(src)] / m_binCover[size_t(src)]) : 1.0f;
+                    st[2 * k] *= gk;
+                    st[2 * k + 1] *= gk;
+                }
+            }
+        x = istft(spec.to(x.device()).transpose(1, 2), N);
+    }
+    return batched ? x : x.squeeze(0);
 }
 
 // ---------------------------------------------------------------- plain API

@@ -4,6 +4,8 @@
 #include "dsp/MelConfig.h"
 #include "torch/Torch.h"
 
+#include <vector>
+
 namespace ms::dsp {
 
 class LogMelTransform {
@@ -20,6 +22,19 @@ public:
     // Griffin-Lim from a linear magnitude [nFreqs, frames] or [B, nFreqs, frames].
     torch::Tensor griffinLim(const torch::Tensor &magnitude, int iterations, int64_t length,
                              double momentum = 0.99, uint64_t seed = 0) const;
+    // Mel matching: rescales the STFT of `wave` [N] or [B, N] so that its mel
+    // power meets exp(logMel) [nMels, T] or [B, nMels, T], keeping the wave's
+    // own phase and the fine structure inside each band, and returns the
+    // inverse STFT (same length). Per iteration: one STFT, one inverse. Each
+    // bin's power gain is the filterbank-weighted mean of its bands'
+    // target / output ratios (both floored at the log floor, so silence stays
+    // silence), limited to +-maxGainDb; bins no band covers (DC, above fMax)
+    // take the nearest covered bin's. Frames past the mel's T keep gain 1.
+    // A neural vocoder's output goes through it so that its level, envelope
+    // and spectral balance are the mel's, as Griffin-Lim's are, while its phase
+    // (what Griffin-Lim gets wrong) stays.
+    torch::Tensor matchMel(const torch::Tensor &wave, const torch::Tensor &logMel, int iterations = 1,
+                           double maxGainDb = 20.0) const;
 
     // Complex STFT / inverse with the transform's Hann window, centred framing
     // and reflect padding: the same as torch::stft / torch::istft(center=true),
@@ -46,6 +61,14 @@ private:
 
     MelConfig m_cfg;
     torch::Tensor m_fb, m_fbPinv, m_window;
+    // The filterbank as bands on the CPU (matchMel's loops): band m covers bins
+    // m_bandLo[m] .. + m_bandW[m].size() with those weights; m_binCover[k] is
+    // the sum of bin k's weights over the bands (0: no band covers it). A
+    // triangle covers a few bins, so this is ~1/60 of the dense product.
+    std::vector<int64_t> m_bandLo;
+    std::vector<std::vector<float>> m_bandW;
+    std::vector<float> m_binCover;
+    std::vector<int64_t> m_gainSource;   // the covered bin whose gain bin k takes (itself if covered; -1: none)
 };
 
 } // namespace ms::dsp

@@ -4,6 +4,7 @@
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
+#include <vector>
 
 namespace ms::nn {
 
@@ -15,21 +16,38 @@ Precision parsePrecision(const std::string &name) {
 
 const char *precisionName(Precision p) { return p == Precision::BFloat16 ? "bf16" : "fp32"; }
 
-bool cpuHasNativeBf16() {
-    // The kernel's flags rather than __builtin_cpu_supports, whose feature
-    // names depend on the compiler version.
-    static const bool has = [] {
+namespace {
+// The words of /proc/cpuinfo's first "flags" line (empty elsewhere).
+const std::vector<std::string> &cpuFlags() {
+    static const std::vector<std::string> flags = [] {
+        std::vector<std::string> out;
         std::ifstream in("/proc/cpuinfo");
         std::string line;
         while (std::getline(in, line)) {
             if (line.rfind("flags", 0) != 0) continue;
             std::istringstream words(line);
-            for (std::string w; words >> w;)
-                if (w == "avx512_bf16" || w == "amx_bf16") return true;
-            return false;
+            for (std::string w; words >> w;) out.push_back(w);
+            break;
         }
-        return false;
+        return out;
     }();
+    return flags;
+}
+bool hasFlag(const char *f) {
+    const auto &v = cpuFlags();
+    return std::find(v.begin(), v.end(), f) != v.end();
+}
+} // namespace
+
+bool cpuCanRunBf16() {
+    static const bool has = hasFlag("avx512bw") && hasFlag("avx512vl") && hasFlag("avx512dq");
+    return has;
+}
+
+bool cpuHasNativeBf16() {
+    // The kernel's flags rather than __builtin_cpu_supports, whose feature
+    // names depend on the compiler version.
+    static const bool has = hasFlag("avx512_bf16") || hasFlag("amx_bf16");
     return has;
 }
 

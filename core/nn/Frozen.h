@@ -29,6 +29,10 @@ const char *precisionName(Precision p);
 // True where the CPU multiplies bfloat16 natively (AVX512-BF16 or AMX-BF16),
 // so oneDNN's bfloat16 convolutions are faster than float32 ones.
 bool cpuHasNativeBf16();
+// True where oneDNN runs bfloat16 convolutions at all (natively or emulated):
+// it needs AVX-512 BW, VL and DQ. Without them a bf16 forward throws
+// ("bf16 path needs the cpu support avx512bw, avx512vl and avx512dq").
+bool cpuCanRunBf16();
 // Pre-packed oneDNN convolutions need a LibTorch built with MKLDNN.
 bool frozenConvAvailable();
 

@@ -162,7 +162,10 @@ private slots:
         auto gl = mel.melToMagnitude(lm);                 // [1025, 25]
         auto mask = gl > 1e-2;
         const double rel = ((torch::exp(prior) - gl).abs() / gl.clamp_min(1e-2)).masked_select(mask).max().item<double>();
-        QVERIFY2(rel < 1e-3, qPrintable(QStringLiteral("relative error %1").arg(rel)));
+        // The same product in float32 through two code paths: the summation
+        // order differs by BLAS kernel (1.5e-3 seen on an AVX2-only CPU, less
+        // with AVX-512), so the bound is a rounding bound, not a formula check.
+        QVERIFY2(rel < 5e-3, qPrintable(QStringLiteral("relative error %1").arg(rel)));
         Vocos other(cfg);
         QTemporaryDir dir;
         const std::string path = (dir.path() + QStringLiteral("/v.safetensors")).toStdString();
@@ -267,6 +270,17 @@ private slots:
         QCOMPARE(VocoderConfig::fromJson(c.toJson()).magPrior, std::string("mel_pinv"));
         old.erase("mag_prior");
         QCOMPARE(VocoderConfig::fromJson(old).magPrior, std::string("none"));
+        // "mel_match": absent (0) unless set, for either architecture; out of range refused.
+        QVERIFY(!c.toJson().contains("mel_match"));
+        QVERIFY(!h.toJson().contains("mel_match"));
+        c.melMatch = 2;
+        h.melMatch = 1;
+        QCOMPARE(VocoderConfig::fromJson(c.toJson()).melMatch, 2);
+        QCOMPARE(VocoderConfig::fromJson(h.toJson()).melMatch, 1);
+        QCOMPARE(VocoderConfig::fromJson(old).melMatch, 0);
+        c.melMatch = 17;
+        QVERIFY(!c.validate().empty());
+        c.melMatch = 0;
         c.phase = "spiral";
         QVERIFY(!c.validate().empty());
     }

@@ -10,6 +10,7 @@
 #include "models/kick/Package.h"
 #include "util/Fs.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -106,6 +107,7 @@ struct KickPipeline::Impl {
     std::unique_ptr<mk::NoiseSchedule> schedule;
     std::unique_ptr<dsp::LogMelTransform> mel;
     std::string dir, id;
+    int melMatch = -1;   // KickPipeline::setMelMatch; -1: the package's
     // CPU inference copies, built on first use (models/kick/FrozenKick.h).
     std::unique_ptr<mk::FrozenUNet> frozenUnet[2];   // by Precision
     std::unique_ptr<mk::FrozenVaeDecoder> frozenDecoder;
@@ -140,6 +142,10 @@ struct KickPipeline::Impl {
         torch::Tensor wave;
         if (neural) {
             wave = pkg.vocoder->forward(m).squeeze(1);
+            if (const int passes = melMatch >= 0 ? melMatch : pkg.vocoder->config().melMatch; passes > 0) {
+                ScopedThreads one(1, device.is_cpu());   // small FFTs, as Griffin-Lim's
+                wave = mel->matchMel(wave, m, passes);
+            }
         } else {
             // Griffin-Lim's FFTs and elementwise ops are small: on the quiet
             // 2-core VM one thread took 108-113 ms per kick, two 128-168 ms.
@@ -197,10 +203,15 @@ void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::strin
 
 const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
 bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
+int KickPipeline::melMatch() const {
+    if (d->melMatch >= 0) return d->melMatch;
+    return hasVocoder() ? d->pkg.vocoder->config().melMatch : 0;
+}
+void KickPipeline::setMelMatch(int passes) { d->melMatch = std::clamp(passes, -1, 16); }
 std::string KickPipeline::vocoderName() const { return hasVocoder() ? d->pkg.vocoder->config().arch : "griffinlim"; }
 const std::vector<std::string> &KickPipeline::warnings() const { return d->pkg.warnings; }
 std::string KickPipeline::device() const { return d->device.str(); }
-bool KickPipeline::supportsBf16() const { return d->frozen(); }
+bool KickPipeline::supportsBf16() const { return d->frozen() && ms::nn::cpuCanRunBf16(); }
 std::string KickPipeline::autoPrecision() const {
     return d->frozen() && ms::nn::cpuHasNativeBf16() ? "bf16" : "fp32";
 }
@@ -224,6 +235,9 @@ Result<KickResult> KickPipeline::run(const KickParams &params, const StepCallbac
         return fail("generate: steps must be between 1 and " + std::to_string(d->schedule->timesteps()));
     if (params.precision != "auto" && params.precision != "fp32" && params.precision != "bf16")
         return fail("generate: unknown precision '" + params.precision + "' (auto, fp32, bf16)");
+    if (params.precision == "bf16" && d->device.is_cpu() && d->frozen() && !ms::nn::cpuCanRunBf16())
+        return fail("generate: --precision bf16 needs a CPU with AVX-512 (BW, VL, DQ); this one has none: "
+                    "use fp32 or auto");
 
     KickResult res;
     res.params = params;
@@ -368,6 +382,7 @@ Result<KickTake> KickPipeline::vocode(const std::vector<float> &mono44k, bool gr
 
 int KickPipeline::melBins() const { return int(d->pkg.config.vae.nMels); }
 int KickPipeline::melFrames() const { return int(d->pkg.config.vae.frames); }
+const dsp::MelConfig &KickPipeline::melConfig() const { return d->pkg.config.mel; }
 
 Result<std::vector<float>> KickPipeline::autoencodeMel(const std::vector<float> &mel) {
     const int64_t nm = melBins(), nf = melFrames();

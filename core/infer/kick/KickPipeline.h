@@ -3,6 +3,7 @@
 // decode -> mel -> vocoder (or Griffin-Lim) -> 2 s at 44.1 kHz.
 // No LibTorch in this header: the studio includes it.
 
+#include "dsp/MelConfig.h"
 #include "util/Result.h"
 
 #include <atomic>
@@ -96,6 +97,10 @@ public:
     bool hasVocoder() const;
     // The package vocoder's architecture ("hifigan", "istft"), or "griffinlim" when it has none.
     std::string vocoderName() const;
+    // Mel matching passes after the neural vocoder (VocoderConfig::melMatch):
+    // the package's unless set here (-1: the package's again).
+    int melMatch() const;
+    void setMelMatch(int passes);
     // What loading the package had to assume (KickPackage::warnings).
     const std::vector<std::string> &warnings() const;
     std::string device() const;
@@ -122,6 +127,7 @@ public:
                                              int griffinLimIterations = 64, std::uint64_t seed = 0);
     int melBins() const;
     int melFrames() const;
+    const dsp::MelConfig &melConfig() const;   // the package's mel front end
 
 private:
     KickPipeline();

@@ -30,6 +30,7 @@ int VocoderConfig::hop() const {
 std::string VocoderConfig::validate() const {
     if (arch != "hifigan" && arch != "istft") return "vocoder.arch '" + arch + "' is not hifigan or istft";
     if (!within({nMels}, 1, 1024)) return "vocoder.n_mels is out of range (1..1024)";
+    if (!within({melMatch}, 0, 16)) return "vocoder.mel_match is out of range (0..16 passes)";
     if (!within(periods, 1, 64) || !within(mpdChannels, 1, 4096))
         return "a vocoder discriminator size is out of range (periods up to 64, channels up to 4096)";
     if (istft()) {
@@ -71,6 +72,12 @@ std::string VocoderConfig::validate() const {
 }
 
 nlohmann::json VocoderConfig::toJson() const {
+    nlohmann::json j = toJsonWithoutMelMatch();
+    if (melMatch > 0) j["mel_match"] = melMatch;   // only when set: older packages stay byte-identical
+    return j;
+}
+
+nlohmann::json VocoderConfig::toJsonWithoutMelMatch() const {
     if (istft())
         return {{"arch", arch}, {"n_mels", nMels}, {"dim", dim}, {"intermediate_dim", intermediateDim},
                 {"num_layers", numLayers}, {"n_fft", nFft}, {"hop_length", hopLength}, {"padding", "same"},
@@ -93,6 +100,7 @@ VocoderConfig VocoderConfig::fromJson(const nlohmann::json &j) {
     get(j, "n_mels", c.nMels);
     get(j, "periods", c.periods);
     get(j, "mpd_channels", c.mpdChannels);
+    get(j, "mel_match", c.melMatch);
     if (c.istft()) {
         if (j.contains("padding") && j.at("padding") != "same")
             throw std::invalid_argument("istft vocoder: only \"same\" padding is supported");

@@ -68,6 +68,12 @@ struct VocoderConfig {
     // or gliding across them, then starts as one sinusoid at its own
     // frequency. "none": missing from a model.json.
     std::string phasePrior = "none";
+    // Mel matching after the generator (dsp::LogMelTransform::matchMel), at
+    // inference: this many passes that rescale the output's STFT, band by band
+    // and frame by frame, to the input mel's power, keeping the generator's
+    // phase. 0 (missing from a model.json): the generator's output as it is.
+    // The pipelines apply it; the generator's forward (and training) does not.
+    int melMatch = 0;
     // Discriminators (training only). MPD for both; MSD for HiFi-GAN; the
     // multi-resolution (STFT magnitude) discriminator for istft, as Vocos:
     // one {n_fft, hop, win} per sub-discriminator.
@@ -98,6 +104,9 @@ struct VocoderConfig {
     // The mel front ends of the families: kick (44.1 kHz, 128, hop 512), sr
     // (48 kHz, 256, hop 480), 16k (16 kHz, 128, hop 160).
     static const std::vector<VocoderMel> &melConfigurations();
+
+private:
+    nlohmann::json toJsonWithoutMelMatch() const;
 };
 
 } // namespace ms::models::vocoder

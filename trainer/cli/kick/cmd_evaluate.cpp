@@ -26,7 +26,8 @@ using json = nlohmann::json;
 
 const char *kUsage =
     "usage: melstudio-cli evaluate --data DATASET [--model PKG|RUN] [--vocoder-run RUN] [--gl-iters 64] [--limit N]\n"
-    "                              [--json] [--device auto|cpu|cuda] [--threads N]\n\n"
+    "                              [--mel-match N] [--json] [--device auto|cpu|cuda] [--threads N]\n\n"
+    "--mel-match N: mel matching passes after the neural vocoder (default: the package's mel_match).\n"
     "For every clip of a preprocessed dataset (use kits the model never saw, e.g. augment's\n"
     "--holdout-out folder), measures:\n"
     "  vae_mel_l1              mean |VAE(mel) - mel| in log-mel units (encoder mu -> decoder)\n"
@@ -50,6 +51,7 @@ int run(const std::vector<std::string> &argv) {
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
     const int glIters = a.getInt("gl-iters", 64);
+    const int melMatch = a.getInt("mel-match", -1);
     const long long limit = a.getInt64("limit", 0);
     const bool asJson = a.has("json");
     const std::string device = a.get("device", "auto");
@@ -93,6 +95,7 @@ int run(const std::vector<std::string> &argv) {
         return 1;
     }
     auto &p = **pipe;
+    if (melMatch >= 0) p.setMelMatch(melMatch);
     if (set.nMels() != p.melBins() || set.frames() != p.melFrames()) {
         std::fprintf(stderr, "evaluate: %s has %d x %d mels; the model %s takes %d x %d\n", dataDir.c_str(),
                      set.nMels(), set.frames(), model.c_str(), p.melBins(), p.melFrames());

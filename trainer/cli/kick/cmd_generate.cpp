@@ -20,7 +20,7 @@ const char *kUsage =
     "                              [--steps N] [--cfg S]\n"
     "                              [--seed N] [--sampler ddim|ddpm] [--eta E] [--vocoder auto|hifigan|istft|griffinlim]\n"
     "                              [--raw] --out DIR [--overwrite] [--device auto|cpu|cuda] [--threads N]\n"
-    "                              [--sampler-threads N] [--precision auto|fp32|bf16] [--batch N]\n\n"
+    "                              [--sampler-threads N] [--precision auto|fp32|bf16] [--batch N] [--mel-match N]\n\n"
     "Writes DIR/kick_<words>_s<seed>.wav (24-bit, 44.1 kHz, 2 s) with the prompt, seed and model in the\n"
     "file's title/comment. Take i uses seed + i. Existing files are never replaced without --overwrite.\n"
     "Prompt words missing from the model's vocabulary are reported and ignored. --raw skips the\n"
@@ -32,7 +32,8 @@ const char *kUsage =
     "--model is a model package, or a diffusion run folder (or one of its checkpoints): its newest\n"
     "checkpoint's EMA weights with the VAE it was trained with. Without --model: the bundled default\n"
     "model. --vocoder-run RUN uses the generator of a vocoder run's newest checkpoint as the vocoder\n"
-    "(with a package too: e.g. the default model with a vocoder you are training).";
+    "(with a package too: e.g. the default model with a vocoder you are training). --mel-match N:\n"
+    "mel matching passes after the neural vocoder (default: the package's mel_match).";
 
 std::string slug(const std::vector<std::string> &words) {
     std::string s;
@@ -56,6 +57,7 @@ int run(const std::vector<std::string> &argv) {
     p.sampler = a.get("sampler", "ddim");
     p.eta = float(a.getDouble("eta", 0.0));
     p.vocoder = a.get("vocoder", "auto");
+    const int melMatch = a.getInt("mel-match", -1);
     p.finish = !a.has("raw");
     const std::string out = a.get("out"), device = a.get("device", "auto");
     const bool overwrite = a.has("overwrite");
@@ -95,6 +97,7 @@ int run(const std::vector<std::string> &argv) {
         return 1;
     }
     for (const auto &w : (*pipe)->warnings()) std::fprintf(stderr, "generate: warning: %s\n", w.c_str());
+    if (melMatch >= 0) (*pipe)->setMelMatch(melMatch);
     std::vector<std::string> known, unknown;
     (*pipe)->parsePrompt(p.prompt, known, unknown);
     if (!unknown.empty()) {

@@ -23,6 +23,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
     std::string model = a.get("model");
     const std::string vocoderRun = a.get("vocoder-run");
     const std::string vocoderChoice = a.get("vocoder", "package");
+    const int melMatch = a.getInt("mel-match", -1);
     const std::string device = a.get("device", "auto");
     const bool overwrite = a.has("overwrite");
     ms::device::configureThreads(a.getInt("threads", 0));
@@ -78,6 +79,7 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
         return 2;
     }
     const bool gl = vocoderChoice == "griffinlim";
+    if (melMatch >= 0) (*pipe)->setMelMatch(melMatch);
     auto take = viaVae ? (*pipe)->reconstruct(mono, gl) : (*pipe)->vocode(mono, gl);
     if (!take) {
         std::fprintf(stderr, "%s: %s\n", name, take.error().c_str());
@@ -99,9 +101,10 @@ int runWith(const char *name, const std::vector<std::string> &argv, bool viaVae,
 
 const char *kRecUsage =
     "usage: melstudio-cli reconstruct [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
-    "                                 [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
+    "                                 [--mel-match N] [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
     "Audio -> log-mel -> VAE (mu) -> log-mel -> vocoder (Griffin-Lim without one, or with\n"
     "--vocoder griffinlim) -> OUT.wav.\n"
+    "--mel-match N: mel matching passes after the neural vocoder (default: the package's mel_match).\n"
     "The input is mixed to mono, resampled to 44.1 kHz and prepared as in training (2 s, -1 dBFS, 0.2 s fade).\n"
     "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).\n\n"
     "   or: melstudio-cli reconstruct --family wavevae IN OUT.wav [--model M] [--json] ...\n"
@@ -110,9 +113,9 @@ const char *kRecUsage =
     "       (through the tokenizer's tokens and Griffin-Lim, with its mel errors to IN)";
 const char *kVocUsage =
     "usage: melstudio-cli vocode [--model PKG|RUN] [--vocoder-run RUN] [--vocoder package|griffinlim]\n"
-    "                            [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
+    "                            [--mel-match N] [--device D] [--threads N] [--overwrite] IN.wav OUT.wav\n\n"
     "Audio -> log-mel -> vocoder (Griffin-Lim without one, or with --vocoder griffinlim) -> OUT.wav:\n"
-    "the vocoder alone.\n"
+    "the vocoder alone. --mel-match N: as reconstruct.\n"
     "--model: a package, or a diffusion run with the VAE it was trained with (see generate --help).";
 
 ms::cli::Registrar regRec({"reconstruct", "audio -> VAE -> vocoder round trip of a kick model",
