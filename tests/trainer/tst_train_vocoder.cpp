@@ -178,6 +178,42 @@ private slots:
         torch::NoGradGuard ng;
         loaded->vocoder->eval();
         QCOMPARE(loaded->vocoder->forward(torch::zeros({1, 128, 5})).size(2), int64_t(5 * 512));
+
+        // export --package PKG --vocoder RUN --mel-match 2 --half: the package's
+        // other weights unchanged (as float16), the run's generator, mel_match set.
+        jobs::ExportParams ep;
+        ep.package = pkg;
+        ep.vocoderRun = run;
+        ep.melMatch = 2;
+        ep.half = true;
+        ep.out = dir("pkg-istft-exported");
+        auto st = jobs::exportPackage(ep);
+        QVERIFY2(st.ok(), st.error().c_str());
+        auto cfgOut = models::kick::readKickModelConfig(ep.out);
+        QVERIFY2(cfgOut.ok(), cfgOut.error().c_str());
+        QVERIFY(cfgOut->vocoder.has_value());
+        QCOMPARE(cfgOut->vocoder->arch, std::string("istft"));
+        QCOMPARE(cfgOut->vocoder->melMatch, 2);
+        auto reread = models::kick::loadKickPackage(ep.out);
+        QVERIFY2(reread.ok(), reread.error().c_str());
+        auto orig = models::kick::loadKickPackage(pkg);
+        QVERIFY(orig.ok());
+        auto same = [](torch::nn::Module &a, torch::nn::Module &b) {
+            auto pa = a.named_parameters(), pb = b.named_parameters();
+            for (const auto &kv : pa)
+                if (!torch::equal(kv.value().to(torch::kHalf), pb[kv.key()].to(torch::kHalf))) return false;
+            return true;
+        };
+        QVERIFY(same(*orig->unet, *reread->unet));
+        QVERIFY(same(*orig->vae, *reread->vae));
+        // Refusals: an existing --out without --overwrite, --package with --diffusion, no --vocoder.
+        QVERIFY(!jobs::exportPackage(ep).ok());
+        ep.overwrite = true;
+        ep.diffusionRun = run;
+        QVERIFY(!jobs::exportPackage(ep).ok());
+        ep.diffusionRun.clear();
+        ep.vocoderRun.clear();
+        QVERIFY(!jobs::exportPackage(ep).ok());
     }
 
     void badVocoderOptionsAreUsageErrors() {

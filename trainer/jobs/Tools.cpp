@@ -96,7 +96,7 @@ Result<CheckpointRef> trainedWithVae(const CheckpointRef &diff) {
 
 // The package of resolved checkpoints (voc may be null), written to `out`.
 Status exportResolved(const CheckpointRef &diff, const CheckpointRef &vae, const CheckpointRef *voc,
-                      const std::string &out, bool half) {
+                      const std::string &out, bool half, int melMatch = -1) {
     KickModelConfig cfg;
     try {
         auto vc = stateConfig(vae, "vae", "--vae");
@@ -126,6 +126,7 @@ Status exportResolved(const CheckpointRef &diff, const CheckpointRef &vae, const
             auto c = stateConfig(*voc, "vocoder", "--vocoder");
             if (!c) return fail(c.error());
             cfg.vocoder = VocoderConfig::fromJson(*c);
+            if (melMatch >= 0) cfg.vocoder->melMatch = melMatch;
         }
     } catch (const std::exception &e) {
         return fail(std::string("export: bad checkpoint metadata: ") + e.what());
@@ -148,11 +149,31 @@ Status exportResolved(const CheckpointRef &diff, const CheckpointRef &vae, const
 
 } // namespace
 
+// A copy of the package `dir` whose vocoder is the generator of vocoderRun's
+// checkpoint `step` (-1: newest), written to outDir, or when that is empty
+// (float32) into scratchDir/<package>+<run>@<step>. melMatch >= 0 sets the
+// vocoder's mel matching passes.
+static Result<std::string> withVocoder(const std::string &dir, const std::string &vocoderRun,
+                                       const std::string &scratchDir, std::string *note,
+                                       const std::string &outDir = {}, long long step = -1, int melMatch = -1,
+                                       bool half = false);
+
 Status exportPackage(const ExportParams &p) {
-    if (p.diffusionRun.empty() || p.out.empty()) return fail("export needs --diffusion RUN and --out PACKAGE_DIR");
+    if ((p.diffusionRun.empty() && p.package.empty()) || p.out.empty())
+        return fail("export needs --diffusion RUN (or --package PKG --vocoder RUN) and --out PACKAGE_DIR");
     std::error_code ec;
     if (stdfs::exists(fs::u8path(p.out), ec) && !p.overwrite)
         return fail(p.out + " already exists; pass --overwrite to replace it");
+    if (!p.package.empty()) {
+        if (!p.diffusionRun.empty() || !p.vaeRun.empty())
+            return fail("--package takes the VAE and UNet from the package: no --diffusion or --vae with it");
+        if (p.vocoderRun.empty()) return fail("--package needs --vocoder RUN (the vocoder it gets)");
+        if (stdfs::equivalent(fs::u8path(p.package), fs::u8path(p.out), ec))
+            return fail("--out must be another folder than --package " + p.package);
+        auto r = withVocoder(p.package, p.vocoderRun, {}, nullptr, p.out, p.vocoderStep, p.melMatch, p.half);
+        if (!r) return fail(r.error());
+        return {};
+    }
     auto diff = RunReader::resolveCheckpoint(p.diffusionRun, p.diffusionStep);
     if (!diff) return fail("--diffusion: " + diff.error());
     if (!diff->state.contains("config") || !diff->state["config"].contains("unet"))
@@ -165,15 +186,15 @@ Status exportPackage(const ExportParams &p) {
         if (!v) return fail("--vocoder: " + v.error());
         voc = std::move(*v);
     }
-    return exportResolved(*diff, *vae, voc ? &*voc : nullptr, p.out, p.half);
+    return exportResolved(*diff, *vae, voc ? &*voc : nullptr, p.out, p.half, p.melMatch);
 }
 
-// A copy of the package `dir` whose vocoder is the generator of vocoderRun's
-// newest checkpoint, written (float32) into scratchDir/<package>+<run>@<step>.
 static Result<std::string> withVocoder(const std::string &dir, const std::string &vocoderRun,
-                                       const std::string &scratchDir, std::string *note) {
-    if (scratchDir.empty()) return fail("cannot create a temporary folder to assemble " + dir + " in");
-    auto voc = RunReader::resolveCheckpoint(vocoderRun);
+                                       const std::string &scratchDir, std::string *note,
+                                       const std::string &outDir, long long step, int melMatch, bool half) {
+    if (scratchDir.empty() && outDir.empty())
+        return fail("cannot create a temporary folder to assemble " + dir + " in");
+    auto voc = RunReader::resolveCheckpoint(vocoderRun, step);
     if (!voc) return fail("--vocoder-run: " + voc.error());
     auto vc = stateConfig(*voc, "vocoder", "--vocoder-run");
     if (!vc) return fail(vc.error());
@@ -181,6 +202,7 @@ static Result<std::string> withVocoder(const std::string &dir, const std::string
     if (!pkg) return fail(pkg.error());
     try {
         pkg->config.vocoder = VocoderConfig::fromJson(*vc);
+        if (melMatch >= 0) pkg->config.vocoder->melMatch = melMatch;
     } catch (const std::exception &e) {
         return fail("--vocoder-run: bad vocoder config in " + voc->dir + ": " + e.what());
     }
@@ -194,11 +216,12 @@ static Result<std::string> withVocoder(const std::string &dir, const std::string
         return n.empty() ? fs::u8string(fs::u8path(d).lexically_normal().parent_path().filename()) : n;
     };
     const std::string runName = name(voc->runDir.empty() ? voc->dir : voc->runDir);
-    const std::string out =
-        fs::u8string(fs::u8path(scratchDir) / (name(dir) + "+" + runName + "@" + std::to_string(voc->step)));
+    const std::string out = !outDir.empty() ? outDir
+                            : fs::u8string(fs::u8path(scratchDir) /
+                                           (name(dir) + "+" + runName + "@" + std::to_string(voc->step)));
     pkg->card += "\n\nVocoder replaced by the generator of " + voc->dir + " (step " + std::to_string(voc->step) +
                  ").\n";
-    st = saveKickPackage(*pkg, out);
+    st = saveKickPackage(*pkg, out, false, half);
     if (!st) return fail(st.error());
     if (note) *note = "package " + dir + " with the vocoder " + voc->dir;
     return out;

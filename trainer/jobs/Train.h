@@ -38,6 +38,10 @@ std::string trainUsage();
 // records the checkpoint or package).
 struct ExportParams {
     std::string vaeRun, diffusionRun, vocoderRun;   // VAE and vocoder optional
+    // Instead of diffusionRun: an existing package whose vocoder is replaced
+    // by vocoderRun's generator (everything else copied as it is).
+    std::string package;
+    int melMatch = -1;   // the vocoder's mel_match passes; -1: the run's (0)
     long long vaeStep = -1, diffusionStep = -1, vocoderStep = -1;   // -1: newest
     std::string out;
     bool overwrite = false;

@@ -13,12 +13,16 @@ namespace {
 const char *kUsage =
     "usage: melstudio-cli export --diffusion RUN [--vae RUN] [--vocoder RUN] --out PACKAGE_DIR\n"
     "                            [--vae-step N] [--diffusion-step N] [--vocoder-step N] [--overwrite]\n"
-    "                            [--half]\n\n"
+    "                            [--half] [--mel-match N]\n\n"
     "Assembles a model package (model.json, vae/unet/text[/vocoder].safetensors, CARD.md) from the\n"
     "newest complete checkpoint of each run folder (or the given steps); the UNet and text encoder\n"
     "are the EMA weights. RUN may also be a checkpoint folder (RUN/checkpoints/STEP). Without --vae:\n"
     "the VAE checkpoint (or package) the diffusion run was trained with.\n"
-    "--half stores the weights as float16 (half the size; they are computed in float32 after loading).\n\n"
+    "--half stores the weights as float16 (half the size; they are computed in float32 after loading).\n"
+    "--mel-match N: the vocoder's mel matching passes at inference (model.json vocoder.mel_match).\n\n"
+    "   or: melstudio-cli export --package PKG --vocoder RUN --out PACKAGE_DIR [--vocoder-step N] [--half]\n"
+    "                            [--mel-match N] [--overwrite]\n"
+    "       (PKG with RUN's generator as its vocoder; everything else copied)\n\n"
     "   or: melstudio-cli export --family wavevae|bsq --run RUN --out PACKAGE_DIR [--half] [--card CARD.md]";
 
 int run(const std::vector<std::string> &argv) {
@@ -31,6 +35,8 @@ int run(const std::vector<std::string> &argv) {
     p.vaeRun = a.get("vae");
     p.diffusionRun = a.get("diffusion");
     p.vocoderRun = a.get("vocoder");
+    p.package = a.get("package");
+    p.melMatch = a.getInt("mel-match", -1);
     p.vaeStep = a.getInt64("vae-step", -1);
     p.diffusionStep = a.getInt64("diffusion-step", -1);
     p.vocoderStep = a.getInt64("vocoder-step", -1);
