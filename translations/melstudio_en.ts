@@ -672,6 +672,30 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Delete takes</source>
         <translation>Delete takes</translation>
     </message>
+    <message>
+        <source>Vocoder</source>
+        <translation>Vocoder</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (none: Griffin-Lim)</source>
+        <translation>The model&apos;s (none: Griffin-Lim)</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (iSTFT)</source>
+        <translation>The model&apos;s (iSTFT)</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (HiFi-GAN)</source>
+        <translation>The model&apos;s (HiFi-GAN)</translation>
+    </message>
+    <message>
+        <source>Griffin-Lim (64 iterations)</source>
+        <translation>Griffin-Lim (64 iterations)</translation>
+    </message>
+    <message>
+        <source>How the spectrogram becomes audio: the model&apos;s neural vocoder, or Griffin-Lim (slower, smears the attack).</source>
+        <translation>How the spectrogram becomes audio: the model&apos;s neural vocoder, or Griffin-Lim (slower, smears the attack).</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::LatentPage</name>

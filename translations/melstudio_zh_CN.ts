@@ -666,6 +666,30 @@ The studio also looks in $MELSTUDIO_MODEL_DIR and share/melstudio/models/kick-de
         <source>Delete takes</source>
         <translation>删除生成结果</translation>
     </message>
+    <message>
+        <source>Vocoder</source>
+        <translation>声码器</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (none: Griffin-Lim)</source>
+        <translation>模型自带（无：Griffin-Lim）</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (iSTFT)</source>
+        <translation>模型自带（iSTFT）</translation>
+    </message>
+    <message>
+        <source>The model&apos;s (HiFi-GAN)</source>
+        <translation>模型自带（HiFi-GAN）</translation>
+    </message>
+    <message>
+        <source>Griffin-Lim (64 iterations)</source>
+        <translation>Griffin-Lim（64 次迭代）</translation>
+    </message>
+    <message>
+        <source>How the spectrogram becomes audio: the model&apos;s neural vocoder, or Griffin-Lim (slower, smears the attack).</source>
+        <translation>频谱图如何变成音频：模型的神经声码器，或 Griffin-Lim（更慢，会模糊起音）。</translation>
+    </message>
 </context>
 <context>
     <name>ms::app::LatentPage</name>

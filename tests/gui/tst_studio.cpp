@@ -169,6 +169,29 @@ private slots:
         QVERIFY(page.latentGrid()->framesShown() >= 1);
         QCOMPARE(page.latentGrid()->step(), 6);
         QCOMPARE(page.take(0).audio.size(), size_t(88200));
+        // The vocoder choice: the model's (HiFi-GAN in a tiny package) or
+        // Griffin-Lim; the same seed and mel through Griffin-Lim is another wave.
+        auto *voc = page.findChild<QComboBox *>(QStringLiteral("vocoderChoice"));
+        QVERIFY(voc);
+        QCOMPARE(voc->count(), 2);
+        QVERIFY2(voc->itemText(0).contains(QLatin1String("HiFi-GAN")), qPrintable(voc->itemText(0)));
+        voc->setCurrentIndex(1);
+        page.setParameters(QStringLiteral("punchy 808"), 6, 1, 42, true);
+        page.generate();
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
+        QCOMPARE(page.takeCount(), 3);
+        QCOMPARE(page.take(2).seed, page.take(0).seed);
+        // The same latent up to the batch's arithmetic (take 0 came from a batch of two).
+        const auto &la = page.take(2).latent, &lb = page.take(0).latent;
+        QCOMPARE(la.size(), lb.size());
+        double latentDiff = 0, latentScale = 0;
+        for (size_t i = 0; i < la.size(); ++i) {
+            latentDiff = std::max(latentDiff, double(std::abs(la[i] - lb[i])));
+            latentScale = std::max(latentScale, double(std::abs(lb[i])));
+        }
+        QVERIFY2(latentDiff <= 1e-3 * latentScale, qPrintable(QStringLiteral("%1 of %2").arg(latentDiff).arg(latentScale)));
+        QVERIFY(page.take(2).audio != page.take(0).audio);
+        voc->setCurrentIndex(0);
         // Cancel stops within one step of being pressed. The worker may run
         // any number of steps before the press (on a loaded 2-core machine the
         // GUI thread can be descheduled right after starting it), so count
@@ -178,12 +201,12 @@ private slots:
         QTRY_VERIFY_WITH_TIMEOUT(page.stepsSeen() >= 1, 30000);
         page.cancel();
         const int seenAtCancel = page.stepsSeen();
-        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 2, 60000);
-        QCOMPARE(done.at(1).at(0).toBool(), true);
+        QTRY_COMPARE_WITH_TIMEOUT(done.size(), 3, 60000);
+        QCOMPARE(done.at(2).at(0).toBool(), true);
         QVERIFY2(page.stepsSeen() <= seenAtCancel + 1,
                  qPrintable(QStringLiteral("%1 steps at Cancel, %2 at the end").arg(seenAtCancel).arg(page.stepsSeen())));
         QVERIFY(page.stepsSeen() < 1000);
-        QCOMPARE(page.takeCount(), 2);
+        QCOMPARE(page.takeCount(), 3);
         // Compare: B = the model's reconstruction of A (a generated take).
         const QString takeWav = dir.filePath(QStringLiteral("take.wav"));
         QCOMPARE(page.exportTakes({0}, takeWav, ms::audio::SampleFormat::Float32), QString());

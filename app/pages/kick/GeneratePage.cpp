@@ -192,6 +192,11 @@ QWidget *GeneratePage::buildMainPanel()
     m_count->setRange(1, 32);
     m_sampler = new QComboBox;
     m_sampler->addItems({QStringLiteral("ddim"), QStringLiteral("ddpm")});
+    // The model's neural vocoder when it has one, or Griffin-Lim (always there).
+    m_vocoder = new QComboBox;
+    m_vocoder->addItem(QString(), QStringLiteral("auto"));
+    m_vocoder->addItem(QString(), QStringLiteral("griffinlim"));
+    m_vocoder->setObjectName(QStringLiteral("vocoderChoice"));
     for (auto &l : m_formLabels) l = new QLabel;
     m_form->addRow(m_formLabels[0], promptBox);
     m_form->addRow(m_formLabels[1], m_steps);
@@ -199,6 +204,7 @@ QWidget *GeneratePage::buildMainPanel()
     m_form->addRow(m_formLabels[3], seedRow);
     m_form->addRow(m_formLabels[4], m_count);
     m_form->addRow(m_formLabels[5], m_sampler);
+    m_form->addRow(m_formLabels[6], m_vocoder);
     auto *runRow = new QHBoxLayout;
     m_generateButton = new QPushButton(QIcon(QStringLiteral(":/icons/generate.png")), QString());
     m_generateButton->setDefault(true);
@@ -329,6 +335,16 @@ void GeneratePage::retranslateUi()
     m_formLabels[3]->setText(tr("Seed"));
     m_formLabels[4]->setText(tr("Count"));
     m_formLabels[5]->setText(tr("Sampler"));
+    m_formLabels[6]->setText(tr("Vocoder"));
+    {
+        const bool neural = m_pipeline && m_pipeline->hasVocoder();
+        m_vocoder->setItemText(0, !neural ? tr("The model's (none: Griffin-Lim)")
+                                  : m_pipeline->vocoderName() == "istft" ? tr("The model's (iSTFT)")
+                                                                         : tr("The model's (HiFi-GAN)"));
+        m_vocoder->setItemText(1, tr("Griffin-Lim (64 iterations)"));
+        m_vocoder->setToolTip(tr("How the spectrogram becomes audio: the model's neural vocoder, or "
+                                 "Griffin-Lim (slower, smears the attack)."));
+    }
     if (m_vocab.isEmpty()) {
         m_prompt->setPlaceholderText(tr("keywords, e.g. punchy 808 deep"));
     } else {
@@ -501,6 +517,7 @@ void GeneratePage::generate()
     params.seed = quint64(m_seed->value());
     params.count = m_count->value();
     params.sampler = m_sampler->currentText().toStdString();
+    params.vocoder = m_vocoder->currentData().toString().toStdString();
     QSettings s;
     s.setValue(QStringLiteral("generate/steps"), params.steps);
     s.setValue(QStringLiteral("generate/guidance"), double(params.guidance));

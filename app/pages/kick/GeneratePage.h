@@ -140,12 +140,12 @@ private:
     QSpinBox *m_steps, *m_seed, *m_count;
     QDoubleSpinBox *m_guidance;
     QToolButton *m_lockSeed, *m_randomSeed;
-    QComboBox *m_sampler, *m_device, *m_format;
+    QComboBox *m_sampler, *m_vocoder, *m_device, *m_format;
     QProgressBar *m_progress;
     QTreeWidget *m_takeList;
     QGroupBox *m_paramsBox, *m_takesBox, *m_viewBox;
     QFormLayout *m_form;
-    QLabel *m_formLabels[6];
+    QLabel *m_formLabels[7];
     ms::widgets::LatentGrid *m_latent;
     ms::widgets::SpectrogramView *m_mel;
     ms::widgets::WaveformView *m_wave;
