@@ -2,7 +2,8 @@
 # Measures a kick model package the way its model card reports it:
 #   1. held-out reconstruction: `melstudio-cli evaluate` on kits the model never saw
 #   2. 200 unconditional kicks vs the real kicks: descriptor distributions and
-#      nearest-neighbour log-mel distance to the training clips
+#      nearest-neighbour log-mel distance to the training clips; with a neural
+#      vocoder in the package, the same seeds through Griffin-Lim beside them
 #   3. keyword adherence: 50 kicks per descriptive keyword, measured
 #   4. `melstudio-cli bench` with the model
 # Writes JSON files and report.md into OUT_DIR. python3 only formats the report.
@@ -28,6 +29,13 @@ log "evaluate on $HOLD"
 log "generate $COUNT unconditional kicks"
 "$CLI" generate --model "$MODEL" --prompt "" --count "$COUNT" --seed 100000 --out "$OUT/generated" --overwrite > "$OUT/generate.log"
 "$CLI" analyze "$OUT/generated" --reference "$TRAIN" --json > "$OUT/analyze_generated.json"
+if grep -q '"vocoder"' "$MODEL/model.json"; then
+  # The same seeds through Griffin-Lim: what the package's vocoder changes.
+  log "generate the same $COUNT kicks with Griffin-Lim"
+  "$CLI" generate --model "$MODEL" --prompt "" --count "$COUNT" --seed 100000 --vocoder griffinlim \
+    --out "$OUT/generated_gl" --overwrite > "$OUT/generate_gl.log"
+  "$CLI" analyze "$OUT/generated_gl" --json > "$OUT/analyze_generated_gl.json"
+fi
 log "analyze the real kicks in $REAL"
 "$CLI" analyze "$REAL" --reference "$TRAIN" --json > "$OUT/analyze_real.json"
 
@@ -58,6 +66,14 @@ lines += ["", "### %d generated (unconditional) vs %d real kicks: median [q1, q3
 for k in ["peak", "rms", "centroid_hz", "fundamental_hz", "decay_s", "click"]:
     g, r = gen["summary"][k], real["summary"][k]
     lines.append("| %s | %.4g [%.4g, %.4g] | %.4g [%.4g, %.4g] |" % (k, g["median"], g["q1"], g["q3"], r["median"], r["q1"], r["q3"]))
+if os.path.exists(os.path.join(out, "analyze_generated_gl.json")):
+    gl = J("analyze_generated_gl.json")
+    lines += ["", "The same %d seeds through the package's vocoder and through Griffin-Lim (64 iterations):" % gen["files"], "",
+              "| property | vocoder | Griffin-Lim | real | closer to real |", "|---|---|---|---|---|"]
+    for k in ["rms", "centroid_hz", "fundamental_hz", "decay_s", "click"]:
+        g, q, r = gen["summary"][k]["median"], gl["summary"][k]["median"], real["summary"][k]["median"]
+        lines.append("| %s | %.4g | %.4g | %.4g | %s |" % (k, g, q, r, "vocoder" if abs(g - r) < abs(q - r) else
+                                                        ("tie" if abs(g - r) == abs(q - r) else "Griffin-Lim")))
 nn, loo = gen["nearest_neighbour_mel_l1"], gen["reference_leave_one_out_mel_l1"]
 lines += ["", "Nearest training clip (log-mel L1): generated median %.3f [%.3f, %.3f], min %.3f; "
           "training clips to each other (leave-one-out) median %.3f [%.3f, %.3f], min %.3f." %

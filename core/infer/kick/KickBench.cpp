@@ -1,5 +1,6 @@
 #include "infer/kick/KickBench.h"
 
+#include "dsp/LogMelTorch.h"
 #include "infer/kick/KickPipeline.h"
 #include "models/kick/Tools.h"
 #include "models/vocoder/Generator.h"
@@ -17,9 +18,15 @@ using ms::util::median;
 
 namespace {
 
+// Mel matching passes after the iSTFT vocoder that DEVELOPERS.md recommends
+// ("Mel matching"): most of the level correction for two STFT round trips.
+constexpr int kRecommendedMelMatch = 2;
+
 // One 2 s kick's mel (173 frames) through a randomly initialised generator of
-// `cfg` on the CPU, as the pipeline runs it (inference mode, prepared): median ms.
-double timeVocoder(const models::vocoder::VocoderConfig &cfg, int frames, int reps, int64_t *params) {
+// `cfg` on the CPU, as the pipeline runs it (inference mode, prepared; then
+// cfg.melMatch passes of mel matching on one thread): median ms.
+double timeVocoder(const models::vocoder::VocoderConfig &cfg, const dsp::MelConfig &melCfg, int frames, int reps,
+                   int64_t *params) {
     c10::InferenceMode guard;
     torch::manual_seed(1);
     auto gen = models::vocoder::makeGenerator(cfg);
@@ -27,12 +34,23 @@ double timeVocoder(const models::vocoder::VocoderConfig &cfg, int frames, int re
     gen->prepareInference();
     *params = 0;
     for (const auto &p : gen->parameters()) *params += p.numel();
+    const dsp::LogMelTransform melT(melCfg);
     auto mel = torch::randn({1, cfg.nMels, frames}) - 5.0;
-    for (int i = 0; i < 2; ++i) gen->forward(mel);   // warm-up
+    auto once = [&] {
+        auto y = gen->forward(mel).squeeze(1);
+        if (cfg.melMatch > 0) {
+            const int before = torch::get_num_threads();
+            torch::set_num_threads(1);
+            y = melT.matchMel(y, mel, cfg.melMatch);
+            torch::set_num_threads(before);
+        }
+        return y;
+    };
+    for (int i = 0; i < 2; ++i) once();   // warm-up
     std::vector<double> t;
     for (int i = 0; i < std::max(1, reps); ++i) {
         const auto t0 = std::chrono::steady_clock::now();
-        auto y = gen->forward(mel);
+        auto y = once();
         t.push_back(std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
     }
     return median(t);
@@ -104,13 +122,14 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
     // weights (HiFi-GAN at the bench preset, the iSTFT vocoder at its cpu preset).
     if (dev == "cpu") {
         const bool tiny = o.preset == "tiny";
+        const dsp::MelConfig melCfg = (*pipe)->melConfig();
         for (const std::string arch : {"hifigan", "istft"}) {
             if ((*pipe)->vocoderName() == arch) continue;
             const auto cfg = models::vocoder::VocoderConfig::preset(arch == "istft" ? (tiny ? "tiny" : "cpu")
                                                                                     : (tiny ? "tiny" : "paper"),
                                                                     arch);
             int64_t params = 0;
-            const double ms = timeVocoder(cfg, (*pipe)->melFrames(), o.reps, &params);
+            const double ms = timeVocoder(cfg, melCfg, (*pipe)->melFrames(), o.reps, &params);
             rows.push_back({"vocoder_" + arch, ms, dev, {{"random_weights", 1}, {"params", double(params)}}});
         }
         // The iSTFT vocoder with its priors (mel pseudo-inverse magnitude, phase-locked
@@ -119,8 +138,13 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         priors.magPrior = "mel_pinv";
         priors.phasePrior = "peaks";
         int64_t params = 0;
-        const double ms = timeVocoder(priors, (*pipe)->melFrames(), o.reps, &params);
+        const double ms = timeVocoder(priors, melCfg, (*pipe)->melFrames(), o.reps, &params);
         rows.push_back({"vocoder_istft_priors", ms, dev, {{"random_weights", 1}, {"params", double(params)}}});
+        // ... and with mel matching after it (the trained recipe's inference).
+        priors.melMatch = kRecommendedMelMatch;
+        const double msMatch = timeVocoder(priors, melCfg, (*pipe)->melFrames(), o.reps, &params);
+        rows.push_back({"vocoder_istft_priors_melmatch", msMatch, dev,
+                        {{"random_weights", 1}, {"params", double(params)}, {"mel_match", kRecommendedMelMatch}}});
     }
 
     // The same kick with one setting changed; the row carries the stage split.
@@ -138,7 +162,7 @@ Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &o)
         rows.push_back(v);
         return {};
     };
-    if (o.precisionVariant && dev == "cpu") {
+    if (o.precisionVariant && dev == "cpu" && (*pipe)->supportsBf16()) {
         // The denoising loop in the other precision.
         KickParams q = p;
         q.precision = precisionUsed == "bf16" ? "fp32" : "bf16";

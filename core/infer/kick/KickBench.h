@@ -33,11 +33,14 @@ struct KickBenchRow {
 // Runs: generate_ddim50_cfg (one kick end to end: DDIM + CFG + VAE decode +
 // vocoder, with the stage split), the stages alone, the kick with the other
 // precision (generate_ddim50_cfg_fp32 or _bf16) and with the loop on one
-// thread (_sampler1thread, CPU only), and generate_batch16 (kicks/s). The
+// thread (_sampler1thread, CPU only; the other precision only where the CPU
+// runs bf16 at all), and generate_batch16 (kicks/s). The
 // vocoder row is named for the package's vocoder (vocoder_hifigan, vocoder_istft
 // or vocoder_griffinlim); on CPU the neural vocoders the package lacks are timed
 // alone on the same 2 s mel with random weights (rows vocoder_hifigan /
-// vocoder_istft with "random_weights": 1 and their parameter count).
+// vocoder_istft with "random_weights": 1 and their parameter count), and the
+// iSTFT vocoder with its priors, alone (vocoder_istft_priors) and followed by
+// mel matching (vocoder_istft_priors_melmatch, "mel_match": passes).
 Result<std::vector<KickBenchRow>> benchKickGeneration(const KickBenchOptions &options);
 
 } // namespace ms::infer::kick
