@@ -173,9 +173,10 @@ torch::Tensor IstftHeadImpl::peakLockedPhase(const torch::Tensor &logMag) const 
     const int64_t *pb = pbin.data_ptr<int64_t>();
     double *o = out.data_ptr<double>();
     std::vector<double> phase(static_cast<size_t>(K)), advanced(static_cast<size_t>(K));
+    // Into [0, 2 pi) by floor, not fmod (fmod was 6 % of a priors forward).
     auto wrap = [twoPi](double v) {
-        v = std::fmod(v, twoPi);
-        return v < 0 ? v + twoPi : v;
+        v -= twoPi * std::floor(v / twoPi);
+        return v >= twoPi ? 0.0 : v;
     };
     for (int64_t b = 0; b < B; ++b) {
         const int64_t base = b * K * T;
