@@ -280,7 +280,8 @@ private slots:
         if (cli.isEmpty()) cli = QStringLiteral(MELSTUDIO_BINARY_DIR "/trainer/melstudio-cli");
         QProcess p;
         p.start(cli, {QStringLiteral("upsample"), src, QStringLiteral("--out"), out, QStringLiteral("--model"),
-                      QStringLiteral("random:tiny"), QStringLiteral("--steps"), QStringLiteral("2")});
+                      QStringLiteral("random:tiny"), QStringLiteral("--steps"), QStringLiteral("2"),
+                      QStringLiteral("--threads"), QStringLiteral("1")});   // --threads is accepted (it was refused)
         QVERIFY(p.waitForFinished(240000));
         const QString err = QString::fromUtf8(p.readAllStandardError()), stdOut = QString::fromUtf8(p.readAllStandardOutput());
         qInfo("%s", qPrintable(err.right(3000)));

@@ -70,6 +70,7 @@ int run(const std::vector<std::string> &argv) {
     const bool overwrite = a.has("overwrite");
     const std::string deviceName = a.get("device", "cpu");
     opt.precision = a.get("precision", "auto");
+    const int threads = a.getInt("threads", 0);   // read before the unused-option check
     if (!a.error().empty()) {
         std::fprintf(stderr, "upsample: %s\n", a.error().c_str());
         return 2;
@@ -99,7 +100,7 @@ int run(const std::vector<std::string> &argv) {
         std::fprintf(stderr, "upsample: %s\n", deviceError.c_str());
         return 2;
     }
-    ms::device::configureThreads(a.getInt("threads", 0));
+    ms::device::configureThreads(threads);
     const torch::Device device(resolved);
 
     // Inputs: files, and the audio files directly inside folders.
