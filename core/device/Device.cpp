@@ -196,6 +196,17 @@ void configureThreads(int n) {
 
 int threads() { return at::get_num_threads(); }
 
+ScopedThreads::ScopedThreads(int n, bool cpu) : m_before(at::get_num_threads()) {
+    if (cpu && n > 0 && n != m_before) {
+        at::set_num_threads(n);
+        m_set = true;
+    }
+}
+
+ScopedThreads::~ScopedThreads() {
+    if (m_set) at::set_num_threads(m_before);
+}
+
 std::vector<std::string> available() {
     std::vector<std::string> out{"cpu"};
     if (cudaAvailable())

@@ -40,6 +40,20 @@ int blasThreads();
 void tuneAllocator();
 int threads();
 
+// Intra-op threads for a scope (CPU only; n <= 0 leaves the setting alone),
+// restored when it ends.
+class ScopedThreads {
+public:
+    ScopedThreads(int n, bool cpu);
+    ~ScopedThreads();
+    ScopedThreads(const ScopedThreads &) = delete;
+    ScopedThreads &operator=(const ScopedThreads &) = delete;
+
+private:
+    int m_before;
+    bool m_set = false;
+};
+
 // "cpu", "cuda:0 (NVIDIA H100 ...)", ... as found at run time.
 std::vector<std::string> available();
 

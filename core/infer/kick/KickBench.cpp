@@ -1,5 +1,6 @@
 #include "infer/kick/KickBench.h"
 
+#include "device/Device.h"
 #include "dsp/LogMelTorch.h"
 #include "infer/kick/KickPipeline.h"
 #include "models/kick/Tools.h"
@@ -39,10 +40,8 @@ double timeVocoder(const models::vocoder::VocoderConfig &cfg, const dsp::MelConf
     auto once = [&] {
         auto y = gen->forward(mel).squeeze(1);
         if (cfg.melMatch > 0) {
-            const int before = torch::get_num_threads();
-            torch::set_num_threads(1);
+            device::ScopedThreads one(1, true);   // as the pipeline runs it
             y = melT.matchMel(y, mel, cfg.melMatch);
-            torch::set_num_threads(before);
         }
         return y;
     };

@@ -73,25 +73,7 @@ Error failure(const std::string &dir, const char *what, const std::exception &e)
     return fail(dir + ": " + what + " failed: " + msg);
 }
 
-// Intra-op threads for a scope (CPU only; n <= 0 leaves the setting alone).
-class ScopedThreads {
-public:
-    ScopedThreads(int n, bool cpu) : m_before(at::get_num_threads()) {
-        if (cpu && n > 0 && n != m_before) {
-            at::set_num_threads(n);
-            m_set = true;
-        }
-    }
-    ~ScopedThreads() {
-        if (m_set) at::set_num_threads(m_before);
-    }
-    ScopedThreads(const ScopedThreads &) = delete;
-    ScopedThreads &operator=(const ScopedThreads &) = delete;
-
-private:
-    int m_before;
-    bool m_set = false;
-};
+using ms::device::ScopedThreads;
 
 std::vector<float> prepareClip(const std::vector<float> &mono, int sr) {
     std::vector<float> x = mono;
@@ -108,6 +90,7 @@ struct KickPipeline::Impl {
     std::unique_ptr<dsp::LogMelTransform> mel;
     std::string dir, id;
     int melMatch = -1;   // KickPipeline::setMelMatch; -1: the package's
+    int melMatchPasses() const { return melMatch >= 0 ? melMatch : pkg.vocoder ? pkg.vocoder->config().melMatch : 0; }
     // CPU inference copies, built on first use (models/kick/FrozenKick.h).
     std::unique_ptr<mk::FrozenUNet> frozenUnet[2];   // by Precision
     std::unique_ptr<mk::FrozenVaeDecoder> frozenDecoder;
@@ -142,7 +125,7 @@ struct KickPipeline::Impl {
         torch::Tensor wave;
         if (neural) {
             wave = pkg.vocoder->forward(m).squeeze(1);
-            if (const int passes = melMatch >= 0 ? melMatch : pkg.vocoder->config().melMatch; passes > 0) {
+            if (const int passes = melMatchPasses(); passes > 0) {
                 ScopedThreads one(1, device.is_cpu());   // small FFTs, as Griffin-Lim's
                 wave = mel->matchMel(wave, m, passes);
             }
@@ -203,10 +186,7 @@ void KickPipeline::parsePrompt(const std::string &prompt, std::vector<std::strin
 
 const std::vector<std::string> &KickPipeline::vocabulary() const { return d->pkg.config.vocab.words(); }
 bool KickPipeline::hasVocoder() const { return static_cast<bool>(d->pkg.vocoder); }
-int KickPipeline::melMatch() const {
-    if (d->melMatch >= 0) return d->melMatch;
-    return hasVocoder() ? d->pkg.vocoder->config().melMatch : 0;
-}
+int KickPipeline::melMatch() const { return d->melMatchPasses(); }
 void KickPipeline::setMelMatch(int passes) { d->melMatch = std::clamp(passes, -1, 16); }
 std::string KickPipeline::vocoderName() const { return hasVocoder() ? d->pkg.vocoder->config().arch : "griffinlim"; }
 const std::vector<std::string> &KickPipeline::warnings() const { return d->pkg.warnings; }
